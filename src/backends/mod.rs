@@ -1,0 +1,195 @@
+//! The backends: the ways parlab runs a workload's items on several workers, and the
+//! registry that names them. Backends never name a kernel.
+
+mod gil;
+mod rayon_pool;
+mod seq;
+mod threads;
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::kernels::{KernelSpec, Outcome, ParamInfo, Partial, Workload};
+
+/// Every backend parlab knows, in the order `parlab backends` lists them.
+/// Adding a backend is one file in this folder plus one line here.
+pub fn registry() -> &'static [&'static dyn Backend] {
+    &[&seq::Seq, &threads::Threads, &gil::GilThreads, &rayon_pool::RayonPool]
+}
+
+/// Looks a backend up by its id.
+pub fn find(id: &str) -> Option<&'static dyn Backend> {
+    registry().iter().copied().find(|b| b.id() == id)
+}
+
+/// The ids of all backends, for error messages.
+pub fn ids() -> Vec<&'static str> {
+    registry().iter().map(|b| b.id()).collect()
+}
+
+/// One way of running items in parallel.
+pub trait Backend: Sync {
+    /// Short id used on the command line and in lesson files.
+    fn id(&self) -> &'static str;
+    /// One teaching sentence: what this backend shows.
+    fn about(&self) -> &'static str;
+    /// The Python tool it behaves like.
+    fn mirrors(&self) -> &'static str;
+    /// The parameters this backend understands (`--param key=value`).
+    fn params(&self) -> &'static [ParamInfo] {
+        &[]
+    }
+    /// The only worker count this backend can run with, if it has one (seq: 1).
+    fn fixed_workers(&self) -> Option<usize> {
+        None
+    }
+    /// Runs every item of `job.workload` on exactly `job.workers` workers.
+    fn execute(&self, job: &Job) -> Result<Execution, BackendError>;
+}
+
+/// One execution request.
+pub struct Job<'a> {
+    /// The spec the workload was built from (sent to workers that rebuild it).
+    pub spec: &'a KernelSpec,
+    /// The items to run.
+    pub workload: &'a dyn Workload,
+    /// Exactly this many workers, even when there are fewer cores.
+    pub workers: usize,
+    /// Set when the user cancels; backends that can stop early check it.
+    pub cancel: &'a AtomicBool,
+}
+
+/// What an execution produced.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    /// The combined result.
+    pub outcome: Outcome,
+    /// What it cost beyond time.
+    pub stats: ExecStats,
+}
+
+/// Costs of one execution beyond its wall time, where the backend has them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExecStats {
+    /// Time to start the workers (processes, ranks), included in the wall time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_s: Option<f64>,
+    /// Messages exchanged between workers.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub messages: u64,
+    /// Bytes sent to workers.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bytes_sent: u64,
+    /// Bytes received from workers.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bytes_received: u64,
+    /// Seconds spent encoding and decoding messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encode_s: Option<f64>,
+    /// Seconds spent moving bytes between workers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_s: Option<f64>,
+    /// Times the interpreter lock changed hands.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lock_handovers: u64,
+    /// Seconds each worker spent running items.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub worker_busy_s: Vec<f64>,
+    /// Items each worker ran.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub worker_items: Vec<u64>,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
+}
+
+/// Why an execution failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    /// The worker count is not one this backend can use.
+    #[error("backend '{backend}' cannot run with {workers} workers: {why}")]
+    Workers { backend: &'static str, workers: usize, why: String },
+    /// A worker failed (crashed, returned garbage, could not start).
+    #[error("{0}")]
+    Worker(String),
+    /// Partials did not cover every item exactly once: a backend bug.
+    #[error("internal error: {0}")]
+    Coverage(String),
+    /// The user cancelled.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// Splits `0..items` into `workers` contiguous ranges whose lengths differ by at most one
+/// (OpenMP's static schedule). Some ranges are empty when there are more workers than items.
+pub fn static_ranges(items: usize, workers: usize) -> Vec<Range<usize>> {
+    let workers = workers.max(1);
+    (0..workers).map(|w| (w * items / workers)..((w + 1) * items / workers)).collect()
+}
+
+/// Sorts partials by first item, checks that they cover `0..items` exactly once, and
+/// combines them (the serial part's partial first, if any).
+pub fn assemble(
+    workload: &dyn Workload,
+    serial: Option<Partial>,
+    mut parts: Vec<Partial>,
+) -> Result<Outcome, BackendError> {
+    parts.retain(|p| p.item_count > 0);
+    parts.sort_by_key(|p| p.first_item);
+    let mut next = 0u64;
+    for part in &parts {
+        if part.first_item != next {
+            return Err(BackendError::Coverage(format!(
+                "items {next}..{} were not run (or run twice)",
+                part.first_item
+            )));
+        }
+        next += part.item_count;
+    }
+    if next != workload.items() as u64 {
+        return Err(BackendError::Coverage(format!("{next} of {} items were run", workload.items())));
+    }
+    let all = serial.into_iter().chain(parts).collect();
+    Ok(workload.combine(all))
+}
+
+/// Per-worker busy time and item counts, safe to update from every worker at once.
+pub struct WorkerTally {
+    busy_ns: Vec<AtomicU64>,
+    items: Vec<AtomicU64>,
+}
+
+impl WorkerTally {
+    /// A tally for `workers` workers.
+    pub fn new(workers: usize) -> Self {
+        Self {
+            busy_ns: (0..workers).map(|_| AtomicU64::new(0)).collect(),
+            items: (0..workers).map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+
+    /// Runs `range` on `worker`, adding its time and items to the tally.
+    pub fn run(&self, worker: usize, range: Range<usize>, work: impl FnOnce(Range<usize>) -> Partial) -> Partial {
+        let started = Instant::now();
+        let count = range.len() as u64;
+        let part = work(range);
+        self.add(worker, started.elapsed(), count);
+        part
+    }
+
+    /// Adds `busy` time and `count` items to `worker`.
+    pub fn add(&self, worker: usize, busy: Duration, count: u64) {
+        self.busy_ns[worker].fetch_add(busy.as_nanos() as u64, Ordering::Relaxed);
+        self.items[worker].fetch_add(count, Ordering::Relaxed);
+    }
+
+    /// Writes the tally into `stats`.
+    pub fn into_stats(self, stats: &mut ExecStats) {
+        stats.worker_busy_s = self.busy_ns.into_iter().map(|n| n.into_inner() as f64 * 1e-9).collect();
+        stats.worker_items = self.items.into_iter().map(AtomicU64::into_inner).collect();
+    }
+}

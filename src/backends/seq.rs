@@ -1,0 +1,39 @@
+//! `seq`: one thread runs every item in order. The reference every other backend is
+//! checked against, and the baseline of "speedup against seq".
+
+use super::{Backend, BackendError, ExecStats, Execution, Job, WorkerTally, assemble};
+use crate::kernels::ItemCtx;
+
+pub struct Seq;
+
+impl Backend for Seq {
+    fn id(&self) -> &'static str {
+        "seq"
+    }
+    fn about(&self) -> &'static str {
+        "One thread, items in order: the plain loop every speedup is measured against."
+    }
+    fn mirrors(&self) -> &'static str {
+        "a plain Python for loop"
+    }
+    fn fixed_workers(&self) -> Option<usize> {
+        Some(1)
+    }
+    fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
+        if job.workers != 1 {
+            return Err(BackendError::Workers {
+                backend: "seq",
+                workers: job.workers,
+                why: "it always uses one worker".into(),
+            });
+        }
+        let ctx = ItemCtx::free();
+        let tally = WorkerTally::new(1);
+        let serial = job.workload.serial_part(&ctx);
+        let part = tally.run(0, 0..job.workload.items(), |range| job.workload.run_range(range, &ctx));
+        let outcome = assemble(job.workload, serial, vec![part])?;
+        let mut stats = ExecStats::default();
+        tally.into_stats(&mut stats);
+        Ok(Execution { outcome, stats })
+    }
+}

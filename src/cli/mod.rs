@@ -1,0 +1,181 @@
+//! The command line: clap definitions and one function per subcommand. With no
+//! subcommand parlab opens the terminal lab.
+
+mod info;
+mod run;
+pub mod table;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Exit code for bad input (flags, files): the flag or file at fault is named on stderr.
+pub const EXIT_USAGE: u8 = 2;
+
+/// A terminal lab for learning parallel programming.
+#[derive(Debug, Parser)]
+#[command(name = "parlab", version, about, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+const AFTER_HELP: &str = "Examples:
+  parlab run pi --backends seq,threads,rayon,gil --workers 1,2,4
+  parlab run integral --backends gil,threads --size 2e8 --json results.json
+  parlab info
+Run without a command to open the terminal lab.";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Measure a kernel on backends and worker counts; print speedups and the Amdahl fit.
+    Run(RunArgs),
+    /// Print the machine's facts and how many CPUs a pool would use, and why.
+    Info(InfoArgs),
+    /// List the kernels, one teaching sentence each.
+    Kernels,
+    /// List the backends, one teaching sentence each.
+    Backends,
+}
+
+/// Arguments of `parlab run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Kernel to run (see `parlab kernels`).
+    pub kernel: String,
+    /// Comma-separated backends (see `parlab backends`).
+    #[arg(long, short = 'b', value_delimiter = ',', default_value = "seq,threads,rayon,gil")]
+    pub backends: Vec<String>,
+    /// Comma-separated worker counts [default: 1, 2, 4 ... up to the available CPUs, plus one oversubscribed count].
+    #[arg(long, short = 'w', value_delimiter = ',')]
+    pub workers: Option<Vec<usize>>,
+    /// Amount of work, in the kernel's unit; accepts 2e8, 400M, 1_000_000 [default: the kernel's, about 1-3 s on one core].
+    #[arg(long, short = 's', value_parser = parse_size)]
+    pub size: Option<u64>,
+    /// Timed repetitions per point.
+    #[arg(long, default_value_t = 5)]
+    pub reps: u32,
+    /// Untimed warm-up runs per point.
+    #[arg(long, default_value_t = 1)]
+    pub warmup: u32,
+    /// Seed of every random stream.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Kernel or backend parameter, KEY=VALUE (repeatable; see `parlab kernels`).
+    #[arg(long = "param", short = 'p', value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+    /// Write the results as JSON to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Write the results as CSV to this file.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Replace output files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Arguments of `parlab info`.
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Print the facts as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses sizes such as `400000000`, `4e8`, `400M`, `1.5G`, `1_000_000`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let cleaned: String = text.trim().chars().filter(|&c| c != '_').collect();
+    let (number, scale) = match cleaned.chars().last() {
+        Some('k' | 'K') => (&cleaned[..cleaned.len() - 1], 1e3),
+        Some('M') => (&cleaned[..cleaned.len() - 1], 1e6),
+        Some('G') => (&cleaned[..cleaned.len() - 1], 1e9),
+        Some('T') => (&cleaned[..cleaned.len() - 1], 1e12),
+        _ => (cleaned.as_str(), 1.0),
+    };
+    if let Ok(whole) = number.parse::<u64>() {
+        return whole.checked_mul(scale as u64).ok_or_else(|| format!("'{text}' is too large"));
+    }
+    let value: f64 = number.parse().map_err(|_| format!("'{text}' is not a size (examples: 1000000, 2e8, 400M)"))?;
+    let value = value * scale;
+    if !(value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value < 1.8e19) {
+        return Err(format!("'{text}' is not a whole number of units"));
+    }
+    Ok(value as u64)
+}
+
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => Ok((key.trim().to_string(), value.trim().to_string())),
+        _ => Err(format!("'{text}' is not KEY=VALUE")),
+    }
+}
+
+/// Parses `args` and runs the command; the binary's whole `main`.
+pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Info(args)) => info::info(&args),
+        Some(Command::Kernels) => info::kernels(),
+        Some(Command::Backends) => info::backends(),
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::FAILURE
+    })
+}
+
+/// An error caused by the user's input: printed, exit code 2.
+pub fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        let table: &[(&str, Result<u64, ()>)] = &[
+            ("1000", Ok(1000)),
+            ("1_000_000", Ok(1_000_000)),
+            ("2e8", Ok(200_000_000)),
+            ("400M", Ok(400_000_000)),
+            ("1.5G", Ok(1_500_000_000)),
+            ("3k", Ok(3000)),
+            ("0", Ok(0)),
+            ("abc", Err(())),
+            ("1.5", Err(())),
+            ("-3", Err(())),
+            ("1e30", Err(())),
+        ];
+        for (text, expected) in table {
+            assert_eq!(parse_size(text).map_err(|_| ()), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn params() {
+        assert_eq!(parse_param("serial=0.1"), Ok(("serial".into(), "0.1".into())));
+        assert!(parse_param("serial").is_err());
+        assert!(parse_param("=3").is_err());
+    }
+}

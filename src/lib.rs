@@ -1,0 +1,13 @@
+//! parlab: a terminal lab for learning parallel programming.
+//!
+//! A [`kernels::Kernel`] describes independent items of work; a [`backends::Backend`]
+//! runs them on a number of workers; [`measure`] times verified runs and fits Amdahl's
+//! law; [`sysmon`] watches every core. The command line ([`cli`]) and the terminal UI
+//! are views over those measurements.
+
+pub mod backends;
+pub mod cli;
+pub mod export;
+pub mod kernels;
+pub mod measure;
+pub mod sysmon;

@@ -1,0 +1,224 @@
+//! The result of a plan: measured points with their derived figures, Amdahl fits per
+//! backend, the plan and the machine. This is parlab's JSON format.
+
+use serde::{Deserialize, Serialize};
+
+use super::Plan;
+use super::speedup::{AmdahlFit, efficiency, karp_flatt, speedup};
+use super::stats::Summary;
+use crate::backends::ExecStats;
+use crate::kernels::Outcome;
+use crate::sysmon::MachineFacts;
+
+/// Everything a run produced; serialised as parlab's JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Version of parlab that measured it.
+    pub parlab_version: String,
+    /// When the run started, UTC, ISO 8601.
+    pub created: String,
+    /// The machine it ran on.
+    pub machine: MachineFacts,
+    /// What was asked for.
+    pub plan: Plan,
+    /// Seconds the sequential reference run took (it also served to verify every outcome).
+    pub reference_s: Option<f64>,
+    /// One entry per (backend, workers), in the order measured.
+    pub points: Vec<Point>,
+    /// Amdahl fit per backend with at least two worker counts within the available CPUs.
+    pub fits: Vec<Fit>,
+}
+
+/// One measured (backend, worker count).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// Kernel id.
+    pub kernel: String,
+    /// Backend id.
+    pub backend: String,
+    /// Worker count.
+    pub workers: usize,
+    /// Wall time of every timed repetition, seconds.
+    pub times_s: Vec<f64>,
+    /// Median of `times_s`.
+    pub median_s: f64,
+    /// Fastest repetition.
+    pub min_s: f64,
+    /// Slowest repetition.
+    pub max_s: f64,
+    /// (max - min) / median.
+    pub spread: f64,
+    /// Spread above 5 %: the machine was busy or the work is irregular.
+    pub noisy: bool,
+    /// Against the same backend at 1 worker, if measured.
+    pub speedup: Option<f64>,
+    /// Against `seq`, if measured.
+    pub speedup_vs_seq: Option<f64>,
+    /// speedup / workers.
+    pub efficiency: Option<f64>,
+    /// Karp-Flatt serial fraction (undefined at 1 worker).
+    pub karp_flatt: Option<f64>,
+    /// Mean busy cores of the whole machine while the repetitions ran (sysmon); absent
+    /// when the repetitions were shorter than one sampling interval.
+    pub busy_cores: Option<f64>,
+    /// Process CPU time (self and children) per repetition, median, seconds.
+    pub cpu_time_s: f64,
+    /// cpu_time_s / median_s: how many cores this process kept busy.
+    pub cpu_cores: f64,
+    /// More workers than available CPUs.
+    pub oversubscribed: bool,
+    /// The outcome agreed with the sequential reference and with what is known to be true.
+    pub verified: bool,
+    /// The kernel's outcome.
+    pub outcome: Outcome,
+    /// Costs beyond time (bytes moved, start-up, lock hand-overs, per-worker busy time),
+    /// from the median repetition.
+    pub stats: ExecStats,
+}
+
+/// Amdahl fit of one backend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fit {
+    /// Backend id.
+    pub backend: String,
+    /// Fitted serial fraction s, 0 to 1.
+    pub serial_fraction: f64,
+    /// The largest speedup this s allows (1 / s).
+    pub speedup_limit: Option<f64>,
+    /// Fitted serial seconds (a in T(p) = a + b / p).
+    pub serial_s: f64,
+    /// Fitted parallel seconds (b).
+    pub parallel_s: f64,
+    /// Quality of the fit.
+    pub r_squared: f64,
+    /// Worker counts used (those within the available CPUs).
+    pub workers_used: Vec<usize>,
+}
+
+impl Point {
+    /// A point from raw repetition times; derived figures are filled by [`Report::derive`].
+    pub fn new(kernel: &str, backend: &str, workers: usize, times_s: Vec<f64>) -> Self {
+        let summary = Summary::of(&times_s).unwrap_or(Summary { median: 0.0, min: 0.0, max: 0.0, spread: 0.0 });
+        Self {
+            kernel: kernel.to_string(),
+            backend: backend.to_string(),
+            workers,
+            median_s: summary.median,
+            min_s: summary.min,
+            max_s: summary.max,
+            spread: summary.spread,
+            noisy: summary.noisy(),
+            times_s,
+            speedup: None,
+            speedup_vs_seq: None,
+            efficiency: None,
+            karp_flatt: None,
+            busy_cores: None,
+            cpu_time_s: 0.0,
+            cpu_cores: 0.0,
+            oversubscribed: false,
+            verified: false,
+            outcome: Outcome::default(),
+            stats: ExecStats::default(),
+        }
+    }
+}
+
+impl Report {
+    /// The backends in the order they first appear.
+    pub fn backends(&self) -> Vec<&str> {
+        let mut seen: Vec<&str> = Vec::new();
+        for p in &self.points {
+            if !seen.contains(&p.backend.as_str()) {
+                seen.push(&p.backend);
+            }
+        }
+        seen
+    }
+
+    /// Points of one backend, in worker order.
+    pub fn points_of(&self, backend: &str) -> Vec<&Point> {
+        let mut points: Vec<&Point> = self.points.iter().filter(|p| p.backend == backend).collect();
+        points.sort_by_key(|p| p.workers);
+        points
+    }
+
+    /// The fit of one backend.
+    pub fn fit_of(&self, backend: &str) -> Option<&Fit> {
+        self.fits.iter().find(|f| f.backend == backend)
+    }
+
+    /// Recomputes every derived figure (speedups, efficiency, Karp-Flatt, oversubscription,
+    /// fits) from the raw times. Called after each new point, so partial reports are
+    /// consistent too.
+    pub fn derive(&mut self) {
+        let cpus = self.machine.available_parallelism;
+        let seq_time = self.points.iter().find(|p| p.backend == "seq" && p.workers == 1).map(|p| p.median_s);
+        let base: Vec<(String, f64)> =
+            self.points.iter().filter(|p| p.workers == 1).map(|p| (p.backend.clone(), p.median_s)).collect();
+        for point in &mut self.points {
+            let own = base.iter().find(|(b, _)| *b == point.backend).map(|(_, t)| *t);
+            point.speedup = own.map(|t| speedup(t, point.median_s));
+            point.speedup_vs_seq = seq_time.map(|t| speedup(t, point.median_s));
+            point.efficiency = point.speedup.map(|s| efficiency(s, point.workers));
+            point.karp_flatt = point.speedup.and_then(|s| karp_flatt(s, point.workers));
+            point.oversubscribed = point.workers > cpus;
+            point.cpu_cores = if point.median_s > 0.0 { point.cpu_time_s / point.median_s } else { 0.0 };
+        }
+        self.fits = self
+            .backends()
+            .into_iter()
+            .filter_map(|backend| {
+                let used: Vec<(usize, f64)> = self
+                    .points_of(backend)
+                    .iter()
+                    .filter(|p| p.workers <= cpus)
+                    .map(|p| (p.workers, p.median_s))
+                    .collect();
+                AmdahlFit::fit(&used).map(|fit| Fit {
+                    backend: backend.to_string(),
+                    serial_fraction: fit.serial_fraction,
+                    speedup_limit: fit.speedup_limit().is_finite().then(|| fit.speedup_limit()),
+                    serial_s: fit.serial_s,
+                    parallel_s: fit.parallel_s,
+                    r_squared: fit.r_squared,
+                    workers_used: used.iter().map(|&(p, _)| p).collect(),
+                })
+            })
+            .collect();
+    }
+}
+
+/// Today's date and time, UTC, as ISO 8601 (e.g. 2026-11-22T10:04:05Z).
+pub fn utc_now() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
+}
+
+/// Days since 1970-01-01 to a (year, month, day) date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_414), (2025, 11, 22));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+}
