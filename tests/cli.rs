@@ -1,0 +1,164 @@
+//! The command line as a user drives it: the real binary, small sizes, exit codes.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn parlab() -> Command {
+    Command::cargo_bin("parlab").expect("the parlab binary is built")
+}
+
+#[test]
+fn a_small_run_writes_json_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("out/results.json");
+    let csv = dir.path().join("results.csv");
+    parlab()
+        .args(["run", "pi", "--size", "200k", "--backends", "seq,threads,rayon,gil", "--workers", "1,2", "--reps", "2"])
+        .arg("--json")
+        .arg(&json)
+        .arg("--csv")
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("serial fraction (Amdahl fit over 1, 2 workers)"))
+        .stdout(predicate::str::contains("estimate="));
+
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    for key in ["parlab_version", "machine", "plan", "points", "fits"] {
+        assert!(report.get(key).is_some(), "JSON has no '{key}'");
+    }
+    let points = report["points"].as_array().unwrap();
+    // seq runs once (it has one worker); the others at 1 and 2 workers.
+    assert_eq!(points.len(), 1 + 3 * 2);
+    for point in points {
+        for key in [
+            "kernel",
+            "backend",
+            "workers",
+            "times_s",
+            "median_s",
+            "min_s",
+            "max_s",
+            "speedup",
+            "speedup_vs_seq",
+            "efficiency",
+            "karp_flatt",
+            "busy_cores",
+            "cpu_time_s",
+            "verified",
+            "outcome",
+        ] {
+            assert!(point.get(key).is_some(), "point has no '{key}': {point}");
+        }
+        assert_eq!(point["verified"], true);
+        assert_eq!(point["times_s"].as_array().unwrap().len(), 2);
+        assert_eq!(point["outcome"], points[0]["outcome"], "every backend gives the same outcome");
+    }
+    let fits = report["fits"].as_array().unwrap();
+    assert_eq!(fits.len(), 3, "one fit per backend with two worker counts: {fits:?}");
+    for fit in fits {
+        let s = fit["serial_fraction"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&s));
+    }
+
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("kernel,size,backend,workers,median_s"));
+    assert_eq!(lines.len(), 1 + points.len());
+    let columns = lines[0].split(',').count();
+    assert!(lines.iter().all(|l| l.split(',').count() == columns));
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_flag_and_the_choices() {
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["run", "nosuch"], &["unknown kernel 'nosuch'", "valid kernels:", "pi", "integral", "walk", "amdahl"]),
+        (&["run", "pi", "--backends", "seq,gpu"], &["--backends", "unknown backend 'gpu'", "threads", "rayon", "gil"]),
+        (&["run", "pi", "--workers", "0"], &["--workers", "0 is not a valid worker count"]),
+        (&["run", "pi", "--workers", "two"], &["--workers", "two"]),
+        (&["run", "pi", "--size", "0"], &["--size", "at least 1"]),
+        (&["run", "pi", "--size", "lots"], &["--size", "not a size"]),
+        (&["run", "pi", "--param", "colour=blue"], &["--param colour", "valid parameters"]),
+        (&["run", "amdahl", "--param", "serial=2"], &["--param serial=2", "between 0 and 1"]),
+        (&["run", "amdahl", "--param", "serial=half"], &["--param serial=half"]),
+        (&["run", "pi", "--reps", "0"], &["--reps"]),
+        (&["frobnicate"], &["unrecognized subcommand"]),
+    ];
+    for (args, needles) in cases {
+        let assert = parlab().args(*args).assert().code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        for needle in *needles {
+            assert!(stderr.contains(needle), "parlab {args:?}: stderr lacks '{needle}':\n{stderr}");
+        }
+    }
+}
+
+#[test]
+fn existing_output_files_are_not_replaced_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("results.json");
+    std::fs::write(&json, "keep me").unwrap();
+    let run = |force: bool| {
+        let mut cmd = parlab();
+        cmd.args(["run", "pi", "--size", "100k", "--backends", "seq", "--reps", "1", "--warmup", "0", "-q", "--json"]).arg(&json);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.assert()
+    };
+    run(false).code(2).stderr(predicate::str::contains("already exists; pass --force"));
+    assert_eq!(std::fs::read_to_string(&json).unwrap(), "keep me");
+    run(true).success();
+    assert!(std::fs::read_to_string(&json).unwrap().contains("\"parlab_version\""));
+}
+
+#[test]
+fn info_prints_the_cpu_facts() {
+    let cpus = std::thread::available_parallelism().unwrap().get();
+    parlab()
+        .arg("info")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("logical CPUs"))
+        .stdout(predicate::str::contains(format!("available parallelism   {cpus}")))
+        .stdout(predicate::str::contains(format!("A pool started here would use {cpus} CPUs")));
+    let facts: serde_json::Value =
+        serde_json::from_slice(&parlab().args(["info", "--json"]).assert().success().get_output().stdout).unwrap();
+    assert_eq!(facts["available_parallelism"], cpus);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_cpu_count_follows_a_restricted_affinity_mask() {
+    if std::process::Command::new("taskset").arg("--version").output().is_err() {
+        eprintln!("skipped: taskset is not installed");
+        return;
+    }
+    let exe = assert_cmd::cargo::cargo_bin("parlab");
+    let out = std::process::Command::new("taskset").args(["-c", "0"]).arg(exe).args(["info", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let facts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(facts["available_parallelism"], 1);
+    assert_eq!(facts["affinity"], serde_json::json!([0]));
+}
+
+#[test]
+fn kernels_and_backends_are_listed() {
+    let kernels = parlab().arg("kernels").assert().success();
+    let text = String::from_utf8_lossy(&kernels.get_output().stdout).to_string();
+    for kernel in parlab::kernels::ids() {
+        assert!(text.lines().any(|l| l.starts_with(kernel)), "kernel {kernel} not listed");
+    }
+    let backends = parlab().arg("backends").assert().success();
+    let text = String::from_utf8_lossy(&backends.get_output().stdout).to_string();
+    for backend in parlab::backends::ids() {
+        assert!(text.lines().any(|l| l.starts_with(backend)), "backend {backend} not listed");
+    }
+}
+
+#[test]
+fn help_and_version() {
+    parlab().arg("--help").assert().success().stdout(predicate::str::contains("parlab run pi"));
+    parlab().arg("--version").assert().success().stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+    parlab().args(["run", "--help"]).assert().success().stdout(predicate::str::contains("--backends"));
+}
