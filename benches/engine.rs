@@ -65,11 +65,24 @@ fn main() {
         spec.size = size;
         let workload = spec.build().unwrap();
         let t = time(seq, &spec, workload.as_ref(), 1);
-        println!("{kernel:<10} {size:>14} {:>10.3} s {:>8.0} {unit} (spread {:.1} %)", t.median, size as f64 / t.median / 1e6, t.spread * 100.0);
+        println!(
+            "{kernel:<10} {size:>14} {:>10.3} s {:>8.0} {unit} (spread {:.1} %)",
+            t.median,
+            size as f64 / t.median / 1e6,
+            t.spread * 100.0
+        );
     }
 
     println!("\n## Parallel efficiency at p = {cpus} (against the same backend at p = 1)");
-    println!("{:<10} {:<8} {:>10} {:>10} {:>9} {:>11}", "kernel", "backend", "T(1)", format!("T({cpus})"), "speedup", "efficiency");
+    println!(
+        "{:<10} {:<8} {:>10} {:>10} {:>9} {:>11}",
+        "kernel",
+        "backend",
+        "T(1)",
+        format!("T({cpus})"),
+        "speedup",
+        "efficiency"
+    );
     for (kernel, size) in [("pi", 600_000_000u64), ("integral", 1_500_000_000)] {
         let mut spec = KernelSpec::new(kernel).unwrap();
         spec.size = size;
@@ -103,6 +116,11 @@ fn main() {
             continue;
         }
         let t = time(*backend, &spec, &empty, workers);
-        println!("{:<10} {items:>10} {:>10.3} ms {:>11.3} us", backend.id(), t.median * 1e3, t.median / items as f64 * 1e6);
+        println!(
+            "{:<10} {items:>10} {:>10.3} ms {:>11.3} us",
+            backend.id(),
+            t.median * 1e3,
+            t.median / items as f64 * 1e6
+        );
     }
 }

@@ -82,6 +82,8 @@ fn bad_input_exits_2_naming_the_flag_and_the_choices() {
         (&["run", "amdahl", "--param", "serial=2"], &["--param serial=2", "between 0 and 1"]),
         (&["run", "amdahl", "--param", "serial=half"], &["--param serial=half"]),
         (&["run", "pi", "--reps", "0"], &["--reps"]),
+        (&["run", "pi", "--backends", "gil", "--param", "switch_ms=-1"], &["--param switch_ms=-1", "milliseconds"]),
+        (&["run", "pi", "--backends", "threads", "--param", "switch_ms=1"], &["--param switch_ms", "valid parameters"]),
         (&["frobnicate"], &["unrecognized subcommand"]),
     ];
     for (args, needles) in cases {
@@ -100,7 +102,8 @@ fn existing_output_files_are_not_replaced_without_force() {
     std::fs::write(&json, "keep me").unwrap();
     let run = |force: bool| {
         let mut cmd = parlab();
-        cmd.args(["run", "pi", "--size", "100k", "--backends", "seq", "--reps", "1", "--warmup", "0", "-q", "--json"]).arg(&json);
+        cmd.args(["run", "pi", "--size", "100k", "--backends", "seq", "--reps", "1", "--warmup", "0", "-q", "--json"])
+            .arg(&json);
         if force {
             cmd.arg("--force");
         }
@@ -135,7 +138,8 @@ fn the_cpu_count_follows_a_restricted_affinity_mask() {
         return;
     }
     let exe = assert_cmd::cargo::cargo_bin("parlab");
-    let out = std::process::Command::new("taskset").args(["-c", "0"]).arg(exe).args(["info", "--json"]).output().unwrap();
+    let out =
+        std::process::Command::new("taskset").args(["-c", "0"]).arg(exe).args(["info", "--json"]).output().unwrap();
     assert!(out.status.success());
     let facts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(facts["available_parallelism"], 1);

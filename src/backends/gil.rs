@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::{Backend, BackendError, ExecStats, Execution, Job, WorkerTally, assemble, static_ranges};
-use crate::kernels::{GlobalLock, ItemCtx, ParamInfo};
+use crate::kernels::{GlobalLock, ItemCtx, KernelSpec, ParamInfo};
 
 pub struct GilThreads;
 
@@ -33,12 +33,11 @@ impl Backend for GilThreads {
     fn params(&self) -> &'static [ParamInfo] {
         PARAMS
     }
+    fn validate(&self, spec: &KernelSpec) -> Result<(), String> {
+        switch_interval(spec).map(|_| ())
+    }
     fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
-        let switch_ms: f64 = job.spec.param("switch_ms", 5.0).map_err(|e| BackendError::Worker(e.to_string()))?;
-        if !(switch_ms > 0.0 && switch_ms <= 10_000.0) {
-            return Err(BackendError::Worker(format!("--param switch_ms={switch_ms}: must be between 0 and 10000")));
-        }
-        let gil = Gil::new(Duration::from_secs_f64(switch_ms / 1000.0));
+        let gil = Gil::new(switch_interval(job.spec).map_err(BackendError::Worker)?);
         let workload = job.workload;
         let tally = WorkerTally::new(job.workers);
 
@@ -76,6 +75,15 @@ impl Backend for GilThreads {
         tally.into_stats(&mut stats);
         Ok(Execution { outcome, stats })
     }
+}
+
+/// The switch interval from `--param switch_ms`.
+fn switch_interval(spec: &KernelSpec) -> Result<Duration, String> {
+    let switch_ms: f64 = spec.param("switch_ms", 5.0).map_err(|e| e.to_string())?;
+    if !(switch_ms > 0.0 && switch_ms <= 10_000.0) {
+        return Err(format!("--param switch_ms={switch_ms}: must be more than 0 and at most 10000 milliseconds"));
+    }
+    Ok(Duration::from_secs_f64(switch_ms / 1000.0))
 }
 
 /// The emulated interpreter lock: handed over in first-come order, so a thread that

@@ -42,6 +42,11 @@ pub trait Backend: Sync {
     fn params(&self) -> &'static [ParamInfo] {
         &[]
     }
+    /// Checks the values of this backend's parameters in `spec`, before anything runs.
+    /// The message names the parameter, e.g. `--param switch_ms=-1: ...`.
+    fn validate(&self, _spec: &KernelSpec) -> Result<(), String> {
+        Ok(())
+    }
     /// The only worker count this backend can run with, if it has one (seq: 1).
     fn fixed_workers(&self) -> Option<usize> {
         None

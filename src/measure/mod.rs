@@ -95,6 +95,9 @@ impl Plan {
                 return Err(PlanError::UnknownParam { key: key.clone(), kernel: kernel.id().into(), valid });
             }
         }
+        for backend in &chosen {
+            backend.validate(&self.spec).map_err(PlanError::Kernel)?;
+        }
         if self.spec.size == 0 {
             return Err(PlanError::Size("must be at least 1".into()));
         }
