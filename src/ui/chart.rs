@@ -2,17 +2,22 @@
 //! ideal line S = p and each backend's fitted Amdahl curve, filling in as points arrive.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::symbols::Marker;
-use ratatui::text::Line;
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LegendPosition, Paragraph};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
 use super::Theme;
 use crate::app::App;
 use crate::measure::speedup::amdahl_speedup;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let block = theme.block(" Speedup vs workers ", false);
+    let title = if area.width >= 64 {
+        " Speedup vs workers: █ measured, ⠤⠤ Amdahl fit, ideal S = p "
+    } else {
+        " Speedup: █ measured, ⠤⠤ Amdahl "
+    };
+    let block = theme.block(title, false);
     let Some(report) = app.results.as_ref().filter(|r| r.points.iter().any(|p| p.speedup.is_some())) else {
         let inner = block.inner(area);
         frame.render_widget(block, area);
@@ -33,7 +38,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let ideal = vec![(1.0, 1.0), (max_workers, max_workers)];
     let mut measured: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut curves: Vec<Vec<(f64, f64)>> = Vec::new();
-    let mut names: Vec<(String, String)> = Vec::new();
     for backend in &backends {
         measured.push(
             report.points_of(backend).iter().filter_map(|p| Some((p.workers as f64, p.speedup?))).collect(),
@@ -48,17 +52,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 })
                 .collect()
         }));
-        names.push((
-            format!("{backend} measured"),
-            fit.map_or(format!("{backend} Amdahl: needs 2 counts"), |f| {
-                format!("{backend} Amdahl s={:.2}", f.serial_fraction)
-            }),
-        ));
     }
     let mut datasets = vec![
         Dataset::default()
-            .name("ideal S = p")
-            .marker(Marker::Braille)
+                        .marker(Marker::Braille)
             .graph_type(GraphType::Line)
             .style(theme.dim())
             .data(&ideal),
@@ -67,32 +64,37 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let style = theme.series(report.backends().iter().position(|b| b == backend).unwrap_or(i));
         datasets.push(
             Dataset::default()
-                .name(names[i].1.clone())
-                .marker(Marker::Braille)
+                                .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
                 .style(style)
                 .data(&curves[i]),
         );
         datasets.push(
             Dataset::default()
-                .name(names[i].0.clone())
-                .marker(Marker::Block)
+                                .marker(Marker::Block)
                 .graph_type(GraphType::Scatter)
                 .style(style)
                 .data(&measured[i]),
         );
     }
-    let x_labels = vec![
-        Line::raw("1"),
-        Line::raw(format!("{}", ((1.0 + max_workers) / 2.0).round())),
-        Line::raw(format!("{max_workers}")),
-    ];
+    let x_labels: Vec<Line> = if max_workers <= 8.0 {
+        (1..=max_workers as usize).map(|p| Line::raw(p.to_string())).collect()
+    } else {
+        vec![Line::raw("1"), Line::raw(format!("{:.1}", (1.0 + max_workers) / 2.0)), Line::raw(format!("{max_workers}"))]
+    };
+    let mut legend = vec![Span::raw(" ")];
+    for (i, backend) in backends.iter().enumerate() {
+        let style = theme.series(report.backends().iter().position(|b| b == backend).unwrap_or(i));
+        let fit = report.fit_of(backend).map_or("s=?".to_string(), |f| format!("s={:.2}", f.serial_fraction));
+        legend.push(Span::styled(format!("█ {backend} {fit}"), style));
+        legend.push(Span::raw("  "));
+    }
+    let block = block.title_bottom(Line::from(legend));
     let y_labels = vec![Line::raw("0"), Line::raw(format!("{}", y_max / 2.0)), Line::raw(format!("{y_max}"))];
     let chart = Chart::new(datasets)
         .block(block)
         .x_axis(Axis::default().title("workers").style(theme.dim()).bounds([1.0, max_workers]).labels(x_labels))
         .y_axis(Axis::default().title("speedup").style(theme.dim()).bounds([0.0, y_max]).labels(y_labels))
-        .legend_position(Some(LegendPosition::TopLeft))
-        .hidden_legend_constraints((Constraint::Percentage(70), Constraint::Percentage(70)));
+        .legend_position(None);
     frame.render_widget(chart, area);
 }

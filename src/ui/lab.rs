@@ -104,7 +104,7 @@ fn draw_setup(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let about = kernels::find(&lab.kernel).map_or("", |k| k.about());
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!("{:<w$}", "kernel", w = LABEL as usize), theme.dim()),
+        Span::styled(format!(" {:<w$}", "kernel", w = LABEL as usize - 1), theme.dim()),
         Span::styled(lab.kernel.clone(), Style::new().add_modifier(Modifier::BOLD)),
         Span::styled(format!("  {about}"), theme.dim()),
     ])];

@@ -89,13 +89,17 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     for (i, lesson) in app.course.lessons.iter().enumerate().skip(offset).take(inner.height as usize) {
         let progress = app.progress.get(i).copied().unwrap_or(Progress::New);
         let mark_style = if progress == Progress::Ran { theme.good() } else { theme.dim() };
-        let text = format!(" {:>2} {}", i + 1, lesson.title);
+        let text = format!("{}. {}", i + 1, lesson.title);
         let mut style = Style::new();
         if i == app.selected {
             style = if list_focused { theme.selected() } else { style.add_modifier(Modifier::BOLD) };
         }
         let width = inner.width.saturating_sub(2) as usize;
-        let mut shown: String = text.chars().take(width).collect();
+        let mut shown: String = if text.chars().count() > width {
+            text.chars().take(width.saturating_sub(1)).chain(['…']).collect()
+        } else {
+            text
+        };
         let pad = width.saturating_sub(Span::raw(shown.as_str()).width());
         shown.push_str(&" ".repeat(pad));
         lines.push(Line::from(vec![Span::styled(format!("{} ", mark(progress)), mark_style), Span::styled(shown, style)]));

@@ -217,10 +217,10 @@ pub fn footer_keys(app: &App) -> Vec<(&'static str, String)> {
             } else {
                 add("↑↓", "scroll");
             }
-            add("Tab", "pane");
-            add("n", "hint");
             add("q", "back");
             add("?", "help");
+            add("Tab", "pane");
+            add("n", "hint");
         }
         Screen::Machine => {
             add("↑↓", "scroll");

@@ -18,7 +18,7 @@ type Cell = fn(&Point) -> String;
 fn columns() -> Vec<(&'static str, usize, Cell)> {
     vec![
         ("workers", 7, |p| format!("{}{}", p.workers, if p.oversubscribed { "*" } else { "" })),
-        ("median", 9, |p| seconds(p.median_s)),
+        ("median", 8, |p| seconds(p.median_s)),
         ("speedup", 7, |p| p.speedup.map_or("-".into(), |s| format!("{s:.2}x"))),
         ("busy", 5, |p| p.busy_cores.map_or("-".into(), |b| format!("{b:.1}"))),
         ("spread", 6, |p| format!("{:.0}%{}", p.spread * 100.0, if p.noisy { "!" } else { "" })),
@@ -70,7 +70,7 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
         if let Some(fit) = report.fit_of(backend) {
             let limit = fit.speedup_limit.map_or("no limit".into(), |l| format!("at most {l:.1}x"));
             out.push(Line::styled(
-                format!("{:<backend_width$} serial fraction {:.2} → {limit}", "", fit.serial_fraction),
+                format!("{:<backend_width$} Amdahl s={:.2}, {limit}", "", fit.serial_fraction),
                 theme.dim(),
             ));
         }
