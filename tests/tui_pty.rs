@@ -44,11 +44,7 @@ fn a_learner_sweeps_the_pi_lesson_and_quits_to_a_clean_terminal() {
     let mut child = pair.slave.spawn_command(command).expect("start parlab");
     drop(pair.slave);
 
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        ROWS.try_into().unwrap(),
-        COLS.try_into().unwrap(),
-        0,
-    )));
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 0)));
     let mut reader = pair.master.try_clone_reader().expect("pty reader");
     let feed = Arc::clone(&parser);
     thread::spawn(move || {

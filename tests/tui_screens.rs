@@ -33,9 +33,8 @@ fn app(cores: usize) -> App {
     let mut app = App::new(course, facts(cores), true);
     // Half a minute of fake samples: core 0 busy, the others ramping.
     for step in 0..40 {
-        let values: Vec<f32> = (0..cores)
-            .map(|c| if c == 0 { 97.0 } else { ((step * 7 + c * 13) % 100) as f32 })
-            .collect();
+        let values: Vec<f32> =
+            (0..cores).map(|c| if c == 0 { 97.0 } else { ((step * 7 + c * 13) % 100) as f32 }).collect();
         app.cores.push_values(&values);
     }
     app

@@ -110,11 +110,8 @@ impl LabSetup {
             LabRow::Workers => self.workers_cursor = step(self.workers_cursor, self.workers.len()),
             LabRow::Size => {
                 let smallest = kernels::find(&self.kernel).map_or(1, |k| k.small_size());
-                self.size = if delta > 0 {
-                    self.size.saturating_mul(2)
-                } else {
-                    (self.size / 2).max(smallest.min(self.size))
-                };
+                self.size =
+                    if delta > 0 { self.size.saturating_mul(2) } else { (self.size / 2).max(smallest.min(self.size)) };
             }
             LabRow::Reps => self.reps = (self.reps as isize + delta).clamp(1, 20) as u32,
         }

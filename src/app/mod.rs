@@ -469,7 +469,7 @@ impl App {
             },
             LabPane::Setup => {
                 let running = self.run.is_some();
-                let Some(lab) = self.lab.as_mut() else { return None };
+                let lab = self.lab.as_mut()?;
                 match key {
                     Key::Up | Key::Char('k') => lab.move_row(-1),
                     Key::Down | Key::Char('j') => lab.move_row(1),
@@ -494,8 +494,7 @@ impl App {
             Ok(plan) => {
                 let total = plan.total_runs();
                 self.message = None;
-                self.run =
-                    Some(RunProgress { sweep, plan: plan.clone(), done: 0, total, current: None, last: None });
+                self.run = Some(RunProgress { sweep, plan: plan.clone(), done: 0, total, current: None, last: None });
                 Some(Effect::StartRun(plan))
             }
             Err(why) => {

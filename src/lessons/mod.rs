@@ -151,9 +151,8 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 
 fn load(files: &dyn Files) -> Result<Course, Vec<LessonError>> {
     let manifest_name = files.display(MANIFEST);
-    let source = files
-        .read(MANIFEST)
-        .map_err(|why| vec![LessonError { file: manifest_name.clone(), line: 0, message: why }])?;
+    let source =
+        files.read(MANIFEST).map_err(|why| vec![LessonError { file: manifest_name.clone(), line: 0, message: why }])?;
     let at = |span: Range<usize>, message: String| LessonError {
         file: manifest_name.clone(),
         line: line_of(&source, span.start),
@@ -333,6 +332,77 @@ mod tests {
             let name = entry.unwrap().file_name().to_string_lossy().to_string();
             assert!(embedded::FILES.iter().any(|(f, _)| *f == name), "lessons/{name} is not in embedded::FILES");
         }
+    }
+
+    fn folder(manifest: &str, files: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(MANIFEST), manifest).unwrap();
+        for file in files {
+            std::fs::write(dir.path().join(file), "# A lesson\n").unwrap();
+        }
+        dir
+    }
+
+    fn messages(dir: &tempfile::TempDir) -> Vec<String> {
+        let errors = load_dir(dir.path()).expect_err("the course is broken");
+        let prefix = format!("{}/", dir.path().display());
+        errors.iter().map(|e| e.to_string().replace(&prefix, "")).collect()
+    }
+
+    #[test]
+    fn a_toml_syntax_error_names_its_line() {
+        let dir = folder("title = \"t\"\n\n[[lesson]]\nid = \"a\"\ntitle = oops\n", &[]);
+        let errors = messages(&dir);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].starts_with("course.toml:5: "), "{errors:?}");
+    }
+
+    #[test]
+    fn a_missing_field_and_an_unknown_field_are_reported() {
+        let dir = folder(
+            "title = \"t\"\n[[lesson]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.md\"\nkernel = \"pi\"\nbackends = [\"seq\"]\ncolour = 3\n",
+            &["a.md"],
+        );
+        let errors = messages(&dir);
+        assert!(errors[0].starts_with("course.toml:") && errors[0].contains("colour"), "{errors:?}");
+    }
+
+    #[test]
+    fn unknown_kernels_backends_and_missing_files_are_located() {
+        let manifest = r#"title = "t"
+
+[[lesson]]
+id = "a"
+title = "A"
+file = "missing.md"
+kernel = "pie"
+backends = ["seq", "gpu"]
+
+[[lesson.exercises]]
+kind = "choice"
+prompt = "?"
+options = ["x", "y"]
+answer = 5
+
+[[lesson]]
+id = "a"
+title = "B"
+file = "b.md"
+kernel = "pi"
+backends = ["seq"]
+"#;
+        let dir = folder(manifest, &["b.md"]);
+        let errors = messages(&dir);
+        assert_eq!(
+            errors,
+            vec![
+                "course.toml:6: lesson file missing.md cannot be read: No such file or directory (os error 2)",
+                "course.toml:7: unknown kernel 'pie'; valid kernels: pi, integral, walk, amdahl",
+                "course.toml:8: unknown backend 'gpu'; valid backends: seq, threads, gil, rayon",
+                "course.toml:10: answer 5 is not an option index (0 to 1)",
+                "course.toml:17: lesson id 'a' is used twice",
+            ]
+        );
     }
 
     #[test]

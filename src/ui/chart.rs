@@ -30,7 +30,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let backends: Vec<&str> = report.backends().into_iter().filter(|&b| b != "seq").collect();
-    let setup_max = app.lab.as_ref().map_or(1, |l| l.workers.iter().filter(|w| w.on).map(|w| w.value).max().unwrap_or(1));
+    let setup_max =
+        app.lab.as_ref().map_or(1, |l| l.workers.iter().filter(|w| w.on).map(|w| w.value).max().unwrap_or(1));
     let max_workers = report.points.iter().map(|p| p.workers).max().unwrap_or(1).max(setup_max).max(2) as f64;
     let max_speedup = report.points.iter().filter_map(|p| p.speedup).fold(1.0f64, f64::max);
     let y_max = max_workers.max(max_speedup * 1.1).ceil();
@@ -39,9 +40,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut measured: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut curves: Vec<Vec<(f64, f64)>> = Vec::new();
     for backend in &backends {
-        measured.push(
-            report.points_of(backend).iter().filter_map(|p| Some((p.workers as f64, p.speedup?))).collect(),
-        );
+        measured.push(report.points_of(backend).iter().filter_map(|p| Some((p.workers as f64, p.speedup?))).collect());
         let fit = report.fit_of(backend);
         curves.push(fit.map_or_else(Vec::new, |f| {
             let steps = 60;
@@ -53,34 +52,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .collect()
         }));
     }
-    let mut datasets = vec![
-        Dataset::default()
-                        .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(theme.dim())
-            .data(&ideal),
-    ];
+    let mut datasets =
+        vec![Dataset::default().marker(Marker::Braille).graph_type(GraphType::Line).style(theme.dim()).data(&ideal)];
     for (i, backend) in backends.iter().enumerate() {
         let style = theme.series(report.backends().iter().position(|b| b == backend).unwrap_or(i));
+        datasets
+            .push(Dataset::default().marker(Marker::Braille).graph_type(GraphType::Line).style(style).data(&curves[i]));
         datasets.push(
-            Dataset::default()
-                                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(style)
-                .data(&curves[i]),
-        );
-        datasets.push(
-            Dataset::default()
-                                .marker(Marker::Block)
-                .graph_type(GraphType::Scatter)
-                .style(style)
-                .data(&measured[i]),
+            Dataset::default().marker(Marker::Block).graph_type(GraphType::Scatter).style(style).data(&measured[i]),
         );
     }
     let x_labels: Vec<Line> = if max_workers <= 8.0 {
         (1..=max_workers as usize).map(|p| Line::raw(p.to_string())).collect()
     } else {
-        vec![Line::raw("1"), Line::raw(format!("{:.1}", (1.0 + max_workers) / 2.0)), Line::raw(format!("{max_workers}"))]
+        vec![
+            Line::raw("1"),
+            Line::raw(format!("{:.1}", (1.0 + max_workers) / 2.0)),
+            Line::raw(format!("{max_workers}")),
+        ]
     };
     let mut legend = vec![Span::raw(" ")];
     for (i, backend) in backends.iter().enumerate() {

@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let rows = inner.height as usize;
     let width = inner.width as usize;
     let columns = count.div_ceil(rows);
-    let cell = if columns > 0 { width / columns } else { width };
+    let cell = width.checked_div(columns).unwrap_or(width);
     let label_width = (count - 1).to_string().len() + 4;
     let mut lines: Vec<Vec<Span>> = vec![Vec::new(); rows];
     if cell >= MIN_CELL {
@@ -72,10 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         for (row, chunk) in latest.chunks(per_line).enumerate().take(rows) {
             let first = row * per_line;
             let line = &mut lines[row];
-            line.push(Span::styled(
-                format!("{:<label$}", format!("{first}-{}", first + chunk.len() - 1)),
-                theme.dim(),
-            ));
+            line.push(Span::styled(format!("{:<label$}", format!("{first}-{}", first + chunk.len() - 1)), theme.dim()));
             for &usage in chunk {
                 line.push(Span::styled(level(usage).to_string(), usage_style(theme, usage)));
             }

@@ -32,12 +32,7 @@ const KEYS: &[(&str, &str)] = &[
 pub fn draw(frame: &mut Frame, area: Rect, _app: &App, theme: &Theme) {
     let width = area.width.min(72);
     let height = (KEYS.len() as u16 + 4).min(area.height);
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let rect = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     let lines: Vec<Line> = KEYS
         .iter()
         .map(|&(key, what)| {

@@ -29,8 +29,7 @@ fn areas(app: &App, body: Rect) -> Areas {
         Layout::vertical([Constraint::Length(top), Constraint::Length(1), Constraint::Fill(1)]).areas(body);
     let setup_width = (body.width * 3 / 5).min(62);
     let [setup, cores] = Layout::horizontal([Constraint::Length(setup_width), Constraint::Fill(1)]).areas(top_area);
-    let [results, chart] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    let [results, chart] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     Areas { setup, cores, progress, results, chart }
 }
 
@@ -53,7 +52,7 @@ pub fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -112,7 +111,8 @@ fn draw_setup(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let selected_row = lab.row == row;
         let label_style = if selected_row && focused { theme.accent() } else { theme.dim() };
         let arrow = if selected_row { "▸" } else { " " };
-        let mut spans = vec![Span::styled(format!("{arrow}{:<w$}", row_label(row), w = LABEL as usize - 1), label_style)];
+        let mut spans =
+            vec![Span::styled(format!("{arrow}{:<w$}", row_label(row), w = LABEL as usize - 1), label_style)];
         let cursor = match row {
             LabRow::Backends => Some(lab.backend_cursor),
             LabRow::Workers => Some(lab.workers_cursor),
@@ -122,11 +122,8 @@ fn draw_setup(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let on = text.starts_with("[x]");
             let mut style = if on { theme.good() } else { Style::new() };
             if cursor == Some(i) {
-                style = if selected_row && focused {
-                    theme.selected()
-                } else {
-                    style.add_modifier(Modifier::UNDERLINED)
-                };
+                style =
+                    if selected_row && focused { theme.selected() } else { style.add_modifier(Modifier::UNDERLINED) };
             } else if selected_row && focused && cursor.is_none() {
                 style = theme.selected();
             }

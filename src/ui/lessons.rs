@@ -80,8 +80,7 @@ pub fn max_scroll(app: &App, body: Rect, theme: &Theme) -> u16 {
 pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     let a = areas(app, body);
     let list_focused = app.lessons_pane == LessonsPane::List;
-    let title = format!("{} ", app.course.title);
-    let block = theme.block(format!(" {} ", title.trim()), list_focused);
+    let block = theme.block(" Lessons ", list_focused);
     let inner = block.inner(a.list);
     frame.render_widget(block, a.list);
     let offset = app.selected.saturating_sub(inner.height.saturating_sub(1) as usize);
@@ -102,7 +101,10 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
         };
         let pad = width.saturating_sub(Span::raw(shown.as_str()).width());
         shown.push_str(&" ".repeat(pad));
-        lines.push(Line::from(vec![Span::styled(format!("{} ", mark(progress)), mark_style), Span::styled(shown, style)]));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", mark(progress)), mark_style),
+            Span::styled(shown, style),
+        ]));
     }
     let legend_row = inner.height.saturating_sub(1);
     frame.render_widget(Paragraph::new(lines), inner);

@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Theme, markdown};
-use ratatui::style::Style;
 use crate::app::App;
 use crate::backends;
+use ratatui::style::Style;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let block = theme.block(" This machine (parlab info) ", true);
@@ -18,7 +18,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         // Keep the hanging indent of `parlab info` when a line wraps.
         let (first, rest, body) = match text.strip_prefix("  - ") {
             Some(body) => ("  - ", "    ", body),
-            None if text.len() > 24 && text.is_char_boundary(24) => (&text[..24], "                        ", &text[24..]),
+            None if text.len() > 24 && text.is_char_boundary(24) => {
+                (&text[..24], "                        ", &text[24..])
+            }
             None => ("", "", text),
         };
         if body.is_empty() {

@@ -124,11 +124,10 @@ impl<'t> Renderer<'t> {
 
     fn start(&mut self, tag: Tag) {
         match tag {
-            Tag::Paragraph => {
-                if self.first_prefix.is_none() {
-                    self.flush();
-                    self.blank();
-                }
+            // A list item's first paragraph starts on the bullet's line.
+            Tag::Paragraph if self.first_prefix.is_none() => {
+                self.flush();
+                self.blank();
             }
             Tag::Heading { level, .. } => {
                 self.flush();

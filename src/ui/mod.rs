@@ -115,10 +115,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         let text = vec![
             Line::styled("The terminal is too small for parlab.", theme.bad()),
             Line::raw(""),
-            Line::raw(format!(
-                "It is {}x{}; parlab needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
-                area.width, area.height
-            )),
+            Line::raw(format!("It is {}x{}; parlab needs at least {MIN_WIDTH}x{MIN_HEIGHT}.", area.width, area.height)),
             Line::raw("Make the window larger, or press q to quit."),
         ];
         let top = area.height.saturating_sub(4) / 2;
@@ -265,7 +262,10 @@ pub fn hit_test(app: &App, area: Rect, column: u16, row: u16) -> Option<Target> 
     let [tabs, body, _] = frame_areas(area);
     let at = Position { x: column, y: row };
     if tabs.contains(at) {
-        return tab_positions(tabs).into_iter().find(|&(_, x, w)| column >= x && column < x + w).map(|t| Target::Tab(t.0));
+        return tab_positions(tabs)
+            .into_iter()
+            .find(|&(_, x, w)| column >= x && column < x + w)
+            .map(|t| Target::Tab(t.0));
     }
     if !body.contains(at) {
         return None;

@@ -39,7 +39,11 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
                 Span::styled("s", theme.key()),
                 Span::raw(" to sweep every switched-on point,"),
             ]),
-            Line::from(vec![Span::raw("or "), Span::styled("r", theme.key()), Span::raw(" to run the underlined one.")]),
+            Line::from(vec![
+                Span::raw("or "),
+                Span::styled("r", theme.key()),
+                Span::raw(" to run the underlined one."),
+            ]),
         ];
     };
     let backend_width = report.backends().iter().map(|b| b.len()).max().unwrap_or(7).max(7);
