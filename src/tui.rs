@@ -132,6 +132,10 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
     let mut terminal = enter()?;
     let _restore = Restore;
     terminal.draw(|frame| ui::draw(frame, &app))?;
+    // The pseudo-terminal tests check that a panic still restores the terminal.
+    if std::env::var_os("PARLAB_TEST_PANIC").is_some() {
+        panic!("PARLAB_TEST_PANIC is set: panicking after the first frame");
+    }
 
     let input = input();
     let signals = signals();
