@@ -193,3 +193,60 @@ fn gil_lesson_lab_uses_its_backends() {
     let on: Vec<&str> = lab.backends.iter().filter(|b| b.on).map(|b| b.value.as_str()).collect();
     assert_eq!(on, ["seq", "gil", "threads"]);
 }
+
+#[test]
+fn clicks_and_the_wheel_land_on_what_is_drawn() {
+    use parlab::app::{Mouse, Target};
+    use ratatui::layout::Rect;
+    let mut app = app(2);
+    let area = Rect::new(0, 0, 120, 40);
+    // Row 3 is the second lesson (tabs line, border, first lesson).
+    assert_eq!(ui::hit_test(&app, area, 5, 3), Some(Target::LessonRow(1)));
+    app.update(Event::Mouse(Mouse::Click(Target::LessonRow(1))));
+    assert_eq!(app.selected, 1);
+    app.update(Event::Mouse(Mouse::Click(Target::LessonRow(1))));
+    assert_eq!(app.opened, 1, "a second click opens the lesson");
+    app.reader_max_scroll = ui::reader_max_scroll(&app, area);
+    assert!(app.reader_max_scroll > 0, "the GIL lesson is longer than the reader");
+    let reader = ui::hit_test(&app, area, 60, 10).expect("the reader is under the mouse");
+    assert_eq!(reader, Target::Reader);
+    app.update(Event::Mouse(Mouse::ScrollDown(reader)));
+    assert_eq!(app.reader_scroll, 3);
+    for _ in 0..100 {
+        app.update(Event::Mouse(Mouse::ScrollDown(reader)));
+    }
+    assert_eq!(app.reader_scroll, app.reader_max_scroll, "scrolling stops at the end");
+
+    // The "2 Lab" tab, then the "[ ] seq" option of the backends row.
+    let tab = ui::hit_test(&app, area, 23, 0).expect("a tab");
+    assert_eq!(tab, Target::Tab(Screen::Lab));
+    app.update(Event::Mouse(Mouse::Click(tab)));
+    assert_eq!(app.screen, Screen::Lab);
+    let option = ui::hit_test(&app, area, 12, 3).expect("an option");
+    assert_eq!(option, Target::LabOption(LabRow::Backends, Some(0)));
+    let before = app.lab.as_ref().unwrap().backends[0].on;
+    app.update(Event::Mouse(Mouse::Click(option)));
+    assert_ne!(app.lab.as_ref().unwrap().backends[0].on, before, "a click switches the backend");
+}
+
+#[test]
+fn no_color_draws_without_colours() {
+    use ratatui::style::Color;
+    let mut app = app(2);
+    app.color = false;
+    keys(&mut app, &[Key::Enter, Key::Enter]);
+    feed(&mut app, &plan(&["rayon", "gil"]), sweep_points());
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|frame| ui::draw(frame, &app)).unwrap();
+    let coloured = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter(|cell| cell.fg != Color::Reset || cell.bg != Color::Reset)
+        .count();
+    assert_eq!(coloured, 0, "NO_COLOR: no cell has a colour");
+    app.color = true;
+    terminal.draw(|frame| ui::draw(frame, &app)).unwrap();
+    assert!(terminal.backend().buffer().content().iter().any(|cell| cell.fg != Color::Reset));
+}

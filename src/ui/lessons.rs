@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::{Theme, markdown};
 use crate::app::{App, LessonsPane, Progress, Target};
@@ -24,9 +24,23 @@ fn areas(app: &App, body: Rect) -> Areas {
     if hints.is_empty() {
         return Areas { list, reader: right, hints: None };
     }
-    let height = (hints.len() as u16 + 2).min(right.height / 3).max(3);
+    let lines: usize = hint_lines(hints, right.width.saturating_sub(2)).len();
+    let height = (lines as u16 + 2).min(right.height / 2).max(3);
     let [reader, hint_area] = Layout::vertical([Constraint::Fill(1), Constraint::Length(height)]).areas(right);
     Areas { list, reader, hints: Some(hint_area) }
+}
+
+/// The revealed hints, newest first, wrapped to `width`.
+fn hint_lines(hints: &[String], width: u16) -> Vec<Line<'static>> {
+    hints
+        .iter()
+        .enumerate()
+        .rev()
+        .flat_map(|(i, hint)| {
+            let number = format!("{}. ", i + 1);
+            markdown::wrap(&[(hint.clone(), Style::new())], &number, "   ", width as usize, Style::new())
+        })
+        .collect()
 }
 
 fn mark(progress: Progress) -> &'static str {
@@ -144,9 +158,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     if let Some(area) = a.hints {
         let hints = app.visible_hints(app.opened);
         let block = theme.block(format!(" Hints {} of {} ", hints.len(), lesson.hints.len()), false);
-        let text: Vec<Line> =
-            hints.iter().enumerate().map(|(i, h)| Line::raw(format!("{}. {h}", i + 1))).rev().collect();
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(block), area);
+        frame.render_widget(Paragraph::new(hint_lines(hints, area.width.saturating_sub(2))).block(block), area);
     }
 }
 

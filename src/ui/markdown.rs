@@ -317,6 +317,10 @@ pub fn wrap(
     let mut used = Span::raw(first).width();
     let mut has_words = false;
     let mut space = false;
+    // Where the current word began in `line`, and its width so far: pieces that follow
+    // without a space (`code` and then a comma) belong to the same word.
+    let mut word_start = 1;
+    let mut word_width = 0;
     for (text, style) in pieces {
         for (i, word) in text.split(' ').enumerate() {
             if i > 0 {
@@ -326,17 +330,34 @@ pub fn wrap(
                 continue;
             }
             let w = Span::raw(word).width();
-            let gap = usize::from(space && has_words);
-            if has_words && used + gap + w > width {
+            let glued = has_words && !space;
+            if !glued {
+                let gap = usize::from(has_words);
+                if has_words && used + gap + w > width {
+                    lines.push(Line::from(std::mem::take(&mut line)));
+                    line.push(Span::styled(continuation.to_string(), prefix_style));
+                    used = Span::raw(continuation).width();
+                } else if gap == 1 {
+                    line.push(Span::raw(" "));
+                    used += 1;
+                }
+                word_start = line.len();
+                word_width = 0;
+            } else if used + w > width && word_start > 1 {
+                // Move the whole glued word to a new line.
+                let tail = line.split_off(word_start);
+                if line.last().is_some_and(|s| s.content == " ") {
+                    line.pop();
+                }
                 lines.push(Line::from(std::mem::take(&mut line)));
                 line.push(Span::styled(continuation.to_string(), prefix_style));
-                used = Span::raw(continuation).width();
-            } else if gap == 1 {
-                line.push(Span::raw(" "));
-                used += 1;
+                line.extend(tail);
+                used = Span::raw(continuation).width() + word_width;
+                word_start = 1;
             }
             line.push(Span::styled(word.to_string(), *style));
             used += w;
+            word_width += w;
             has_words = true;
             space = false;
         }
@@ -379,6 +400,13 @@ mod tests {
                 "1 │ 2 ",
             ]
         );
+    }
+
+    #[test]
+    fn punctuation_after_code_wraps_with_its_word() {
+        let theme = Theme { color: false };
+        let text = plain(&render("aaaa bbbb (`cc`, dd", 13, &theme));
+        assert_eq!(text, vec!["aaaa bbbb", "(cc, dd"]);
     }
 
     #[test]
