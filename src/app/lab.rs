@@ -8,6 +8,8 @@ use crate::measure::{Plan, default_workers};
 /// A rows of the Lab's setup panel, top to bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabRow {
+    /// Which kernel runs.
+    Kernel,
     /// Which backends a sweep runs.
     Backends,
     /// Which worker counts a sweep runs.
@@ -20,7 +22,7 @@ pub enum LabRow {
 
 impl LabRow {
     /// All rows, top to bottom.
-    pub const ALL: [LabRow; 4] = [LabRow::Backends, LabRow::Workers, LabRow::Size, LabRow::Reps];
+    pub const ALL: [LabRow; 5] = [LabRow::Kernel, LabRow::Backends, LabRow::Workers, LabRow::Size, LabRow::Reps];
 }
 
 /// Something that can be switched on or off.
@@ -43,8 +45,12 @@ pub struct LabSetup {
     pub workers: Vec<Toggle<usize>>,
     /// Size in the kernel's unit.
     pub size: u64,
-    /// The lesson's size, for reference.
+    /// The lesson's kernel and size, for going back to them.
+    pub lesson_kernel: String,
+    /// The lesson's size (or the one given on the command line).
     pub lesson_size: u64,
+    /// The size given on the command line, for every kernel.
+    pub size_override: Option<u64>,
     /// Timed repetitions per point.
     pub reps: u32,
     /// Warm-up runs per point.
@@ -76,7 +82,9 @@ impl LabSetup {
             backends,
             workers,
             size: size.unwrap_or(lesson.size),
-            lesson_size: lesson.size,
+            lesson_kernel: lesson.kernel.clone(),
+            lesson_size: size.unwrap_or(lesson.size),
+            size_override: size,
             reps: lesson.reps,
             warmup: lesson.warmup,
             row: LabRow::Backends,
@@ -106,6 +114,12 @@ impl LabSetup {
     pub fn adjust(&mut self, delta: isize) {
         let step = |cursor: usize, len: usize| (cursor as isize + delta).clamp(0, len.max(1) as isize - 1) as usize;
         match self.row {
+            LabRow::Kernel => {
+                let ids = kernels::ids();
+                let index = ids.iter().position(|&k| k == self.kernel).unwrap_or(0) as isize;
+                let next = (index + delta).rem_euclid(ids.len() as isize) as usize;
+                self.set_kernel(ids[next]);
+            }
             LabRow::Backends => self.backend_cursor = step(self.backend_cursor, self.backends.len()),
             LabRow::Workers => self.workers_cursor = step(self.workers_cursor, self.workers.len()),
             LabRow::Size => {
@@ -130,9 +144,28 @@ impl LabSetup {
                     w.on = !w.on;
                 }
             }
-            LabRow::Size => self.size = self.lesson_size,
+            LabRow::Size => self.size = self.default_size(),
+            LabRow::Kernel => {
+                let kernel = self.lesson_kernel.clone();
+                self.set_kernel(&kernel);
+            }
             LabRow::Reps => {}
         }
+    }
+
+    /// The size Enter on the size row goes back to: the lesson's for its kernel, the
+    /// kernel's default for others (a size from the command line wins).
+    pub fn default_size(&self) -> u64 {
+        if self.kernel == self.lesson_kernel {
+            self.lesson_size
+        } else {
+            self.size_override.or_else(|| kernels::find(&self.kernel).map(|k| k.default_size())).unwrap_or(self.size)
+        }
+    }
+
+    fn set_kernel(&mut self, kernel: &str) {
+        self.kernel = kernel.to_string();
+        self.size = self.default_size();
     }
 
     fn spec(&self) -> KernelSpec {
@@ -163,5 +196,57 @@ impl LabSetup {
             warmup: self.warmup,
             repetitions: self.reps,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pi_lab(size: Option<u64>) -> LabSetup {
+        let course = crate::lessons::embedded().unwrap();
+        LabSetup::from_lesson(&course.lessons[0], 2, size)
+    }
+
+    #[test]
+    fn presets_come_from_the_lesson() {
+        let lab = pi_lab(None);
+        let plan = lab.sweep_plan().unwrap();
+        assert_eq!(plan.spec.kernel, "pi");
+        assert_eq!(plan.backends, ["rayon", "gil"]);
+        assert_eq!(plan.workers, [1, 2, 4]);
+        assert_eq!(plan.repetitions, 3);
+        let point = lab.point_plan().unwrap();
+        assert_eq!((point.backends.as_slice(), point.workers.as_slice()), (&["rayon".to_string()][..], &[2][..]));
+    }
+
+    #[test]
+    fn rows_toggle_and_adjust() {
+        let mut lab = pi_lab(Some(1_000_000));
+        lab.move_row(1); // workers
+        lab.adjust(-5); // cursor on 1
+        lab.toggle();
+        assert_eq!(lab.sweep_plan().unwrap().workers, [2, 4]);
+        lab.move_row(1); // size
+        lab.adjust(1);
+        assert_eq!(lab.size, 2_000_000);
+        lab.toggle();
+        assert_eq!(lab.size, 1_000_000, "Enter goes back to the lesson's size");
+        lab.move_row(-9);
+        assert_eq!(lab.row, LabRow::Kernel);
+        lab.adjust(1);
+        assert_eq!(lab.kernel, "integral");
+        assert_eq!(lab.size, 1_000_000, "a size from the command line applies to every kernel");
+        lab.toggle();
+        assert_eq!(lab.kernel, "pi");
+    }
+
+    #[test]
+    fn an_empty_selection_explains_itself() {
+        let mut lab = pi_lab(None);
+        for b in &mut lab.backends {
+            b.on = false;
+        }
+        assert!(lab.sweep_plan().unwrap_err().contains("backend"));
     }
 }

@@ -542,7 +542,7 @@ impl App {
                         match row {
                             LabRow::Backends => lab.backend_cursor = option.min(lab.backends.len().saturating_sub(1)),
                             LabRow::Workers => lab.workers_cursor = option.min(lab.workers.len().saturating_sub(1)),
-                            LabRow::Size | LabRow::Reps => {}
+                            LabRow::Kernel | LabRow::Size | LabRow::Reps => {}
                         }
                         if !running && matches!(row, LabRow::Backends | LabRow::Workers) {
                             lab.toggle();

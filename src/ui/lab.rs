@@ -27,7 +27,7 @@ fn areas(app: &App, body: Rect) -> Areas {
     let top = if body.height < 30 { 7 } else { (core_rows + 2).clamp(7, body.height / 3) };
     let [top_area, progress, bottom] =
         Layout::vertical([Constraint::Length(top), Constraint::Length(1), Constraint::Fill(1)]).areas(body);
-    let setup_width = (body.width * 3 / 5).min(62);
+    let setup_width = body.width.saturating_sub(26).min(62);
     let [setup, cores] = Layout::horizontal([Constraint::Length(setup_width), Constraint::Fill(1)]).areas(top_area);
     let [results, chart] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     Areas { setup, cores, progress, results, chart }
@@ -37,6 +37,7 @@ fn areas(app: &App, body: Rect) -> Areas {
 fn options(lab: &LabSetup, row: LabRow) -> Vec<String> {
     let mark = |on: bool| if on { "[x]" } else { "[ ]" };
     match row {
+        LabRow::Kernel => vec![format!("◂ {} ▸", lab.kernel)],
         LabRow::Backends => lab.backends.iter().map(|b| format!("{} {}", mark(b.on), b.value)).collect(),
         LabRow::Workers => lab.workers.iter().map(|w| format!("{} {}", mark(w.on), w.value)).collect(),
         LabRow::Size => {
@@ -62,6 +63,7 @@ pub fn group(n: u64) -> String {
 
 fn row_label(row: LabRow) -> &'static str {
     match row {
+        LabRow::Kernel => "kernel",
         LabRow::Backends => "backends",
         LabRow::Workers => "workers",
         LabRow::Size => "size",
@@ -102,11 +104,7 @@ fn draw_setup(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let about = kernels::find(&lab.kernel).map_or("", |k| k.about());
-    let mut lines = vec![Line::from(vec![
-        Span::styled(format!(" {:<w$}", "kernel", w = LABEL as usize - 1), theme.dim()),
-        Span::styled(lab.kernel.clone(), Style::new().add_modifier(Modifier::BOLD)),
-        Span::styled(format!("  {about}"), theme.dim()),
-    ])];
+    let mut lines = Vec::new();
     for row in LabRow::ALL {
         let selected_row = lab.row == row;
         let label_style = if selected_row && focused { theme.accent() } else { theme.dim() };
@@ -116,7 +114,7 @@ fn draw_setup(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let cursor = match row {
             LabRow::Backends => Some(lab.backend_cursor),
             LabRow::Workers => Some(lab.workers_cursor),
-            LabRow::Size | LabRow::Reps => None,
+            LabRow::Kernel | LabRow::Size | LabRow::Reps => None,
         };
         for (i, text) in options(lab, row).into_iter().enumerate() {
             let on = text.starts_with("[x]");
@@ -127,8 +125,14 @@ fn draw_setup(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             } else if selected_row && focused && cursor.is_none() {
                 style = theme.selected();
             }
+            if row == LabRow::Kernel {
+                style = style.add_modifier(Modifier::BOLD);
+            }
             spans.push(Span::styled(text, style));
             spans.push(Span::raw("  "));
+        }
+        if row == LabRow::Kernel {
+            spans.push(Span::styled(about, theme.dim()));
         }
         lines.push(Line::from(spans));
     }
@@ -192,8 +196,7 @@ pub fn hit_test(app: &App, body: Rect, at: Position) -> Option<Target> {
     let a = areas(app, body);
     if a.setup.contains(at) {
         let lab = app.lab.as_ref()?;
-        // Rows start under the kernel line, inside the border.
-        let index = at.y.checked_sub(a.setup.y + 2)? as usize;
+        let index = at.y.checked_sub(a.setup.y + 1)? as usize;
         let row = *LabRow::ALL.get(index)?;
         let x = at.x.checked_sub(a.setup.x + 1)?;
         let option = option_spans(lab, row).iter().position(|&(start, width)| x >= start && x < start + width);
