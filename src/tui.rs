@@ -22,7 +22,7 @@ use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, d
 use ratatui::layout::Rect;
 
 use crate::app::{App, Effect, Event, Key, Mouse};
-use crate::lessons::Course;
+use crate::lessons::{Course, progress};
 use crate::measure::{RunHandle, Runner};
 use crate::sysmon::{MachineFacts, Sampler};
 use crate::ui;
@@ -128,6 +128,10 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
     let facts = MachineFacts::detect();
     let mut app = App::new(course, facts.clone(), !no_color());
     app.size_override = size;
+    let progress_path = progress::default_path();
+    if let Some(path) = &progress_path {
+        app.load_progress(&progress::load(path));
+    }
     install_panic_hook();
     let mut terminal = enter()?;
     let _restore = Restore;
@@ -209,6 +213,13 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
                 }
             }
             Some(Effect::Quit) | None => {}
+        }
+        if app.progress_changed {
+            app.progress_changed = false;
+            if let Some(path) = &progress_path {
+                // Progress is a convenience: a read-only home must not stop the lab.
+                let _ = progress::save(path, &app.progress_file(progress::load(path)));
+            }
         }
         if app.quit {
             break;

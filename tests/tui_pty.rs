@@ -5,6 +5,7 @@
 //! Nothing here depends on speed: every wait polls the screen with a generous limit.
 
 use std::io::{Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -20,6 +21,7 @@ struct Session {
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
+    progress: std::path::PathBuf,
 }
 
 impl Session {
@@ -30,6 +32,10 @@ impl Session {
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_parlab"));
         command.args(args);
         command.env("TERM", "xterm-256color");
+        static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+        let session = SESSIONS.fetch_add(1, Ordering::Relaxed);
+        let progress = std::env::temp_dir().join(format!("parlab-pty-{}-{session}/progress.toml", std::process::id()));
+        command.env("PARLAB_PROGRESS", progress.as_os_str());
         for (key, value) in env {
             command.env(key, value);
         }
@@ -48,7 +54,7 @@ impl Session {
             }
         });
         let writer = pair.master.take_writer().expect("pty writer");
-        Self { parser, writer, child, _master: pair.master }
+        Self { parser, writer, child, _master: pair.master, progress }
     }
 
     fn text(&self) -> String {
@@ -118,9 +124,15 @@ fn a_learner_sweeps_the_pi_lesson_and_quits_to_a_clean_terminal() {
 
     s.send(b"q"); // Lab -> lesson text
     s.send(b"q"); // text -> list
+    let text = s.wait_for("✓ 1.", LIMIT);
+    assert!(text.contains("✓ 1."), "the list marks the pi lesson as measured:\n{text}");
     s.send(b"q"); // quit
+    let progress = s.progress.clone();
     let status = s.assert_exits_restored();
     assert!(status.success(), "parlab exited with {status:?}");
+    let saved = std::fs::read_to_string(&progress).expect("progress was saved");
+    assert!(saved.contains("embarrassingly-parallel = \"ran\""), "{saved}");
+    let _ = std::fs::remove_dir_all(progress.parent().unwrap());
 }
 
 #[test]

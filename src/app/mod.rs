@@ -6,6 +6,7 @@
 pub mod cores;
 pub mod lab;
 
+use crate::lessons::progress::ProgressFile;
 use crate::lessons::{Course, Lesson};
 use crate::measure::{Plan, Point, Report, RunEvent};
 use crate::sysmon::{CpuSnapshot, MachineFacts};
@@ -145,15 +146,7 @@ pub enum LabPane {
 }
 
 /// How far a learner got with a lesson.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Progress {
-    /// Not opened yet.
-    New,
-    /// Read.
-    Read,
-    /// Measured in the Lab.
-    Ran,
-}
+pub use crate::lessons::progress::Mark as Progress;
 
 /// One sample the runner just timed.
 #[derive(Debug, Clone, PartialEq)]
@@ -234,6 +227,8 @@ pub struct App {
     pub message: Option<String>,
     /// Set when the app should exit.
     pub quit: bool,
+    /// Set when `progress` changed and should be saved.
+    pub progress_changed: bool,
 }
 
 impl App {
@@ -265,6 +260,35 @@ impl App {
             results: None,
             message: None,
             quit: false,
+            progress_changed: false,
+        }
+    }
+
+    /// Takes the marks of a saved progress file (lessons it does not know are kept new).
+    pub fn load_progress(&mut self, saved: &ProgressFile) {
+        for (lesson, mark) in self.course.lessons.iter().zip(self.progress.iter_mut()) {
+            if let Some(&saved) = saved.lessons.get(&lesson.id) {
+                *mark = saved;
+            }
+        }
+    }
+
+    /// The progress to save, merged over what was saved before (other courses' lessons stay).
+    pub fn progress_file(&self, mut saved: ProgressFile) -> ProgressFile {
+        for (lesson, &mark) in self.course.lessons.iter().zip(&self.progress) {
+            if mark != Progress::New {
+                saved.lessons.insert(lesson.id.clone(), mark);
+            }
+        }
+        saved
+    }
+
+    fn mark(&mut self, lesson: usize, mark: Progress) {
+        if let Some(p) = self.progress.get_mut(lesson)
+            && *p < mark
+        {
+            *p = mark;
+            self.progress_changed = true;
         }
     }
 
@@ -357,9 +381,7 @@ impl App {
         self.opened = lesson;
         self.selected = lesson;
         self.lessons_pane = LessonsPane::Reader;
-        if let Some(p) = self.progress.get_mut(lesson) {
-            *p = (*p).max(Progress::Read);
-        }
+        self.mark(lesson, Progress::Read);
     }
 
     /// Sets the Lab up for `lesson` (keeps the controls when it already is).
@@ -628,8 +650,6 @@ impl App {
             }
             _ => self.results = Some(report.clone()),
         }
-        if let Some(p) = self.progress.get_mut(self.lab_lesson) {
-            *p = Progress::Ran;
-        }
+        self.mark(self.lab_lesson, Progress::Ran);
     }
 }

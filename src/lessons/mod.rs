@@ -4,6 +4,7 @@
 
 mod embedded;
 pub mod manifest;
+pub mod progress;
 
 use std::fmt;
 use std::ops::Range;
