@@ -33,7 +33,8 @@ const AFTER_HELP: &str = "Examples:
   parlab run pi --backends seq,threads,rayon,gil --workers 1,2,4
   parlab run integral --backends gil,threads --size 2e8 --json results.json
   parlab info
-Run without a command to open the terminal lab.";
+  parlab lessons check my-course/
+Run without a command to open the terminal lab (with --lessons DIR: your own course).";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
