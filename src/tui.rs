@@ -23,7 +23,7 @@ use ratatui::layout::Rect;
 
 use crate::app::{App, Effect, Event, Key, Mouse};
 use crate::lessons::{Course, progress};
-use crate::measure::{RunHandle, Runner};
+use crate::measure::{RunEvent, RunHandle, Runner};
 use crate::sysmon::{MachineFacts, Sampler};
 use crate::ui;
 
@@ -57,7 +57,11 @@ impl Drop for Restore {
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
+        // Only the main thread's panic ends the lab; a runner thread that dies is
+        // reported as a failed run by the main loop, which keeps the terminal.
+        if thread::current().name() == Some("main") {
+            restore();
+        }
         previous(info);
     }));
 }
@@ -196,7 +200,14 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
                     Ok(event) => {
                         app.update(Event::Run(event));
                     }
-                    Err(_) => handle = None,
+                    Err(_) => {
+                        handle = None;
+                        if app.running() {
+                            // The runner ended without a last word: it panicked.
+                            app.update(Event::Run(RunEvent::Failed("the run stopped unexpectedly (a panic in the runner)".into())));
+                            terminal.clear()?;
+                        }
+                    }
                 }
                 dirty = true;
             }
