@@ -2,7 +2,7 @@
 //! ideal line S = p and each backend's fitted Amdahl curve, filling in as points arrive.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
@@ -62,14 +62,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Dataset::default().marker(Marker::Block).graph_type(GraphType::Scatter).style(style).data(&measured[i]),
         );
     }
-    let x_labels: Vec<Line> = if max_workers <= 8.0 {
-        (1..=max_workers as usize).map(|p| Line::raw(p.to_string())).collect()
+    // Worker counts to label: every count up to 8, else powers of two.
+    let ticks: Vec<usize> = if max_workers <= 8.0 {
+        (1..=max_workers as usize).collect()
     } else {
-        vec![
-            Line::raw("1"),
-            Line::raw(format!("{:.1}", (1.0 + max_workers) / 2.0)),
-            Line::raw(format!("{max_workers}")),
-        ]
+        std::iter::successors(Some(1usize), |p| Some(p * 2)).take_while(|&p| p as f64 <= max_workers).collect()
     };
     let mut legend = vec![Span::raw(" ")];
     for (i, backend) in backends.iter().enumerate() {
@@ -79,11 +76,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         legend.push(Span::raw("  "));
     }
     let block = block.title_bottom(Line::from(legend));
-    let y_labels = vec![Line::raw("0"), Line::raw(format!("{}", y_max / 2.0)), Line::raw(format!("{y_max}"))];
+    let y_labels: Vec<String> = vec!["0".into(), format!("{}", y_max / 2.0), format!("{y_max}")];
+    let y_label_width = y_labels.iter().map(String::len).max().unwrap_or(1) as u16;
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [graph, labels] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
     let chart = Chart::new(datasets)
-        .block(block)
-        .x_axis(Axis::default().title("workers").style(theme.dim()).bounds([1.0, max_workers]).labels(x_labels))
-        .y_axis(Axis::default().title("speedup").style(theme.dim()).bounds([0.0, y_max]).labels(y_labels))
+        .x_axis(Axis::default().title("workers").style(theme.dim()).bounds([1.0, max_workers]))
+        .y_axis(
+            Axis::default()
+                .title("speedup")
+                .style(theme.dim())
+                .bounds([0.0, y_max])
+                .labels(y_labels.into_iter().map(Line::raw).collect::<Vec<_>>()),
+        )
         .legend_position(None);
-    frame.render_widget(chart, area);
+    frame.render_widget(chart, graph);
+    // ratatui spaces x labels evenly whatever their values; put each under its count.
+    let left = labels.x + y_label_width + 1;
+    let span = labels.right().saturating_sub(left + 1).max(1);
+    for p in ticks {
+        let text = p.to_string();
+        let at = left + ((p as f64 - 1.0) / (max_workers - 1.0) * f64::from(span)).round() as u16;
+        let x = at.saturating_sub(text.len() as u16 / 2).min(labels.right().saturating_sub(text.len() as u16));
+        frame.render_widget(Span::styled(text.clone(), theme.dim()), Rect { x, width: text.len() as u16, ..labels });
+    }
 }
