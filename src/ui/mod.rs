@@ -159,8 +159,12 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::raw(" "));
     }
     let used: usize = spans.iter().map(Span::width).sum();
-    if let Some(lesson) = app.lab_lesson().filter(|_| app.screen == Screen::Lab) {
-        let text = format!("lesson: {}", lesson.title);
+    let context = match app.screen {
+        Screen::Lab => app.lab_lesson().map(|lesson| format!("lesson: {}", lesson.title)),
+        Screen::Lessons => Some(format!("course: {}", app.course.title)),
+        Screen::Machine => None,
+    };
+    if let Some(text) = context {
         let room = (area.width as usize).saturating_sub(used + 1);
         if room > 10 {
             let shown: String = text.chars().take(room).collect();
