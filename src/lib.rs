@@ -5,9 +5,13 @@
 //! law; [`sysmon`] watches every core. The command line ([`cli`]) and the terminal UI
 //! are views over those measurements.
 
+pub mod app;
 pub mod backends;
 pub mod cli;
 pub mod export;
 pub mod kernels;
+pub mod lessons;
 pub mod measure;
 pub mod sysmon;
+pub mod tui;
+pub mod ui;

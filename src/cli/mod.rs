@@ -1,7 +1,8 @@
 //! The command line: clap definitions and one function per subcommand. With no
 //! subcommand parlab opens the terminal lab.
 
-mod info;
+pub mod info;
+mod lessons;
 mod run;
 pub mod table;
 
@@ -20,13 +21,20 @@ pub const EXIT_USAGE: u8 = 2;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Use the course in DIR (a course.toml and its Markdown files) instead of the built-in one.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub lessons: Option<PathBuf>,
+    /// Size for every lesson's kernel in the terminal lab (for demos and tests; accepts 2e8, 400M).
+    #[arg(long, hide = true, value_parser = parse_size)]
+    pub size: Option<u64>,
 }
 
 const AFTER_HELP: &str = "Examples:
   parlab run pi --backends seq,threads,rayon,gil --workers 1,2,4
   parlab run integral --backends gil,threads --size 2e8 --json results.json
   parlab info
-Run without a command to open the terminal lab.";
+  parlab lessons check my-course/
+Run without a command to open the terminal lab (with --lessons DIR: your own course).";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -38,6 +46,21 @@ pub enum Command {
     Kernels,
     /// List the backends, one teaching sentence each.
     Backends,
+    /// List the lessons, or check a course folder for mistakes.
+    #[command(subcommand)]
+    Lessons(LessonsCommand),
+}
+
+/// `parlab lessons ...`.
+#[derive(Debug, Subcommand)]
+pub enum LessonsCommand {
+    /// List the lessons of the course (the built-in one, or --lessons DIR).
+    List,
+    /// Check a course folder: every mistake as file:line: message; exit code 2 if any.
+    Check {
+        /// Folder holding course.toml and the lesson files.
+        dir: PathBuf,
+    },
 }
 
 /// Arguments of `parlab run`.
@@ -130,11 +153,9 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Info(args)) => info::info(&args),
         Some(Command::Kernels) => info::kernels(),
         Some(Command::Backends) => info::backends(),
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::Lessons(LessonsCommand::List)) => lessons::list(cli.lessons.as_deref()),
+        Some(Command::Lessons(LessonsCommand::Check { dir })) => lessons::check(&dir),
+        None => lessons::open_lab(cli.lessons.as_deref(), cli.size),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");

@@ -1,0 +1,65 @@
+//! `parlab lessons list|check` and opening the terminal lab on a course.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::{EXIT_USAGE, usage_error};
+use crate::lessons::{self, LessonError};
+
+fn print_errors(errors: &[LessonError]) {
+    for error in errors {
+        eprintln!("{error}");
+    }
+}
+
+/// Lists the lessons of the course.
+pub fn list(dir: Option<&Path>) -> Result<ExitCode> {
+    let course = match lessons::load_course(dir) {
+        Ok(course) => course,
+        Err(errors) => {
+            print_errors(&errors);
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    println!("{} ({})", course.title, course.origin);
+    for (i, lesson) in course.lessons.iter().enumerate() {
+        println!("{:>3}. {:<40} {} on {}", i + 1, lesson.title, lesson.kernel, lesson.backends.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Checks a course folder.
+pub fn check(dir: &Path) -> Result<ExitCode> {
+    match lessons::load_dir(dir) {
+        Ok(course) => {
+            println!("{}: {} lessons, no problems found", dir.display(), course.lessons.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(errors) => {
+            print_errors(&errors);
+            eprintln!("{} problem{} found", errors.len(), if errors.len() == 1 { "" } else { "s" });
+            Ok(ExitCode::from(EXIT_USAGE))
+        }
+    }
+}
+
+/// Opens the terminal lab (parlab with no command).
+pub fn open_lab(dir: Option<&Path>, size: Option<u64>) -> Result<ExitCode> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Ok(usage_error(
+            "the terminal lab needs an interactive terminal; see `parlab --help` for the commands that do not",
+        ));
+    }
+    let course = match lessons::load_course(dir) {
+        Ok(course) => course,
+        Err(errors) => {
+            print_errors(&errors);
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    crate::tui::run(course, size)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,415 @@
+//! The course: an ordered manifest (`course.toml`) plus one Markdown file per lesson,
+//! embedded in the binary or loaded from an instructor's folder, and the checks that
+//! turn every mistake in them into a `file:line: message`. No terminal code here.
+
+mod embedded;
+pub mod manifest;
+pub mod progress;
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+pub use manifest::{Choice, Claim, Exercise, Metric, Op, Predict, RunStep};
+
+use crate::backends;
+use crate::kernels;
+use crate::measure::MAX_WORKERS;
+use manifest::{Manifest, ManifestLesson};
+
+/// The manifest's file name inside a course folder.
+pub const MANIFEST: &str = "course.toml";
+
+/// A loaded, checked course.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Course {
+    /// Title shown above the lesson list.
+    pub title: String,
+    /// Where it came from: "embedded" or the folder.
+    pub origin: String,
+    /// Lessons in teaching order.
+    pub lessons: Vec<Lesson>,
+}
+
+/// One lesson, ready to show and run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    /// Unique id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The Markdown file's name, for messages.
+    pub file: String,
+    /// The lesson text, Markdown.
+    pub text: String,
+    /// Kernel id.
+    pub kernel: String,
+    /// Size in the kernel's unit.
+    pub size: u64,
+    /// Backends offered.
+    pub backends: Vec<String>,
+    /// Backends switched on when the Lab opens.
+    pub selected: Vec<String>,
+    /// Worker counts switched on when the Lab opens; `None`: the machine's defaults.
+    pub workers: Option<Vec<usize>>,
+    /// Timed repetitions per point.
+    pub reps: u32,
+    /// Warm-up runs per point.
+    pub warmup: u32,
+    /// Hints, in order.
+    pub hints: Vec<String>,
+    /// Exercises.
+    pub exercises: Vec<Exercise>,
+    /// Claims about the measurements.
+    pub claims: Vec<Claim>,
+}
+
+/// One problem in a course folder, located as `file:line`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonError {
+    /// File at fault.
+    pub file: String,
+    /// Line, from 1 (0 when the whole file is at fault).
+    pub line: usize,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+impl fmt::Display for LessonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        }
+    }
+}
+
+/// Where course files are read from.
+trait Files {
+    /// A file's text, by name relative to the course folder.
+    fn read(&self, name: &str) -> Result<String, String>;
+    /// How to show a file's name in messages.
+    fn display(&self, name: &str) -> String;
+    /// Where the course came from.
+    fn origin(&self) -> String;
+}
+
+struct Embedded;
+
+impl Files for Embedded {
+    fn read(&self, name: &str) -> Result<String, String> {
+        embedded::FILES
+            .iter()
+            .find(|(file, _)| *file == name)
+            .map(|(_, text)| (*text).to_string())
+            .ok_or_else(|| "is not embedded in this build (add it to src/lessons/embedded.rs)".to_string())
+    }
+    fn display(&self, name: &str) -> String {
+        format!("lessons/{name}")
+    }
+    fn origin(&self) -> String {
+        "built in".into()
+    }
+}
+
+struct Folder(PathBuf);
+
+impl Files for Folder {
+    fn read(&self, name: &str) -> Result<String, String> {
+        std::fs::read_to_string(self.0.join(name)).map_err(|e| format!("cannot be read: {e}"))
+    }
+    fn display(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+    fn origin(&self) -> String {
+        self.0.display().to_string()
+    }
+}
+
+/// The course built into the binary.
+pub fn embedded() -> Result<Course, Vec<LessonError>> {
+    load(&Embedded)
+}
+
+/// An instructor's course from `dir` (which holds `course.toml`).
+pub fn load_dir(dir: &Path) -> Result<Course, Vec<LessonError>> {
+    load(&Folder(dir.to_path_buf()))
+}
+
+/// The course from `dir` when given, else the embedded one.
+pub fn load_course(dir: Option<&Path>) -> Result<Course, Vec<LessonError>> {
+    match dir {
+        Some(dir) => load_dir(dir),
+        None => embedded(),
+    }
+}
+
+/// 1-based line of byte `offset` in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset.min(text.len())).map_or(1, |head| head.matches('\n').count() + 1)
+}
+
+fn load(files: &dyn Files) -> Result<Course, Vec<LessonError>> {
+    let manifest_name = files.display(MANIFEST);
+    let source =
+        files.read(MANIFEST).map_err(|why| vec![LessonError { file: manifest_name.clone(), line: 0, message: why }])?;
+    let at = |span: Range<usize>, message: String| LessonError {
+        file: manifest_name.clone(),
+        line: line_of(&source, span.start),
+        message,
+    };
+    let manifest: Manifest = toml::from_str(&source).map_err(|e| {
+        let message = e.message().trim().to_string();
+        vec![at(e.span().unwrap_or(0..0), message)]
+    })?;
+    let mut errors = Vec::new();
+    let mut lessons = Vec::new();
+    if manifest.lessons.is_empty() {
+        errors.push(at(0..0, "the course has no [[lesson]] tables".into()));
+    }
+    for (index, raw) in manifest.lessons.iter().enumerate() {
+        if manifest.lessons[..index].iter().any(|other| other.id.get_ref() == raw.id.get_ref()) {
+            errors.push(at(raw.id.span(), format!("lesson id '{}' is used twice", raw.id.get_ref())));
+        }
+        if let Some(lesson) = check_lesson(raw, files, &mut |span, message| errors.push(at(span, message))) {
+            lessons.push(lesson);
+        }
+    }
+    if errors.is_empty() { Ok(Course { title: manifest.title, origin: files.origin(), lessons }) } else { Err(errors) }
+}
+
+fn check_lesson(
+    raw: &ManifestLesson,
+    files: &dyn Files,
+    report: &mut dyn FnMut(Range<usize>, String),
+) -> Option<Lesson> {
+    let before = std::cell::Cell::new(0usize);
+    let mut fail = |span: Range<usize>, message: String| {
+        before.set(before.get() + 1);
+        report(span, message);
+    };
+    let id = raw.id.get_ref();
+    if id.trim().is_empty() {
+        fail(raw.id.span(), "lesson id is empty".into());
+    }
+    let text = match files.read(raw.file.get_ref()) {
+        Ok(text) => text,
+        Err(why) => {
+            fail(raw.file.span(), format!("lesson file {} {why}", files.display(raw.file.get_ref())));
+            String::new()
+        }
+    };
+    let kernel = kernels::find(raw.kernel.get_ref());
+    if kernel.is_none() {
+        fail(
+            raw.kernel.span(),
+            format!("unknown kernel '{}'; valid kernels: {}", raw.kernel.get_ref(), kernels::ids().join(", ")),
+        );
+    }
+    let backends_list = raw.backends.get_ref();
+    if backends_list.is_empty() {
+        fail(raw.backends.span(), "give at least one backend".into());
+    }
+    for name in backends_list {
+        if backends::find(name).is_none() {
+            fail(
+                raw.backends.span(),
+                format!("unknown backend '{name}'; valid backends: {}", backends::ids().join(", ")),
+            );
+        }
+    }
+    let selected = match &raw.selected {
+        Some(selected) => {
+            for name in selected.get_ref() {
+                if !backends_list.contains(name) {
+                    fail(selected.span(), format!("selected backend '{name}' is not one of this lesson's backends"));
+                }
+            }
+            selected.get_ref().clone()
+        }
+        None => backends_list.clone(),
+    };
+    if let Some(workers) = &raw.workers {
+        if workers.get_ref().is_empty() {
+            fail(workers.span(), "give at least one worker count, or leave `workers` out".into());
+        }
+        if let Some(bad) = workers.get_ref().iter().find(|&&w| w == 0 || w > MAX_WORKERS) {
+            fail(workers.span(), format!("{bad} is not a valid worker count (1 to {MAX_WORKERS})"));
+        }
+    }
+    if let Some(size) = &raw.size
+        && *size.get_ref() == 0
+    {
+        fail(size.span(), "size must be at least 1".into());
+    }
+    if raw.reps == Some(0) {
+        fail(raw.id.span(), format!("lesson '{id}': reps must be at least 1"));
+    }
+    let offered = |name: &str| backends_list.iter().any(|b| b == name);
+    for exercise in &raw.exercises {
+        let span = exercise.span();
+        match exercise.get_ref() {
+            Exercise::Choice(choice) => {
+                if choice.options.len() < 2 {
+                    fail(span.clone(), "a choice exercise needs at least two options".into());
+                }
+                if choice.answer >= choice.options.len() {
+                    fail(
+                        span,
+                        format!(
+                            "answer {} is not an option index (0 to {})",
+                            choice.answer,
+                            choice.options.len().saturating_sub(1)
+                        ),
+                    );
+                }
+            }
+            Exercise::Predict(Predict { backend, workers, .. }) | Exercise::Run(RunStep { backend, workers, .. }) => {
+                if !offered(backend) {
+                    fail(span.clone(), format!("backend '{backend}' is not one of this lesson's backends"));
+                }
+                if *workers == 0 || *workers > MAX_WORKERS {
+                    fail(span, format!("{workers} is not a valid worker count (1 to {MAX_WORKERS})"));
+                }
+            }
+        }
+    }
+    for claim in &raw.claims {
+        let c = claim.get_ref();
+        if backends::find(&c.backend).is_none() {
+            fail(
+                claim.span(),
+                format!("unknown backend '{}'; valid backends: {}", c.backend, backends::ids().join(", ")),
+            );
+        }
+        if c.workers == 0 || c.workers > MAX_WORKERS {
+            fail(claim.span(), format!("{} is not a valid worker count (1 to {MAX_WORKERS})", c.workers));
+        }
+    }
+    if before.get() > 0 {
+        return None;
+    }
+    let kernel = kernel?;
+    Some(Lesson {
+        id: id.clone(),
+        title: raw.title.clone(),
+        file: raw.file.get_ref().clone(),
+        text,
+        kernel: kernel.id().to_string(),
+        size: raw.size.as_ref().map_or_else(|| kernel.default_size(), |s| *s.get_ref()),
+        backends: backends_list.clone(),
+        selected,
+        workers: raw.workers.as_ref().map(|w| w.get_ref().clone()),
+        reps: raw.reps.unwrap_or(3),
+        warmup: raw.warmup.unwrap_or(1),
+        hints: raw.hints.clone(),
+        exercises: raw.exercises.iter().map(|e| e.get_ref().clone()).collect(),
+        claims: raw.claims.iter().map(|c| c.get_ref().clone()).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_course_loads() {
+        let course = embedded().unwrap_or_else(|errors| {
+            panic!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        });
+        assert!(course.lessons.len() >= 2);
+        assert_eq!(course.lessons[0].kernel, "pi");
+        assert!(course.lessons.iter().any(|l| l.kernel == "integral" && l.backends.iter().any(|b| b == "gil")));
+        for lesson in &course.lessons {
+            assert!(lesson.text.starts_with('#'), "{} should start with a heading", lesson.file);
+        }
+    }
+
+    #[test]
+    fn every_lesson_file_is_embedded() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().to_string();
+            assert!(embedded::FILES.iter().any(|(f, _)| *f == name), "lessons/{name} is not in embedded::FILES");
+        }
+    }
+
+    fn folder(manifest: &str, files: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(MANIFEST), manifest).unwrap();
+        for file in files {
+            std::fs::write(dir.path().join(file), "# A lesson\n").unwrap();
+        }
+        dir
+    }
+
+    fn messages(dir: &tempfile::TempDir) -> Vec<String> {
+        let errors = load_dir(dir.path()).expect_err("the course is broken");
+        let prefix = format!("{}/", dir.path().display());
+        errors.iter().map(|e| e.to_string().replace(&prefix, "")).collect()
+    }
+
+    #[test]
+    fn a_toml_syntax_error_names_its_line() {
+        let dir = folder("title = \"t\"\n\n[[lesson]]\nid = \"a\"\ntitle = oops\n", &[]);
+        let errors = messages(&dir);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].starts_with("course.toml:5: "), "{errors:?}");
+    }
+
+    #[test]
+    fn a_missing_field_and_an_unknown_field_are_reported() {
+        let dir = folder(
+            "title = \"t\"\n[[lesson]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.md\"\nkernel = \"pi\"\nbackends = [\"seq\"]\ncolour = 3\n",
+            &["a.md"],
+        );
+        let errors = messages(&dir);
+        assert!(errors[0].starts_with("course.toml:") && errors[0].contains("colour"), "{errors:?}");
+    }
+
+    #[test]
+    fn unknown_kernels_backends_and_missing_files_are_located() {
+        let manifest = r#"title = "t"
+
+[[lesson]]
+id = "a"
+title = "A"
+file = "missing.md"
+kernel = "pie"
+backends = ["seq", "gpu"]
+
+[[lesson.exercises]]
+kind = "choice"
+prompt = "?"
+options = ["x", "y"]
+answer = 5
+
+[[lesson]]
+id = "a"
+title = "B"
+file = "b.md"
+kernel = "pi"
+backends = ["seq"]
+"#;
+        let dir = folder(manifest, &["b.md"]);
+        let errors = messages(&dir);
+        assert_eq!(
+            errors,
+            vec![
+                "course.toml:6: lesson file missing.md cannot be read: No such file or directory (os error 2)",
+                "course.toml:7: unknown kernel 'pie'; valid kernels: pi, integral, walk, amdahl",
+                "course.toml:8: unknown backend 'gpu'; valid backends: seq, threads, gil, rayon",
+                "course.toml:10: answer 5 is not an option index (0 to 1)",
+                "course.toml:17: lesson id 'a' is used twice",
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_are_counted_from_one() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+    }
+}

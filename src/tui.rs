@@ -1,0 +1,258 @@
+//! The terminal: raw mode, alternate screen and mouse capture on the way in, always
+//! undone on the way out (normal quit, Ctrl-C, SIGTERM/SIGHUP, panic); and the main
+//! loop that selects on input, sysmon, run and signal events, feeds them to
+//! [`App::update`], carries out its effects and redraws at most ~10 times a second
+//! (4 while a run is being timed).
+
+use std::io::{self, Stdout};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use crossbeam_channel::{Receiver, never, select, unbounded};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+    MouseButton, MouseEventKind,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::layout::Rect;
+
+use crate::app::{App, Effect, Event, Key, Mouse};
+use crate::lessons::{Course, progress};
+use crate::measure::{RunEvent, RunHandle, Runner};
+use crate::sysmon::{MachineFacts, Sampler};
+use crate::ui;
+
+/// Time between redraws when idle (at most ~10 frames a second).
+const FRAME: Duration = Duration::from_millis(100);
+/// Time between redraws while a sample is being timed: fewer frames, less noise.
+const FRAME_WHILE_RUNNING: Duration = Duration::from_millis(250);
+/// How often sysmon samples every core.
+const SAMPLE_EVERY: Duration = Duration::from_millis(250);
+
+/// Whether the environment asks for no colour (https://no-color.org).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Puts the terminal back as the shell expects it. Safe to call more than once.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, ratatui::crossterm::cursor::Show);
+}
+
+/// Restores the terminal when dropped, whatever the way out.
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // Only the main thread's panic ends the lab; a runner thread that dies is
+        // reported as a failed run by the main loop, which keeps the terminal.
+        if thread::current().name() == Some("main") {
+            restore();
+        }
+        previous(info);
+    }));
+}
+
+fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
+    enable_raw_mode().context("Failed to switch the terminal to raw mode")?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, ratatui::crossterm::cursor::Hide)
+        .context("Failed to enter the alternate screen")?;
+    Terminal::new(CrosstermBackend::new(io::stdout())).context("Failed to start drawing")
+}
+
+/// Signals that must end the lab with the terminal restored.
+fn signals() -> Receiver<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let (tx, rx) = unbounded();
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]) {
+        let _ = thread::Builder::new().name("parlab-signals".into()).spawn(move || {
+            for _ in signals.forever() {
+                if tx.send(()).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    rx
+}
+
+/// Reads terminal events on their own thread (crossterm's read blocks).
+fn input() -> Receiver<TermEvent> {
+    let (tx, rx) = unbounded();
+    let _ = thread::Builder::new().name("parlab-input".into()).spawn(move || {
+        while let Ok(event) = event::read() {
+            if tx.send(event).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn key(event: KeyEvent) -> Option<Key> {
+    if event.kind != KeyEventKind::Press {
+        return None;
+    }
+    if event.modifiers.contains(KeyModifiers::CONTROL) {
+        return matches!(event.code, KeyCode::Char('c')).then_some(Key::CtrlC);
+    }
+    Some(match event.code {
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::Left => Key::Left,
+        KeyCode::Right => Key::Right,
+        KeyCode::PageUp => Key::PageUp,
+        KeyCode::PageDown => Key::PageDown,
+        KeyCode::Home => Key::Home,
+        KeyCode::End => Key::End,
+        KeyCode::Tab => Key::Tab,
+        KeyCode::BackTab => Key::BackTab,
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Esc => Key::Esc,
+        KeyCode::Char(c) => Key::Char(c),
+        _ => return None,
+    })
+}
+
+/// Opens the terminal lab on `course`; `size` overrides every lesson's size.
+pub fn run(course: Course, size: Option<u64>) -> Result<()> {
+    let facts = MachineFacts::detect();
+    let mut app = App::new(course, facts.clone(), !no_color());
+    app.size_override = size;
+    let progress_path = progress::default_path();
+    if let Some(path) = &progress_path {
+        app.load_progress(&progress::load(path));
+    }
+    install_panic_hook();
+    let mut terminal = enter()?;
+    let _restore = Restore;
+    terminal.draw(|frame| ui::draw(frame, &app))?;
+    // The pseudo-terminal tests check that a panic still restores the terminal.
+    if std::env::var_os("PARLAB_TEST_PANIC").is_some() {
+        panic!("PARLAB_TEST_PANIC is set: panicking after the first frame");
+    }
+
+    let input = input();
+    let signals = signals();
+    let sampler = Sampler::start(SAMPLE_EVERY).ok().map(Arc::new);
+    let runner = Runner::new(facts, sampler.clone());
+    let cpu = sampler.as_ref().map_or_else(never, |s| s.events().clone());
+    let mut handle: Option<RunHandle> = None;
+    let mut dirty = false;
+    let mut last_draw = Instant::now();
+
+    while !app.quit {
+        let size = terminal.size()?;
+        let area = Rect::new(0, 0, size.width, size.height);
+        let runs = handle.as_ref().map_or_else(never, |h| h.events.clone());
+        let interval = if app.running() { FRAME_WHILE_RUNNING } else { FRAME };
+        let wait = if dirty { (last_draw + interval).saturating_duration_since(Instant::now()) } else { Duration::MAX };
+        let mut effect = None;
+        select! {
+            recv(input) -> event => {
+                let Ok(event) = event else { break };
+                app.reader_max_scroll = ui::reader_max_scroll(&app, area);
+                let event = match event {
+                    TermEvent::Key(k) => key(k).map(Event::Key),
+                    TermEvent::Mouse(m) => {
+                        let target = ui::hit_test(&app, area, m.column, m.row);
+                        match m.kind {
+                            MouseEventKind::Down(MouseButton::Left) => target.map(|t| Event::Mouse(Mouse::Click(t))),
+                            MouseEventKind::ScrollUp => target.map(|t| Event::Mouse(Mouse::ScrollUp(t))),
+                            MouseEventKind::ScrollDown => target.map(|t| Event::Mouse(Mouse::ScrollDown(t))),
+                            _ => None,
+                        }
+                    }
+                    TermEvent::Resize(..) => Some(Event::Resize),
+                    _ => None,
+                };
+                // When the terminal is too small only the way out works.
+                let event = match event {
+                    Some(Event::Key(Key::Char('q') | Key::Esc)) if ui::too_small(area) => Some(Event::Terminate),
+                    other => other,
+                };
+                if let Some(event) = event {
+                    effect = app.update(event);
+                    dirty = true;
+                }
+            }
+            recv(cpu) -> snapshot => {
+                if let Ok(snapshot) = snapshot {
+                    app.update(Event::Cpu(snapshot));
+                    dirty = true;
+                }
+            }
+            recv(runs) -> event => {
+                match event {
+                    Ok(event) => {
+                        app.update(Event::Run(event));
+                    }
+                    Err(_) => {
+                        handle = None;
+                        if app.running() {
+                            // The runner ended without a last word: it panicked.
+                            app.update(Event::Run(RunEvent::Failed("the run stopped unexpectedly (a panic in the runner)".into())));
+                            terminal.clear()?;
+                        }
+                    }
+                }
+                dirty = true;
+            }
+            recv(signals) -> _ => {
+                effect = app.update(Event::Terminate);
+            }
+            default(wait.min(Duration::from_secs(3600))) => {}
+        }
+        match effect {
+            Some(Effect::StartRun(plan)) => handle = Some(runner.start(plan)),
+            Some(Effect::CancelRun) => {
+                if let Some(h) = &handle {
+                    h.cancel();
+                }
+            }
+            Some(Effect::Quit) | None => {}
+        }
+        if app.progress_changed {
+            app.progress_changed = false;
+            if let Some(path) = &progress_path {
+                // Progress is a convenience: a read-only home must not stop the lab.
+                let _ = progress::save(path, &app.progress_file(progress::load(path)));
+            }
+        }
+        if app.quit {
+            break;
+        }
+        if dirty && last_draw.elapsed() >= interval {
+            terminal.draw(|frame| ui::draw(frame, &app))?;
+            last_draw = Instant::now();
+            dirty = false;
+        }
+    }
+    restore();
+    if let Some(handle) = handle.take() {
+        handle.cancel();
+        // A backend in the middle of a long execution may take a moment to notice;
+        // the shell is already restored, so wait briefly and then leave without it.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while !handle.is_finished() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(20));
+        }
+        if !handle.is_finished() {
+            std::mem::forget(handle);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! The per-core panel: a bar and a short history per core, in columns when there are
+//! many cores, condensed to one glyph per core when even columns do not fit.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::Theme;
+use crate::app::App;
+
+const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+fn level(usage: f32) -> char {
+    LEVELS[((usage.clamp(0.0, 100.0) / 100.0 * 7.0).round() as usize).min(7)]
+}
+
+fn usage_style(theme: &Theme, usage: f32) -> Style {
+    if usage >= 70.0 {
+        theme.good()
+    } else if usage >= 25.0 {
+        theme.warn()
+    } else {
+        theme.dim()
+    }
+}
+
+/// Narrowest useful cell in line mode: label, 6-wide bar, percent, 3 history glyphs.
+const MIN_CELL: usize = 20;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let count = app.cores.per_core.len();
+    let title = format!(" Cores: {count}, {:.1} busy ", app.cores.busy_cores());
+    let block = theme.block(title, false);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if count == 0 || inner.height == 0 {
+        frame.render_widget(Paragraph::new("waiting for the first sample..."), inner);
+        return;
+    }
+    let latest = app.cores.latest();
+    let rows = inner.height as usize;
+    let width = inner.width as usize;
+    let columns = count.div_ceil(rows);
+    let cell = width.checked_div(columns).unwrap_or(width);
+    let label_width = (count - 1).to_string().len() + 4;
+    let mut lines: Vec<Vec<Span>> = vec![Vec::new(); rows];
+    if cell >= MIN_CELL {
+        // One line per core, column-major.
+        let rest = cell - label_width - 1 - 5 - 1;
+        let bar_width = (rest / 2).clamp(6, 20);
+        let history_width = rest.saturating_sub(bar_width + 1);
+        for (core, &usage) in latest.iter().enumerate() {
+            let line = &mut lines[core % rows];
+            let style = usage_style(theme, usage);
+            let filled = ((usage / 100.0 * bar_width as f32).round() as usize).min(bar_width);
+            line.push(Span::styled(format!("{:<label_width$}", format!("cpu{core}")), theme.dim()));
+            line.push(Span::styled("█".repeat(filled), style));
+            line.push(Span::styled("░".repeat(bar_width - filled), theme.dim()));
+            line.push(Span::raw(format!(" {:>3.0}% ", usage)));
+            let history = &app.cores.per_core[core];
+            let glyphs: String =
+                history.iter().skip(history.len().saturating_sub(history_width)).map(|&u| level(u)).collect();
+            let pad = history_width.saturating_sub(glyphs.chars().count());
+            line.push(Span::styled(format!("{}{glyphs} ", " ".repeat(pad)), style));
+        }
+    } else {
+        // Condensed: one glyph per core, a range label per line.
+        let label = format!("{}-{} ", count - 1, count - 1).len();
+        let per_line = width.saturating_sub(label).max(1);
+        for (row, chunk) in latest.chunks(per_line).enumerate().take(rows) {
+            let first = row * per_line;
+            let line = &mut lines[row];
+            line.push(Span::styled(format!("{:<label$}", format!("{first}-{}", first + chunk.len() - 1)), theme.dim()));
+            for &usage in chunk {
+                line.push(Span::styled(level(usage).to_string(), usage_style(theme, usage)));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines.into_iter().map(Line::from).collect::<Vec<_>>()), inner);
+}

@@ -1,0 +1,209 @@
+//! The Lab screen's layout and its setup panel and progress line; the cores panel,
+//! results table and chart have their own files.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Theme, chart, cores, results};
+use crate::app::{App, LabPane, LabRow, LabSetup, Target};
+use crate::kernels;
+
+/// Width of the setup rows' labels.
+const LABEL: u16 = 10;
+
+struct Areas {
+    setup: Rect,
+    cores: Rect,
+    progress: Rect,
+    results: Rect,
+    chart: Rect,
+}
+
+fn areas(app: &App, body: Rect) -> Areas {
+    let core_rows = app.cores.per_core.len().max(1) as u16;
+    let top = if body.height < 30 { 7 } else { (core_rows + 2).clamp(7, body.height / 3) };
+    let [top_area, progress, bottom] =
+        Layout::vertical([Constraint::Length(top), Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+    let setup_width = body.width.saturating_sub(26).min(62);
+    let [setup, cores] = Layout::horizontal([Constraint::Length(setup_width), Constraint::Fill(1)]).areas(top_area);
+    let [results, chart] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    Areas { setup, cores, progress, results, chart }
+}
+
+/// The option labels of a row, as drawn after the row's label.
+fn options(lab: &LabSetup, row: LabRow) -> Vec<String> {
+    let mark = |on: bool| if on { "[x]" } else { "[ ]" };
+    match row {
+        LabRow::Kernel => vec![format!("◂ {} ▸", lab.kernel)],
+        LabRow::Backends => lab.backends.iter().map(|b| format!("{} {}", mark(b.on), b.value)).collect(),
+        LabRow::Workers => lab.workers.iter().map(|w| format!("{} {}", mark(w.on), w.value)).collect(),
+        LabRow::Size => {
+            let unit = kernels::find(&lab.kernel).map_or("units", |k| k.size_unit());
+            vec![format!("◂ {} {unit} ▸", group(lab.size))]
+        }
+        LabRow::Reps => vec![format!("◂ {} ▸ timed + {} warm-up per point", lab.reps, lab.warmup)],
+    }
+}
+
+/// 200000000 -> "200,000,000".
+pub fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn row_label(row: LabRow) -> &'static str {
+    match row {
+        LabRow::Kernel => "kernel",
+        LabRow::Backends => "backends",
+        LabRow::Workers => "workers",
+        LabRow::Size => "size",
+        LabRow::Reps => "reps",
+    }
+}
+
+/// x offset (from the text start) and width of each option of a row.
+fn option_spans(lab: &LabSetup, row: LabRow) -> Vec<(u16, u16)> {
+    let mut x = LABEL;
+    options(lab, row)
+        .iter()
+        .map(|text| {
+            let width = Span::raw(text.as_str()).width() as u16;
+            let at = x;
+            x += width + 2;
+            (at, width)
+        })
+        .collect()
+}
+
+pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
+    let a = areas(app, body);
+    draw_setup(frame, a.setup, app, theme);
+    cores::draw(frame, a.cores, app, theme);
+    draw_progress(frame, a.progress, app, theme);
+    results::draw(frame, a.results, app, theme);
+    chart::draw(frame, a.chart, app, theme);
+}
+
+fn draw_setup(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let focused = app.lab_pane == LabPane::Setup;
+    let block = theme.block(" Setup ", focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(lab) = app.lab.as_ref() else {
+        frame.render_widget(Paragraph::new("Open a lesson first (1, then Enter)."), inner);
+        return;
+    };
+    let about = kernels::find(&lab.kernel).map_or("", |k| k.about());
+    let mut lines = Vec::new();
+    for row in LabRow::ALL {
+        let selected_row = lab.row == row;
+        let label_style = if selected_row && focused { theme.accent() } else { theme.dim() };
+        let arrow = if selected_row { "▸" } else { " " };
+        let mut spans =
+            vec![Span::styled(format!("{arrow}{:<w$}", row_label(row), w = LABEL as usize - 1), label_style)];
+        let cursor = match row {
+            LabRow::Backends => Some(lab.backend_cursor),
+            LabRow::Workers => Some(lab.workers_cursor),
+            LabRow::Kernel | LabRow::Size | LabRow::Reps => None,
+        };
+        for (i, text) in options(lab, row).into_iter().enumerate() {
+            let on = text.starts_with("[x]");
+            let mut style = if on { theme.good() } else { Style::new() };
+            if cursor == Some(i) {
+                style =
+                    if selected_row && focused { theme.selected() } else { style.add_modifier(Modifier::UNDERLINED) };
+            } else if selected_row && focused && cursor.is_none() {
+                style = theme.selected();
+            }
+            if row == LabRow::Kernel {
+                style = style.add_modifier(Modifier::BOLD);
+            }
+            spans.push(Span::styled(text, style));
+            spans.push(Span::raw("  "));
+        }
+        if row == LabRow::Kernel {
+            spans.push(Span::styled(about, theme.dim()));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn bar(fraction: f64, width: usize) -> String {
+    let filled = ((fraction.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+fn draw_progress(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let line = match &app.run {
+        Some(run) => {
+            let what = if run.sweep { "Sweep" } else { "Run" };
+            let current = run.current.as_ref().map_or("sequential reference".to_string(), |(b, w)| format!("{b} ×{w}"));
+            let last = run.last.as_ref().map_or(String::new(), |s| {
+                format!(
+                    "  last {} {}",
+                    if s.warmup { "warm-up" } else { "timed" },
+                    crate::cli::table::seconds(s.seconds)
+                )
+            });
+            let fraction = if run.total > 0 { run.done as f64 / run.total as f64 } else { 0.0 };
+            Line::from(vec![
+                Span::styled(format!(" ▶ {what} "), theme.warn().add_modifier(Modifier::BOLD)),
+                Span::raw(format!("{current}  ")),
+                Span::styled(bar(fraction, 16), theme.good()),
+                Span::raw(format!(" {}/{} runs{last}  ", run.done, run.total)),
+                Span::styled("c", theme.key()),
+                Span::raw(" cancel"),
+            ])
+        }
+        None => match &app.message {
+            Some(message) => {
+                let style = if message.starts_with("Run failed") { theme.bad() } else { Style::new() };
+                Line::from(vec![Span::raw(" "), Span::styled(message.clone(), style)])
+            }
+            None => {
+                let sweep = app.lab.as_ref().and_then(|l| l.sweep_plan().ok());
+                match sweep {
+                    Some(plan) => Line::from(vec![
+                        Span::raw(" Ready. "),
+                        Span::styled("s", theme.key()),
+                        Span::raw(format!(
+                            " sweeps {} × {} workers ({} runs)",
+                            plan.backends.join(", "),
+                            plan.workers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                            plan.total_runs()
+                        )),
+                    ]),
+                    None => Line::raw(" Switch on a backend and a worker count to sweep."),
+                }
+            }
+        },
+    };
+    frame.render_widget(line, area);
+}
+
+pub fn hit_test(app: &App, body: Rect, at: Position) -> Option<Target> {
+    let a = areas(app, body);
+    if a.setup.contains(at) {
+        let lab = app.lab.as_ref()?;
+        let index = at.y.checked_sub(a.setup.y + 1)? as usize;
+        let row = *LabRow::ALL.get(index)?;
+        let x = at.x.checked_sub(a.setup.x + 1)?;
+        let option = option_spans(lab, row).iter().position(|&(start, width)| x >= start && x < start + width);
+        return Some(Target::LabOption(row, option));
+    }
+    if a.results.contains(at) {
+        return Some(Target::Results);
+    }
+    None
+}

@@ -1,0 +1,282 @@
+//! Drawing only: every screen and panel is drawn from a read-only `&App`. The layout
+//! functions here are shared by drawing and by the mouse hit test, so a click lands
+//! on what the learner sees.
+
+mod chart;
+mod cores;
+mod help;
+mod lab;
+mod lessons;
+mod machine;
+pub mod markdown;
+mod results;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::app::{App, LabPane, LessonsPane, Screen, Target};
+
+/// The smallest terminal parlab draws its screens in.
+pub const MIN_WIDTH: u16 = 70;
+/// The smallest terminal height parlab draws its screens in.
+pub const MIN_HEIGHT: u16 = 20;
+
+/// Styles, with or without colour (NO_COLOR).
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    /// Use colours.
+    pub color: bool,
+}
+
+impl Theme {
+    fn fg(&self, color: Color) -> Style {
+        if self.color { Style::new().fg(color) } else { Style::new() }
+    }
+    /// Panel titles and headings.
+    pub fn accent(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+    /// A heading of `level` (1 = top).
+    pub fn heading(&self, level: usize) -> Style {
+        match level {
+            1 => self.fg(Color::Cyan).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            2 => self.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            _ => Style::new().add_modifier(Modifier::BOLD),
+        }
+    }
+    /// Less important text.
+    pub fn dim(&self) -> Style {
+        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new() }
+    }
+    /// Inline and block code.
+    pub fn code(&self) -> Style {
+        self.fg(Color::Yellow)
+    }
+    /// Links.
+    pub fn link(&self) -> Style {
+        self.fg(Color::Blue).add_modifier(Modifier::UNDERLINED)
+    }
+    /// The focused selection.
+    pub fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+    /// Keys in the footer and help.
+    pub fn key(&self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+    /// Good news.
+    pub fn good(&self) -> Style {
+        self.fg(Color::Green)
+    }
+    /// A warning.
+    pub fn warn(&self) -> Style {
+        self.fg(Color::Yellow)
+    }
+    /// An error.
+    pub fn bad(&self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+    /// The colour of the `index`th backend in the chart and table.
+    pub fn series(&self, index: usize) -> Style {
+        const COLORS: [Color; 6] = [Color::Green, Color::Magenta, Color::Blue, Color::Yellow, Color::Red, Color::Cyan];
+        self.fg(COLORS[index % COLORS.len()])
+    }
+    /// A block with a title, highlighted when it has the keys.
+    pub fn block<'a>(&self, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
+        let border = if focused { self.fg(Color::Cyan) } else { self.dim() };
+        let title: Line = title.into();
+        Block::bordered().border_style(border).title(title.style(self.accent()))
+    }
+}
+
+/// The theme the app asks for.
+pub fn theme(app: &App) -> Theme {
+    Theme { color: app.color }
+}
+
+/// Whether `area` is too small to draw the screens in.
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
+/// The three horizontal bands of every screen: tabs, body, footer.
+fn frame_areas(area: Rect) -> [Rect; 3] {
+    Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area)
+}
+
+/// Draws the whole UI.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let theme = theme(app);
+    if too_small(area) {
+        let text = vec![
+            Line::styled("The terminal is too small for parlab.", theme.bad()),
+            Line::raw(""),
+            Line::raw(format!("It is {}x{}; parlab needs at least {MIN_WIDTH}x{MIN_HEIGHT}.", area.width, area.height)),
+            Line::raw("Make the window larger, or press q to quit."),
+        ];
+        let top = area.height.saturating_sub(4) / 2;
+        let rect = Rect { y: area.y + top, height: area.height - top, ..area };
+        frame.render_widget(Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }), rect);
+        return;
+    }
+    let [tabs, body, footer] = frame_areas(area);
+    draw_tabs(frame, tabs, app, &theme);
+    match app.screen {
+        Screen::Lessons => lessons::draw(frame, body, app, &theme),
+        Screen::Lab => lab::draw(frame, body, app, &theme),
+        Screen::Machine => machine::draw(frame, body, app, &theme),
+    }
+    draw_footer(frame, footer, app, &theme);
+    if app.help {
+        help::draw(frame, area, app, &theme);
+    }
+}
+
+/// (screen, x, width) of each tab in the tab line.
+fn tab_positions(area: Rect) -> Vec<(Screen, u16, u16)> {
+    let mut x = area.x + 9;
+    Screen::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &screen)| {
+            let width = format!(" {} {} ", i + 1, screen.title()).len() as u16;
+            let at = x;
+            x += width + 1;
+            (screen, at, width)
+        })
+        .collect()
+}
+
+fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut spans = vec![Span::styled(" parlab ", theme.accent()), Span::raw(" ")];
+    for (i, &screen) in Screen::ALL.iter().enumerate() {
+        let style = if screen == app.screen { theme.selected().add_modifier(Modifier::BOLD) } else { theme.dim() };
+        spans.push(Span::styled(format!(" {} {} ", i + 1, screen.title()), style));
+        spans.push(Span::raw(" "));
+    }
+    let used: usize = spans.iter().map(Span::width).sum();
+    let context = match app.screen {
+        Screen::Lab => app.lab_lesson().map(|lesson| format!("lesson: {}", lesson.title)),
+        Screen::Lessons => Some(format!("course: {}", app.course.title)),
+        Screen::Machine => None,
+    };
+    if let Some(text) = context {
+        let room = (area.width as usize).saturating_sub(used + 1);
+        if room > 10 {
+            let shown: String = text.chars().take(room).collect();
+            let pad = room.saturating_sub(Span::raw(shown.as_str()).width());
+            spans.push(Span::raw(" ".repeat(pad)));
+            spans.push(Span::styled(shown, theme.dim()));
+        }
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// The keys that matter on the current screen, most important first.
+pub fn footer_keys(app: &App) -> Vec<(&'static str, String)> {
+    let mut keys: Vec<(&'static str, String)> = Vec::new();
+    let mut add = |key: &'static str, what: &str| keys.push((key, what.to_string()));
+    match app.screen {
+        Screen::Lessons => match app.lessons_pane {
+            LessonsPane::List => {
+                add("↑↓", "choose");
+                add("Enter", "read");
+                add("2", "lab");
+                add("3", "machine");
+                add("?", "help");
+                add("q", "quit");
+            }
+            LessonsPane::Reader => {
+                add("↑↓", "scroll");
+                add("Enter", "open the lab");
+                add("n", "hint");
+                add("Esc", "list");
+                add("?", "help");
+            }
+        },
+        Screen::Lab => {
+            let point = app
+                .lab
+                .as_ref()
+                .and_then(|l| Some(format!("run {}×{}", l.cursor_backend()?, l.cursor_workers()?)))
+                .unwrap_or_else(|| "run".into());
+            if app.running() {
+                add("c", "cancel");
+            } else {
+                add("s", "sweep");
+                keys.push(("r", point));
+            }
+            let mut add = |key: &'static str, what: &str| keys.push((key, what.to_string()));
+            if app.lab_pane == LabPane::Setup {
+                add("↑↓", "row");
+                add("←→", "pick");
+                add("Enter", "on/off");
+            } else {
+                add("↑↓", "scroll");
+            }
+            add("q", "back");
+            add("?", "help");
+            add("Tab", "pane");
+            add("n", "hint");
+        }
+        Screen::Machine => {
+            add("↑↓", "scroll");
+            add("1", "lessons");
+            add("2", "lab");
+            add("q", "back");
+            add("?", "help");
+        }
+    }
+    keys
+}
+
+fn draw_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (key, what) in footer_keys(app) {
+        let width = key.chars().count() + what.chars().count() + 3;
+        if used + width > area.width as usize {
+            break;
+        }
+        used += width;
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {what}  ")));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// The largest useful scroll of the lesson reader in a terminal of `area`.
+pub fn reader_max_scroll(app: &App, area: Rect) -> u16 {
+    if too_small(area) {
+        return 0;
+    }
+    let [_, body, _] = frame_areas(area);
+    lessons::max_scroll(app, body, &theme(app))
+}
+
+/// What is under the mouse at (`column`, `row`) in a terminal of `area`.
+pub fn hit_test(app: &App, area: Rect, column: u16, row: u16) -> Option<Target> {
+    if too_small(area) || app.help {
+        return None;
+    }
+    let [tabs, body, _] = frame_areas(area);
+    let at = Position { x: column, y: row };
+    if tabs.contains(at) {
+        return tab_positions(tabs)
+            .into_iter()
+            .find(|&(_, x, w)| column >= x && column < x + w)
+            .map(|t| Target::Tab(t.0));
+    }
+    if !body.contains(at) {
+        return None;
+    }
+    match app.screen {
+        Screen::Lessons => lessons::hit_test(app, body, at),
+        Screen::Lab => lab::hit_test(app, body, at),
+        Screen::Machine => Some(Target::Machine),
+    }
+}

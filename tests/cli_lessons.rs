@@ -1,0 +1,46 @@
+//! `parlab lessons list|check` and the terminal lab's refusal to start without a terminal.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn parlab() -> Command {
+    Command::cargo_bin("parlab").unwrap()
+}
+
+#[test]
+fn lists_the_built_in_lessons() {
+    parlab()
+        .args(["lessons", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Embarrassingly parallel").and(predicate::str::contains("The GIL")));
+}
+
+#[test]
+fn the_shipped_course_folder_checks_clean() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons");
+    parlab().args(["lessons", "check", dir]).assert().success().stdout(predicate::str::contains("no problems"));
+    parlab().args(["--lessons", dir, "lessons", "list"]).assert().success();
+}
+
+#[test]
+fn a_broken_course_gives_file_line_errors_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("course.toml"),
+        "title = \"t\"\n[[lesson]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.md\"\nkernel = \"nope\"\nbackends = [\"seq\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.md"), "# A\n").unwrap();
+    parlab()
+        .args(["lessons", "check"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("course.toml:6: unknown kernel 'nope'"));
+}
+
+#[test]
+fn the_lab_needs_a_terminal() {
+    parlab().assert().code(2).stderr(predicate::str::contains("interactive terminal"));
+}
