@@ -100,11 +100,14 @@ fn spec_with(kernel: &str, size: Option<u64>, params: &[(&str, &str)]) -> Kernel
     spec
 }
 
+/// A kernel, a size (None: its small size) and `--param`s.
+type Variant<'a> = (&'a str, Option<u64>, Vec<(&'a str, &'a str)>);
+
 #[test]
 fn kernel_parameters_agree_with_seq_on_every_backend() {
     let file = tempfile::NamedTempFile::new().unwrap();
     let path = file.path().to_str().unwrap().to_string();
-    let variants: Vec<(&str, Option<u64>, Vec<(&str, &str)>)> = vec![
+    let variants: Vec<Variant> = vec![
         ("matmul", None, vec![("algo", "naive")]),
         ("matmul", Some(67), vec![("inner", "3")]),
         ("counter", None, vec![("sync", "atomic")]),

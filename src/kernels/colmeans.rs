@@ -401,10 +401,10 @@ impl Workload for ColmeansWork {
         if let Some(bad) = means.iter().find(|m| !(0.0..1.0).contains(*m)) {
             return Err(format!("a column mean is {bad}, outside [0, 1): a chunk was not read"));
         }
-        if self.rows >= 10_000 {
-            if let Some(bad) = means.iter().find(|m| (*m - 0.5).abs() > 0.01) {
-                return Err(format!("a column mean is {bad}, far from 0.5"));
-            }
+        if self.rows >= 10_000
+            && let Some(bad) = means.iter().find(|m| (*m - 0.5).abs() > 0.01)
+        {
+            return Err(format!("a column mean is {bad}, far from 0.5"));
         }
         let peak = outcome.scalar("buffers_peak_bytes").unwrap_or(0.0) as u64;
         if peak > self.budget {

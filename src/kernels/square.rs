@@ -54,7 +54,7 @@ impl Workload for SquareWork {
             // of objects would be, instead of letting the compiler vectorise the loop.
             let x = std::hint::black_box(x as u64);
             checksum = checksum.wrapping_add(x.wrapping_mul(x));
-            if x % 4096 == 0 {
+            if x.is_multiple_of(4096) {
                 ctx.checkpoint();
             }
         }
