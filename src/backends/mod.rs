@@ -101,6 +101,10 @@ pub struct ExecStats {
     /// Items each worker ran.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub worker_items: Vec<u64>,
+    /// Bytes of results the workers handed back (partials in parlab's wire encoding),
+    /// whether or not they had to cross a process boundary.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub result_bytes: u64,
 }
 
 fn is_zero(value: &u64) -> bool {
@@ -161,6 +165,7 @@ pub fn assemble(
 pub struct WorkerTally {
     busy_ns: Vec<AtomicU64>,
     items: Vec<AtomicU64>,
+    result_bytes: AtomicU64,
 }
 
 impl WorkerTally {
@@ -169,6 +174,7 @@ impl WorkerTally {
         Self {
             busy_ns: (0..workers).map(|_| AtomicU64::new(0)).collect(),
             items: (0..workers).map(|_| AtomicU64::new(0)).collect(),
+            result_bytes: AtomicU64::new(0),
         }
     }
 
@@ -178,6 +184,7 @@ impl WorkerTally {
         let count = range.len() as u64;
         let part = work(range);
         self.add(worker, started.elapsed(), count);
+        self.result_bytes.fetch_add(part.wire_bytes() as u64, Ordering::Relaxed);
         part
     }
 
@@ -191,5 +198,6 @@ impl WorkerTally {
     pub fn into_stats(self, stats: &mut ExecStats) {
         stats.worker_busy_s = self.busy_ns.into_iter().map(|n| n.into_inner() as f64 * 1e-9).collect();
         stats.worker_items = self.items.into_iter().map(AtomicU64::into_inner).collect();
+        stats.result_bytes = self.result_bytes.into_inner();
     }
 }

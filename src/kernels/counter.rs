@@ -10,6 +10,10 @@
 //! process (a process backend) cannot touch this process's counter: their increments
 //! land on that process's own counter, where no other thread can race with them, so
 //! they count as landed. Either way the final count never exceeds the increments made.
+//!
+//! Under the `gil` backend the interpreter may switch threads at the checkpoint between
+//! the load and the store; the thread that was paused then writes back a stale count,
+//! wiping out every increment the other threads made during its pause.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
