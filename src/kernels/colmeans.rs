@@ -62,7 +62,7 @@ impl Kernel for Colmeans {
         "rows"
     }
     fn default_size(&self) -> u64 {
-        16_000_000
+        32_000_000
     }
     fn small_size(&self) -> u64 {
         3_000
