@@ -56,7 +56,7 @@ impl Kernel for Counter {
         "increments"
     }
     fn default_size(&self) -> u64 {
-        200_000_000
+        300_000_000
     }
     fn small_size(&self) -> u64 {
         500_000
