@@ -42,7 +42,7 @@ const PARAMS: &[ParamInfo] = &[
     ParamInfo {
         key: "file",
         default: "",
-        help: "stream the matrix from this file, writing it there first unless it already holds this matrix",
+        help: "stream the matrix from this file, writing it there first (size x cols x 8 bytes) unless it already holds this matrix",
     },
     ParamInfo {
         key: "in_memory",
@@ -184,8 +184,14 @@ fn ensure_file(path: &Path, header: &[u8], generator: &Generator, rows: u64) -> 
     let expected_len = HEADER_BYTES + rows * cols as u64 * 8;
     if let Ok(mut file) = File::open(path) {
         let mut found = vec![0u8; header.len()];
-        if file.read_exact(&mut found).is_ok() && found == header && file.metadata()?.len() == expected_len {
+        let read = file.read_exact(&mut found).is_ok();
+        if read && found == header && file.metadata()?.len() == expected_len {
             return Ok(file);
+        }
+        // Never overwrite a file parlab did not write.
+        let empty = file.metadata()?.len() == 0;
+        if !empty && !(read && found.starts_with(MAGIC)) {
+            return Err(std::io::Error::other("it exists and is not a parlab matrix file; give a new path"));
         }
     }
     let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
