@@ -190,7 +190,8 @@ fn ensure_file(path: &Path, header: &[u8], generator: &Generator, rows: u64) -> 
         }
         // Never overwrite a file parlab did not write.
         let empty = file.metadata()?.len() == 0;
-        if !empty && !(read && found.starts_with(MAGIC)) {
+        let ours = read && found.starts_with(MAGIC);
+        if !(empty || ours) {
             return Err(std::io::Error::other("it exists and is not a parlab matrix file; give a new path"));
         }
     }
