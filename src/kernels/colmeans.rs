@@ -12,8 +12,11 @@
 //! the chunks alive at once never exceed the budget, however many workers there are
 //! (extra workers wait for a free buffer). Each run records the pool's high-water mark
 //! and, on Linux, the process's peak resident memory (VmHWM, reset before the run).
-//! Adding up columns is one addition per 8 bytes read: memory bandwidth, not the cores,
-//! sets the speed.
+//! Under a process backend every worker process has its own pool, so the budget holds
+//! per process, and the figures describe the process that combined the results.
+//! Adding up columns is one addition per 8 bytes read: when the rows come from memory
+//! (in_memory, or a file in the page cache) memory bandwidth, not the cores, sets the
+//! speed. Generated chunks are written and read back inside the caches instead.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
