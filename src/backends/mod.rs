@@ -101,6 +101,11 @@ pub struct ExecStats {
     /// Items each worker ran.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub worker_items: Vec<u64>,
+    /// Seconds each worker was not running items between the start of the parallel
+    /// part and the end of the last item of any worker: time spent waiting for the
+    /// slowest worker (load imbalance) or for the serial part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub worker_idle_s: Vec<f64>,
     /// Bytes of results the workers handed back (partials in parlab's wire encoding),
     /// whether or not they had to cross a process boundary.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -163,18 +168,23 @@ pub fn assemble(
 
 /// Per-worker busy time and item counts, safe to update from every worker at once.
 pub struct WorkerTally {
+    started: Instant,
     busy_ns: Vec<AtomicU64>,
     items: Vec<AtomicU64>,
     result_bytes: AtomicU64,
+    /// When the last item of any worker ended, in ns after `started`.
+    last_end_ns: AtomicU64,
 }
 
 impl WorkerTally {
     /// A tally for `workers` workers.
     pub fn new(workers: usize) -> Self {
         Self {
+            started: Instant::now(),
             busy_ns: (0..workers).map(|_| AtomicU64::new(0)).collect(),
             items: (0..workers).map(|_| AtomicU64::new(0)).collect(),
             result_bytes: AtomicU64::new(0),
+            last_end_ns: AtomicU64::new(0),
         }
     }
 
@@ -192,10 +202,14 @@ impl WorkerTally {
     pub fn add(&self, worker: usize, busy: Duration, count: u64) {
         self.busy_ns[worker].fetch_add(busy.as_nanos() as u64, Ordering::Relaxed);
         self.items[worker].fetch_add(count, Ordering::Relaxed);
+        self.last_end_ns.fetch_max(self.started.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
 
     /// Writes the tally into `stats`.
     pub fn into_stats(self, stats: &mut ExecStats) {
+        let span_ns = self.last_end_ns.into_inner();
+        stats.worker_idle_s =
+            self.busy_ns.iter().map(|n| span_ns.saturating_sub(n.load(Ordering::Relaxed)) as f64 * 1e-9).collect();
         stats.worker_busy_s = self.busy_ns.into_iter().map(|n| n.into_inner() as f64 * 1e-9).collect();
         stats.worker_items = self.items.into_iter().map(AtomicU64::into_inner).collect();
         stats.result_bytes = self.result_bytes.into_inner();
