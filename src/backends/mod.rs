@@ -215,3 +215,36 @@ impl WorkerTally {
         stats.result_bytes = self.result_bytes.into_inner();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_ranges_cover_every_item_once() {
+        let table: &[(usize, usize, &[Range<usize>])] = &[
+            (10, 2, &[0..5, 5..10]),
+            (10, 3, &[0..3, 3..6, 6..10]),
+            (2, 3, &[0..0, 0..1, 1..2]),
+            (0, 2, &[0..0, 0..0]),
+        ];
+        for (items, workers, expected) in table {
+            assert_eq!(static_ranges(*items, *workers), expected.to_vec(), "{items} items on {workers}");
+        }
+    }
+
+    #[test]
+    fn a_worker_without_items_is_idle_for_the_whole_span() {
+        let tally = WorkerTally::new(2);
+        let part = tally.run(0, 0..3, |range| {
+            std::thread::sleep(Duration::from_millis(5));
+            Partial { ints: vec![1, 2], ..Partial::for_range(&range) }
+        });
+        let mut stats = ExecStats::default();
+        tally.into_stats(&mut stats);
+        assert_eq!(stats.worker_items, vec![3, 0]);
+        assert_eq!(stats.worker_busy_s[1], 0.0);
+        assert!(stats.worker_idle_s[1] >= stats.worker_busy_s[0] && stats.worker_busy_s[0] > 0.0, "{stats:?}");
+        assert_eq!(stats.result_bytes, part.wire_bytes() as u64);
+    }
+}
