@@ -13,9 +13,10 @@ use super::{
     item_share,
 };
 
-/// Elements per item: one 512 KiB array, which stays in a core's own cache.
+/// Elements per item: like one call on a 512 KiB array.
 const ELEMENTS_PER_ITEM: u64 = 1 << 16;
-const CHECK_EVERY: usize = 256;
+/// Elements made and summed at a time.
+const BLOCK: usize = 256;
 
 pub struct Native;
 
@@ -44,10 +45,6 @@ impl Kernel for Native {
     fn params(&self) -> &'static [ParamInfo] {
         PARAMS
     }
-    fn memory_bytes(&self, _spec: &KernelSpec) -> u64 {
-        // One array per running item; a generous bound for many workers.
-        1024 * ELEMENTS_PER_ITEM * 8
-    }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
         let mode: String = spec.param("mode", "native".to_string())?;
         let released = match mode.as_str() {
@@ -73,16 +70,25 @@ struct NativeWork {
     released: bool,
 }
 
-/// Fills an array of `len` numbers in (0, 1] and sums their logarithms, calling
-/// `checkpoint` every few elements (a no-op when the lock is released).
+/// Sums the logarithms of `len` random numbers in (0, 1], made and consumed a block at
+/// a time (so that the work is arithmetic, not allocation), calling `checkpoint` every
+/// few blocks (a no-op when the lock is released).
 fn log_sum(seed: u64, item: u64, len: usize, checkpoint: &dyn Fn()) -> f64 {
     let mut rng = item_rng(seed, item);
-    // 53 random bits give a uniform number in (0, 1]: never 0, whose logarithm is -inf.
-    let values: Vec<f64> = (0..len).map(|_| ((rng.next_u64() >> 11) + 1) as f64 / (1u64 << 53) as f64).collect();
+    let mut block = [0.0f64; BLOCK];
     let mut sum = 0.0;
-    for (i, block) in values.chunks(CHECK_EVERY).enumerate() {
-        sum += block.iter().map(|v| v.ln()).sum::<f64>();
-        if i % 4 == 3 {
+    let mut left = len;
+    let mut blocks = 0usize;
+    while left > 0 {
+        let n = left.min(BLOCK);
+        // 53 random bits give a uniform number in (0, 1]: never 0, whose logarithm is -inf.
+        for value in &mut block[..n] {
+            *value = ((rng.next_u64() >> 11) + 1) as f64 / (1u64 << 53) as f64;
+        }
+        sum += block[..n].iter().map(|v| v.ln()).sum::<f64>();
+        left -= n;
+        blocks += 1;
+        if blocks.is_multiple_of(4) {
             checkpoint();
         }
     }
