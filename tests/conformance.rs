@@ -71,3 +71,65 @@ fn results_do_not_depend_on_the_split() {
     let c = threads.execute(&Job { spec: &spec, workload: other.as_ref(), workers: 2, cancel: &cancel }).unwrap();
     assert_ne!(a.outcome, c.outcome);
 }
+
+/// Runs `spec` on every backend at {1, 2, 3, 7} workers and checks each outcome against seq.
+fn agree_everywhere(spec: &KernelSpec) {
+    let cancel = AtomicBool::new(false);
+    let label = format!("{} {:?}", spec.kernel, spec.params);
+    let workload = spec.build().unwrap_or_else(|e| panic!("{label}: {e}"));
+    let seq = backends::find("seq").unwrap();
+    let reference = seq.execute(&Job { spec, workload: workload.as_ref(), workers: 1, cancel: &cancel }).unwrap();
+    workload.verify(&reference.outcome).unwrap_or_else(|e| panic!("{label} seq: {e}"));
+    for backend in backends::registry() {
+        let counts = backend.fixed_workers().map_or(vec![1, 2, 3, 7], |n| vec![n]);
+        for workers in counts {
+            let job = Job { spec, workload: workload.as_ref(), workers, cancel: &cancel };
+            let run = backend.execute(&job).unwrap_or_else(|e| panic!("{label} on {} x{workers}: {e}", backend.id()));
+            workload
+                .agrees(&run.outcome, &reference.outcome)
+                .and_then(|()| workload.verify(&run.outcome))
+                .unwrap_or_else(|e| panic!("{label} on {} x{workers}: {e}", backend.id()));
+        }
+    }
+}
+
+fn spec_with(kernel: &str, size: Option<u64>, params: &[(&str, &str)]) -> KernelSpec {
+    let mut spec = KernelSpec::new(kernel).unwrap();
+    spec.size = size.unwrap_or_else(|| kernels::find(kernel).unwrap().small_size());
+    spec.params = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    spec
+}
+
+/// A kernel, a size (None: its small size) and `--param`s.
+type Variant<'a> = (&'a str, Option<u64>, Vec<(&'a str, &'a str)>);
+
+#[test]
+fn kernel_parameters_agree_with_seq_on_every_backend() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let path = file.path().to_str().unwrap().to_string();
+    let variants: Vec<Variant> = vec![
+        ("matmul", None, vec![("algo", "naive")]),
+        ("matmul", Some(67), vec![("inner", "3")]),
+        ("counter", None, vec![("sync", "atomic")]),
+        ("counter", None, vec![("sync", "mutex")]),
+        ("counter", None, vec![("sync", "partials")]),
+        ("native", None, vec![("mode", "interpreted")]),
+        ("colmeans", None, vec![("in_memory", "true")]),
+        ("colmeans", None, vec![("file", &path)]),
+        ("colmeans", Some(5_000), vec![("cols", "7"), ("budget_mb", "0.05")]),
+        ("io", Some(20), vec![("latency_ms", "0.5")]),
+        ("skewed", None, vec![("max_iter", "50")]),
+    ];
+    for (kernel, size, params) in variants {
+        agree_everywhere(&spec_with(kernel, size, &params));
+    }
+}
+
+#[test]
+fn every_schedule_of_threads_agrees_with_seq() {
+    for kernel in kernels::registry() {
+        for (schedule, chunk) in [("dynamic", "1"), ("dynamic", "3"), ("guided", "2")] {
+            agree_everywhere(&spec_with(kernel.id(), None, &[("schedule", schedule), ("chunk", chunk)]));
+        }
+    }
+}

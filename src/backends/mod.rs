@@ -106,6 +106,15 @@ pub struct ExecStats {
     /// Items each worker ran.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub worker_items: Vec<u64>,
+    /// Seconds each worker was not running items between the start of the parallel
+    /// part and the end of the last item of any worker: time spent waiting for the
+    /// slowest worker (load imbalance) or for the serial part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub worker_idle_s: Vec<f64>,
+    /// Bytes of results the workers handed back (partials in parlab's wire encoding),
+    /// whether or not they had to cross a process boundary.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub result_bytes: u64,
 }
 
 fn is_zero(value: &u64) -> bool {
@@ -164,16 +173,23 @@ pub fn assemble(
 
 /// Per-worker busy time and item counts, safe to update from every worker at once.
 pub struct WorkerTally {
+    started: Instant,
     busy_ns: Vec<AtomicU64>,
     items: Vec<AtomicU64>,
+    result_bytes: AtomicU64,
+    /// When the last item of any worker ended, in ns after `started`.
+    last_end_ns: AtomicU64,
 }
 
 impl WorkerTally {
     /// A tally for `workers` workers.
     pub fn new(workers: usize) -> Self {
         Self {
+            started: Instant::now(),
             busy_ns: (0..workers).map(|_| AtomicU64::new(0)).collect(),
             items: (0..workers).map(|_| AtomicU64::new(0)).collect(),
+            result_bytes: AtomicU64::new(0),
+            last_end_ns: AtomicU64::new(0),
         }
     }
 
@@ -183,6 +199,7 @@ impl WorkerTally {
         let count = range.len() as u64;
         let part = work(range);
         self.add(worker, started.elapsed(), count);
+        self.result_bytes.fetch_add(part.wire_bytes() as u64, Ordering::Relaxed);
         part
     }
 
@@ -190,11 +207,49 @@ impl WorkerTally {
     pub fn add(&self, worker: usize, busy: Duration, count: u64) {
         self.busy_ns[worker].fetch_add(busy.as_nanos() as u64, Ordering::Relaxed);
         self.items[worker].fetch_add(count, Ordering::Relaxed);
+        self.last_end_ns.fetch_max(self.started.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
 
     /// Writes the tally into `stats`.
     pub fn into_stats(self, stats: &mut ExecStats) {
+        let span_ns = self.last_end_ns.into_inner();
+        stats.worker_idle_s =
+            self.busy_ns.iter().map(|n| span_ns.saturating_sub(n.load(Ordering::Relaxed)) as f64 * 1e-9).collect();
         stats.worker_busy_s = self.busy_ns.into_iter().map(|n| n.into_inner() as f64 * 1e-9).collect();
         stats.worker_items = self.items.into_iter().map(AtomicU64::into_inner).collect();
+        stats.result_bytes = self.result_bytes.into_inner();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_ranges_cover_every_item_once() {
+        let table: &[(usize, usize, &[Range<usize>])] = &[
+            (10, 2, &[0..5, 5..10]),
+            (10, 3, &[0..3, 3..6, 6..10]),
+            (2, 3, &[0..0, 0..1, 1..2]),
+            (0, 2, &[0..0, 0..0]),
+        ];
+        for (items, workers, expected) in table {
+            assert_eq!(static_ranges(*items, *workers), expected.to_vec(), "{items} items on {workers}");
+        }
+    }
+
+    #[test]
+    fn a_worker_without_items_is_idle_for_the_whole_span() {
+        let tally = WorkerTally::new(2);
+        let part = tally.run(0, 0..3, |range| {
+            std::thread::sleep(Duration::from_millis(5));
+            Partial { ints: vec![1, 2], ..Partial::for_range(&range) }
+        });
+        let mut stats = ExecStats::default();
+        tally.into_stats(&mut stats);
+        assert_eq!(stats.worker_items, vec![3, 0]);
+        assert_eq!(stats.worker_busy_s[1], 0.0);
+        assert!(stats.worker_idle_s[1] >= stats.worker_busy_s[0] && stats.worker_busy_s[0] > 0.0, "{stats:?}");
+        assert_eq!(stats.result_bytes, part.wire_bytes() as u64);
     }
 }

@@ -101,7 +101,22 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         report.machine.card()
     );
     if let Some(first) = report.points.first() {
-        println!("outcome (identical on every backend): {}", first.outcome);
+        if report.points.iter().all(|p| p.outcome == first.outcome) {
+            println!("outcome (identical on every backend): {}", first.outcome);
+        } else {
+            // A race (counter) or a memory figure (colmeans) changes from run to run.
+            println!("outcome of {} x{}: {}", first.backend, first.workers, first.outcome);
+            for point in report.points.iter().filter(|p| !p.varying.is_empty()) {
+                let values: Vec<String> = point
+                    .varying
+                    .iter()
+                    .map(|(name, v)| {
+                        format!("{name}={}", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","))
+                    })
+                    .collect();
+                println!("  varied over repetitions on {} x{}: {}", point.backend, point.workers, values.join(" "));
+            }
+        }
     }
     print!("{}", table::render(&report));
 

@@ -7,8 +7,15 @@
 //! which item.
 
 mod amdahl;
+mod colmeans;
+mod counter;
 mod integral;
+mod io;
+mod matmul;
+mod native;
 mod pi;
+mod skewed;
+mod square;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -25,7 +32,19 @@ pub use ctx::{GlobalLock, ItemCtx};
 /// Every kernel parlab knows, in the order `parlab kernels` lists them.
 /// Adding a kernel is one file in this folder plus one line here.
 pub fn registry() -> &'static [&'static dyn Kernel] {
-    &[&pi::Pi, &integral::Integral, &walk::Walk, &amdahl::Amdahl]
+    &[
+        &pi::Pi,
+        &integral::Integral,
+        &walk::Walk,
+        &amdahl::Amdahl,
+        &io::Io,
+        &native::Native,
+        &counter::Counter,
+        &matmul::Matmul,
+        &skewed::Skewed,
+        &colmeans::Colmeans,
+        &square::Square,
+    ]
 }
 
 /// Looks a kernel up by its id.

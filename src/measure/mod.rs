@@ -291,7 +291,7 @@ impl Runner {
             let mut cpu = Vec::new();
             let mut stats: Vec<ExecStats> = Vec::new();
             let mut busy = Vec::new();
-            let mut outcome = Outcome::default();
+            let mut outcomes: Vec<Outcome> = Vec::new();
             for rep in 0..plan.warmup + plan.repetitions {
                 if cancel.load(Ordering::Relaxed) {
                     return Ok(RunEvent::Cancelled(Box::new(report)));
@@ -325,7 +325,7 @@ impl Runner {
                 times.push(elapsed.as_secs_f64());
                 cpu.push(cpu_used.as_secs_f64());
                 stats.push(execution.stats);
-                outcome = execution.outcome;
+                outcomes.push(execution.outcome);
                 if let Some(sampler) = &self.sampler {
                     let snapshots = sampler.between(started, ended + Duration::from_millis(50));
                     busy.extend(snapshots.iter().map(sysmon::CpuSnapshot::busy_cores));
@@ -336,7 +336,8 @@ impl Runner {
             point.cpu_time_s = stats::Summary::of(&cpu).map_or(0.0, |s| s.median);
             point.busy_cores = (!busy.is_empty()).then(|| busy.iter().sum::<f64>() / busy.len() as f64);
             point.verified = true;
-            point.outcome = outcome;
+            point.varying = report::varying_scalars(&outcomes);
+            point.outcome = outcomes.pop().unwrap_or_default();
             point.stats = stats.swap_remove(middle);
             report.points.push(point);
             report.derive();

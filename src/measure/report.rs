@@ -1,6 +1,8 @@
 //! The result of a plan: measured points with their derived figures, Amdahl fits per
 //! backend, the plan and the machine. This is parlab's JSON format.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::Plan;
@@ -69,8 +71,12 @@ pub struct Point {
     pub oversubscribed: bool,
     /// The outcome agreed with the sequential reference and with what is known to be true.
     pub verified: bool,
-    /// The kernel's outcome.
+    /// The kernel's outcome (of the last timed repetition).
     pub outcome: Outcome,
+    /// Scalar outcome values that changed from one timed repetition to the next, one
+    /// entry per repetition: e.g. the lost updates of a race, or peak memory.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub varying: BTreeMap<String, Vec<f64>>,
     /// Costs beyond time (bytes moved, start-up, lock hand-overs, per-worker busy time),
     /// from the median repetition.
     pub stats: ExecStats,
@@ -119,9 +125,24 @@ impl Point {
             oversubscribed: false,
             verified: false,
             outcome: Outcome::default(),
+            varying: BTreeMap::new(),
             stats: ExecStats::default(),
         }
     }
+}
+
+/// The scalar values that differ between `outcomes`, with their value in each.
+pub fn varying_scalars(outcomes: &[Outcome]) -> BTreeMap<String, Vec<f64>> {
+    let Some(first) = outcomes.first() else { return BTreeMap::new() };
+    first
+        .values
+        .keys()
+        .filter_map(|name| {
+            let values: Option<Vec<f64>> = outcomes.iter().map(|o| o.scalar(name)).collect();
+            let values = values?;
+            values.iter().any(|v| v.to_bits() != values[0].to_bits()).then(|| (name.clone(), values))
+        })
+        .collect()
 }
 
 impl Report {
@@ -214,6 +235,22 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_changing_scalars_vary() {
+        use crate::kernels::Value;
+        let outcome = |lost: u64| {
+            Outcome::default()
+                .with("expected", Value::Int(10))
+                .with("lost", Value::Int(lost))
+                .with("v", Value::Ints(vec![]))
+        };
+        let varying = varying_scalars(&[outcome(3), outcome(0), outcome(3)]);
+        assert_eq!(varying.len(), 1);
+        assert_eq!(varying["lost"], vec![3.0, 0.0, 3.0]);
+        assert!(varying_scalars(&[outcome(1), outcome(1)]).is_empty());
+        assert!(varying_scalars(&[]).is_empty());
+    }
 
     #[test]
     fn dates() {

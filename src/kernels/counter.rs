@@ -1,0 +1,224 @@
+//! `counter`: workers increment one shared counter, `size` increments in all. With
+//! `--param sync=none` each increment is a separate load and store (a read-modify-write
+//! that is not atomic, like `counter += 1` in Python): when two workers interleave, one
+//! increment overwrites the other and is lost. The fixes are exact: an atomic
+//! increment, a mutex, or per-worker partial counts added up at the end.
+//!
+//! The counter is shared state of the workload, reset by the serial part (which every
+//! backend runs once per execution, before any item) and read by `combine`. One
+//! execution at a time, as the measurement runner does. Items that ran in another
+//! process (a process backend) cannot touch this process's counter: their increments
+//! land on that process's own counter, where no other thread can race with them, so
+//! they count as landed. Either way the final count never exceeds the increments made.
+//!
+//! Under the `gil` backend the interpreter may switch threads at the checkpoint between
+//! the load and the store; the thread that was paused then writes back a stale count,
+//! wiping out every increment the other threads made during its pause.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use super::{
+    ItemCtx, Kernel, KernelError, KernelSpec, Outcome, ParamInfo, Partial, Value, Workload, item_count, item_share,
+    splitmix64,
+};
+
+const INCREMENTS_PER_ITEM: u64 = 1 << 16;
+/// Increments between two interpreter checkpoints.
+const CHECK_EVERY: u64 = 64;
+
+pub struct Counter;
+
+const PARAMS: &[ParamInfo] = &[ParamInfo {
+    key: "sync",
+    default: "none",
+    help: "none (load then store: updates get lost), atomic (one atomic add), mutex (lock around the add) or partials (each worker counts alone, the counts are added at the end)",
+}];
+
+/// How increments reach the shared count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SyncMode {
+    None,
+    Atomic,
+    Mutex,
+    Partials,
+}
+
+impl Kernel for Counter {
+    fn id(&self) -> &'static str {
+        "counter"
+    }
+    fn about(&self) -> &'static str {
+        "Workers add 1 to one shared counter: without synchronisation updates get lost; an atomic, a lock or per-worker partial counts fix it."
+    }
+    fn size_unit(&self) -> &'static str {
+        "increments"
+    }
+    fn default_size(&self) -> u64 {
+        300_000_000
+    }
+    fn small_size(&self) -> u64 {
+        500_000
+    }
+    fn params(&self) -> &'static [ParamInfo] {
+        PARAMS
+    }
+    fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
+        let name: String = spec.param("sync", "none".to_string())?;
+        let sync = match name.as_str() {
+            "none" => SyncMode::None,
+            "atomic" => SyncMode::Atomic,
+            "mutex" => SyncMode::Mutex,
+            "partials" => SyncMode::Partials,
+            _ => {
+                return Err(KernelError::BadParam {
+                    key: "sync".into(),
+                    value: name,
+                    why: "use none, atomic, mutex or partials".into(),
+                });
+            }
+        };
+        let items = item_count(spec.size, INCREMENTS_PER_ITEM, 1 << 20);
+        Ok(Box::new(CounterWork {
+            increments: spec.size,
+            items,
+            sync,
+            shared: AtomicU64::new(0),
+            locked: Mutex::new(0),
+        }))
+    }
+}
+
+struct CounterWork {
+    increments: u64,
+    items: usize,
+    sync: SyncMode,
+    /// The shared counter of modes `none` and `atomic`.
+    shared: AtomicU64,
+    /// The shared counter of mode `mutex`.
+    locked: Mutex<u64>,
+}
+
+impl CounterWork {
+    fn reset(&self) {
+        self.shared.store(0, Ordering::SeqCst);
+        *self.locked.lock().unwrap_or_else(PoisonError::into_inner) = 0;
+    }
+
+    /// Makes `count` increments the way the mode says; returns the partial count for
+    /// mode `partials` (0 otherwise).
+    fn increment(&self, count: u64, ctx: &ItemCtx) -> u64 {
+        let mut own = 0u64;
+        let mut state = count;
+        for i in 0..count {
+            let checkpoint = i % CHECK_EVERY == 0;
+            // A little work of its own before each increment, as a real loop body has.
+            state = std::hint::black_box(splitmix64(state));
+            match self.sync {
+                SyncMode::None => {
+                    // Two separate steps, like LOAD / ADD / STORE in an interpreter: a
+                    // worker (or an interpreter switch, at the checkpoint) may come in between.
+                    let seen = self.shared.load(Ordering::Relaxed);
+                    if checkpoint {
+                        ctx.checkpoint();
+                    }
+                    self.shared.store(seen + 1, Ordering::Relaxed);
+                }
+                SyncMode::Atomic => {
+                    self.shared.fetch_add(1, Ordering::Relaxed);
+                }
+                SyncMode::Mutex => {
+                    *self.locked.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+                }
+                SyncMode::Partials => {
+                    // black_box keeps one addition per increment, as in the other modes.
+                    own = std::hint::black_box(own) + 1;
+                }
+            }
+            if checkpoint && self.sync != SyncMode::None {
+                ctx.checkpoint();
+            }
+        }
+        own
+    }
+}
+
+impl Workload for CounterWork {
+    fn items(&self) -> usize {
+        self.items
+    }
+
+    fn serial_part(&self, _ctx: &ItemCtx) -> Option<Partial> {
+        self.reset();
+        None
+    }
+
+    fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
+        let mut part = Partial::for_range(&range);
+        let (mut made, mut own) = (0u64, 0u64);
+        for item in range {
+            let count = item_share(self.increments, self.items as u64, item as u64);
+            own += self.increment(count, ctx);
+            made += count;
+        }
+        part.ints.push(made);
+        part.ints.push(own);
+        part.ints.push(u64::from(std::process::id()));
+        part
+    }
+
+    fn combine(&self, parts: Vec<Partial>) -> Outcome {
+        let me = u64::from(std::process::id());
+        let made: u64 = parts.iter().map(|p| p.ints[0]).sum();
+        let elsewhere: u64 = parts.iter().filter(|p| p.ints[2] != me).map(|p| p.ints[0]).sum();
+        let here = match self.sync {
+            SyncMode::None | SyncMode::Atomic => self.shared.load(Ordering::SeqCst),
+            SyncMode::Mutex => *self.locked.lock().unwrap_or_else(PoisonError::into_inner),
+            SyncMode::Partials => parts.iter().filter(|p| p.ints[2] == me).map(|p| p.ints[1]).sum(),
+        };
+        // The next execution starts from zero even if its serial part runs elsewhere.
+        self.reset();
+        let final_count = here + elsewhere;
+        Outcome::default()
+            .with("expected", Value::Int(made))
+            .with("final", Value::Int(final_count))
+            .with("lost_updates", Value::Int(made.saturating_sub(final_count)))
+    }
+
+    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
+        let get = |name: &str| match outcome.values.get(name) {
+            Some(Value::Int(v)) => Ok(*v),
+            _ => Err(format!("no {name}")),
+        };
+        let (expected, final_count) = (get("expected")?, get("final")?);
+        if expected != self.increments {
+            return Err(format!("{expected} increments were made instead of {}", self.increments));
+        }
+        if final_count > expected {
+            return Err(format!("the counter reached {final_count}, more than the {expected} increments made"));
+        }
+        if self.sync != SyncMode::None && final_count != expected {
+            return Err(format!(
+                "the counter reached {final_count} instead of {expected}: a synchronised mode lost updates"
+            ));
+        }
+        Ok(())
+    }
+
+    fn agrees(&self, outcome: &Outcome, reference: &Outcome) -> Result<(), String> {
+        if self.sync != SyncMode::None {
+            return if outcome == reference {
+                Ok(())
+            } else {
+                Err(format!("outcome {outcome} differs from the sequential {reference}"))
+            };
+        }
+        // Unsynchronised: the race may lose a different number of updates every run, so
+        // only the invariant is checked (verify: never more than the increments made).
+        if outcome.values.get("expected") != reference.values.get("expected") {
+            return Err(format!("outcome {outcome} made a different number of increments than {reference}"));
+        }
+        self.verify(outcome)
+    }
+}
