@@ -11,6 +11,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::backends::{self, Launch};
+
 /// Exit code for bad input (flags, files): the flag or file at fault is named on stderr.
 pub const EXIT_USAGE: u8 = 2;
 
@@ -38,6 +40,17 @@ pub enum Command {
     Kernels,
     /// List the backends, one teaching sentence each.
     Backends,
+    /// Serve as a worker process of the `processes` backend (parlab starts these itself).
+    #[command(hide = true)]
+    Worker(WorkerArgs),
+}
+
+/// Arguments of the hidden `parlab worker`.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Process id of the parlab that started this worker (it exits if that one is gone).
+    #[arg(long)]
+    pub parent: Option<u32>,
 }
 
 /// Arguments of `parlab run`.
@@ -126,7 +139,23 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     let result = match cli.command {
-        Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Run(args)) => match backends::launch(&args.backends) {
+            // Another rank of an MPI launch: it served rank 0 and prints nothing.
+            Launch::Served(served) => served.map(|()| ExitCode::SUCCESS).map_err(anyhow::Error::from),
+            Launch::Root { note } => {
+                if let Some(note) = note.filter(|_| !args.quiet) {
+                    eprintln!("note: {note}");
+                }
+                run::run(&args)
+            }
+        },
+        Some(Command::Worker(args)) => Ok(match backends::serve_worker(args.parent) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(why) => {
+                eprintln!("parlab worker: {why}");
+                ExitCode::FAILURE
+            }
+        }),
         Some(Command::Info(args)) => info::info(&args),
         Some(Command::Kernels) => info::kernels(),
         Some(Command::Backends) => info::backends(),
@@ -136,6 +165,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
     };
+    backends::finish();
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
         ExitCode::FAILURE

@@ -7,6 +7,7 @@
 //! which item.
 
 mod amdahl;
+mod bigresult;
 mod integral;
 mod pi;
 mod walk;
@@ -25,7 +26,7 @@ pub use ctx::{GlobalLock, ItemCtx};
 /// Every kernel parlab knows, in the order `parlab kernels` lists them.
 /// Adding a kernel is one file in this folder plus one line here.
 pub fn registry() -> &'static [&'static dyn Kernel] {
-    &[&pi::Pi, &integral::Integral, &walk::Walk, &amdahl::Amdahl]
+    &[&pi::Pi, &integral::Integral, &walk::Walk, &amdahl::Amdahl, &bigresult::BigResult]
 }
 
 /// Looks a kernel up by its id.
