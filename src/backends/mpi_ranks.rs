@@ -187,11 +187,14 @@ fn wait_for_root() {
     }
 }
 
+/// A workload built from a spec, or why it could not be.
+type Built = Result<Box<dyn Workload>, String>;
+
 /// The loop of every rank but 0: run what rank 0 says until it says stop.
 fn serve() -> Result<(), BackendError> {
     let (rank, size) = world()?;
     let comm = MpiComm::new(rank, size);
-    let mut cached: Option<(Vec<u8>, Result<Box<dyn Workload>, String>)> = None;
+    let mut cached: Option<(Vec<u8>, Built)> = None;
     loop {
         wait_for_root();
         let command = comm.recv(0).map_err(|e| BackendError::Worker(format!("rank {rank}: {e}")))?;
