@@ -130,9 +130,9 @@ fn a_cancelled_run_leaves_no_worker() {
     let cancelled = Instant::now();
     handle.cancel();
     let last = loop {
-        match handle.events.recv_timeout(Duration::from_secs(60)).expect("the run ends after cancel") {
-            event @ (RunEvent::Cancelled(_) | RunEvent::Failed(_) | RunEvent::Finished(_)) => break event,
-            _ => {}
+        let event = handle.events.recv_timeout(Duration::from_secs(60)).expect("the run ends after cancel");
+        if matches!(event, RunEvent::Cancelled(_) | RunEvent::Failed(_) | RunEvent::Finished(_)) {
+            break event;
         }
     };
     // Timing is reported, never asserted (the machine is shared).
