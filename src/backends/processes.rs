@@ -154,10 +154,22 @@ fn worker_program() -> Result<PathBuf, BackendError> {
 
 /// What a reader thread reports about one worker's output.
 enum Event {
-    /// A whole frame arrived.
+    /// A whole frame other than a result arrived.
     Frame { worker: usize, frame: Frame },
-    /// The output ended (cleanly or not): the worker is gone or broken.
+    /// A result arrived; the reader thread decoded it (so decoding runs in parallel).
+    Result { worker: usize, result: WorkerResult },
+    /// The output ended, cleanly or not, or made no sense: the worker is gone or broken.
     Closed { worker: usize, why: Option<String> },
+}
+
+/// A decoded result frame.
+struct WorkerResult {
+    busy_ns: u64,
+    encode_ns: u64,
+    part: Partial,
+    decode: Duration,
+    transfer: Duration,
+    bytes: u64,
 }
 
 /// Where a worker is in its life.
@@ -216,7 +228,12 @@ impl Pool {
         drop(tx);
         let deadline = Instant::now() + HANDSHAKE_LIMIT;
         while pool.workers.iter().any(|w| w.stage != Stage::Ready) {
-            let (worker, frame) = pool.next_event(cancel, Some(deadline))?;
+            let (worker, frame) = match pool.next_event(cancel, Some(deadline))? {
+                Event::Frame { worker, frame } => (worker, frame),
+                Event::Result { worker, .. } | Event::Closed { worker, .. } => {
+                    return Err(pool.failure(worker, Some("sent a result before it was asked for one".into())));
+                }
+            };
             let (kind, payload) = (frame.kind, frame.payload);
             let stage = pool.workers[worker].stage;
             match (stage, kind) {
@@ -283,9 +300,33 @@ impl Pool {
             .name(format!("parlab-pool-{index}"))
             .spawn(move || {
                 let mut input = BufReader::with_capacity(1 << 16, stdout);
+                // One buffer for every frame: big results do not touch fresh pages each time.
+                let mut buffer = Vec::new();
                 loop {
-                    let event = match wire::read_frame(&mut input) {
-                        Ok(Some(frame)) => Event::Frame { worker: index, frame },
+                    let event = match wire::read_frame_into(&mut input, &mut buffer) {
+                        Ok(Some((RESULT, transfer))) => {
+                            let decoding = Instant::now();
+                            match decode_result(&buffer) {
+                                Ok((busy_ns, encode_ns, part)) => Event::Result {
+                                    worker: index,
+                                    result: WorkerResult {
+                                        busy_ns,
+                                        encode_ns,
+                                        part,
+                                        decode: decoding.elapsed(),
+                                        transfer,
+                                        bytes: (wire::HEADER_BYTES + buffer.len()) as u64,
+                                    },
+                                },
+                                Err(e) => {
+                                    Event::Closed { worker: index, why: Some(format!("sent a malformed result ({e})")) }
+                                }
+                            }
+                        }
+                        Ok(Some((kind, transfer))) => Event::Frame {
+                            worker: index,
+                            frame: Frame { kind, payload: std::mem::take(&mut buffer), transfer },
+                        },
                         Ok(None) => Event::Closed { worker: index, why: None },
                         Err(e) => Event::Closed { worker: index, why: Some(format!("sent a malformed message ({e})")) },
                     };
@@ -318,8 +359,8 @@ impl Pool {
         }
     }
 
-    /// The next frame from any worker; a closed output is that worker's failure.
-    fn next_event(&mut self, cancel: &AtomicBool, deadline: Option<Instant>) -> Result<(usize, Frame), BackendError> {
+    /// The next frame or result from any worker; a closed output is that worker's failure.
+    fn next_event(&mut self, cancel: &AtomicBool, deadline: Option<Instant>) -> Result<Event, BackendError> {
         loop {
             if cancel.load(Ordering::Relaxed) {
                 return Err(BackendError::Cancelled);
@@ -342,7 +383,14 @@ impl Pool {
                     self.stats.messages += 1;
                     self.stats.bytes_received += frame.wire_bytes();
                     self.transfer += frame.transfer;
-                    return Ok((worker, frame));
+                    return Ok(Event::Frame { worker, frame });
+                }
+                Ok(Event::Result { worker, result }) => {
+                    self.stats.messages += 1;
+                    self.stats.bytes_received += result.bytes;
+                    self.transfer += result.transfer;
+                    self.encode += result.decode + Duration::from_nanos(result.encode_ns);
+                    return Ok(Event::Result { worker, result });
                 }
                 Ok(Event::Closed { worker, why }) => return Err(self.failure(worker, why)),
                 Err(RecvTimeoutError::Timeout) => {}
@@ -378,16 +426,9 @@ impl Pool {
         }
         let mut parts = Vec::with_capacity(total);
         while parts.len() < total {
-            let (worker, frame) = self.next_event(cancel, None)?;
-            match frame.kind {
-                RESULT => {
-                    let decoding = Instant::now();
-                    let decoded = decode_result(&frame.payload);
-                    self.encode += decoding.elapsed();
-                    let (busy_ns, encode_ns, part) = match decoded {
-                        Ok(result) => result,
-                        Err(e) => return Err(self.failure(worker, Some(format!("sent a malformed result ({e})")))),
-                    };
+            match self.next_event(cancel, None)? {
+                Event::Result { worker, result } => {
+                    let part = result.part;
                     let expected = self.workers[worker].outstanding.front().cloned();
                     let matches = expected
                         .as_ref()
@@ -397,21 +438,22 @@ impl Pool {
                         return Err(self.failure(worker, Some(format!("returned {got}, which it was not asked for"))));
                     }
                     self.workers[worker].outstanding.pop_front();
-                    self.encode += Duration::from_nanos(encode_ns);
-                    self.stats.worker_busy_s[worker] += busy_ns as f64 * 1e-9;
+                    self.stats.worker_busy_s[worker] += result.busy_ns as f64 * 1e-9;
                     self.stats.worker_items[worker] += part.item_count;
                     parts.push(part);
                     if let Some(chunk) = chunks.pop_front() {
                         self.send_task(worker, chunk)?;
                     }
                 }
-                FAILED => {
+                Event::Frame { worker, frame } if frame.kind == FAILED => {
                     let why = Reader::new(&frame.payload).str().unwrap_or_else(|_| "no reason given".into());
                     return Err(self.failure(worker, Some(format!("failed: {why}"))));
                 }
-                kind => {
+                Event::Frame { worker, frame } => {
+                    let kind = frame.kind;
                     return Err(self.failure(worker, Some(format!("sent a message of unknown kind {kind}"))));
                 }
+                Event::Closed { worker, why } => return Err(self.failure(worker, why)),
             }
         }
         Ok(parts)
@@ -553,7 +595,7 @@ pub fn serve_worker(parent: Option<u32>) -> Result<(), String> {
         })
         .map_err(|e| format!("could not start the input thread: {e}"))?;
 
-    let send = |output: &mut File, frame: Vec<u8>| wire::write_frame(output, &frame).map_err(|e| e.to_string());
+    let send = |output: &mut File, frame: &[u8]| wire::write_frame(output, frame).map_err(|e| e.to_string());
     let fail = |output: &mut File, why: &str| {
         let mut frame = Writer::frame(FAILED, why.len() + 8);
         frame.str(why);
@@ -562,10 +604,12 @@ pub fn serve_worker(parent: Option<u32>) -> Result<(), String> {
     };
     let mut hello = Writer::frame(HELLO, 64);
     hello.str(MAGIC).str(env!("CARGO_PKG_VERSION")).u64(u64::from(std::process::id()));
-    send(&mut output, hello.finish())?;
+    send(&mut output, &hello.finish())?;
 
     let mut workload: Option<Box<dyn Workload>> = None;
     let ctx = ItemCtx::free();
+    // One buffer for every result: big results do not touch fresh pages each time.
+    let mut spare = Vec::new();
     for frame in frames {
         let mut r = Reader::new(&frame.payload);
         match frame.kind {
@@ -573,7 +617,7 @@ pub fn serve_worker(parent: Option<u32>) -> Result<(), String> {
                 let spec = wire::get_spec(&mut r).map_err(|e| fail(&mut output, &format!("unreadable spec: {e}")))?;
                 let built = spec.build().map_err(|e| fail(&mut output, &e.to_string()))?;
                 workload = Some(built);
-                send(&mut output, Writer::frame(READY, 0).finish())?;
+                send(&mut output, &Writer::frame(READY, 0).finish())?;
             }
             TASK => {
                 let Some(work) = workload.as_deref() else {
@@ -589,11 +633,13 @@ pub fn serve_worker(parent: Option<u32>) -> Result<(), String> {
                 let part = work.run_range(start..end, &ctx);
                 let busy = started.elapsed();
                 let encoding = Instant::now();
-                let mut result = Writer::frame(RESULT, 16 + part.wire_bytes());
+                let mut result = Writer::frame_in(RESULT, std::mem::take(&mut spare), 16 + part.wire_bytes());
                 result.u64(busy.as_nanos() as u64).u64(0);
                 wire::put_partial(&mut result, &part);
+                drop(part);
                 result.patch_u64(8, encoding.elapsed().as_nanos() as u64);
-                send(&mut output, result.finish())?;
+                spare = result.finish();
+                send(&mut output, &spare)?;
             }
             kind => return Err(fail(&mut output, &format!("unknown message kind {kind}"))),
         }

@@ -43,7 +43,13 @@ impl Writer {
 
     /// A writer of one frame of `kind`: the header is filled in by [`Writer::finish`].
     pub fn frame(kind: u8, capacity: usize) -> Self {
-        let mut buf = Vec::with_capacity(HEADER_BYTES + capacity);
+        Self::frame_in(kind, Vec::new(), capacity)
+    }
+
+    /// A writer of one frame of `kind` into `buf`, whose memory is reused.
+    pub fn frame_in(kind: u8, mut buf: Vec<u8>, capacity: usize) -> Self {
+        buf.clear();
+        buf.reserve(HEADER_BYTES + capacity);
         buf.push(kind);
         buf.extend_from_slice(&[0; 8]);
         Self { buf, framed: true }
@@ -245,6 +251,14 @@ impl Frame {
 
 /// Reads one frame: `Ok(None)` at a clean end of stream (before any byte of a header).
 pub fn read_frame(input: &mut impl Read) -> io::Result<Option<Frame>> {
+    let mut payload = Vec::new();
+    Ok(read_frame_into(input, &mut payload)?.map(|(kind, transfer)| Frame { kind, payload, transfer }))
+}
+
+/// Reads one frame's payload into `payload`, reusing its memory (big results then do not
+/// touch fresh pages every time); returns the kind and the transfer time, or `Ok(None)`
+/// at a clean end of stream.
+pub fn read_frame_into(input: &mut impl Read, payload: &mut Vec<u8>) -> io::Result<Option<(u8, Duration)>> {
     let mut header = [0u8; HEADER_BYTES];
     let mut filled = 0;
     while filled < HEADER_BYTES {
@@ -264,9 +278,10 @@ pub fn read_frame(input: &mut impl Read) -> io::Result<Option<Frame>> {
             format!("a frame announces {length} bytes, more than any parlab message"),
         ));
     }
-    let mut payload = vec![0u8; length as usize];
-    input.read_exact(&mut payload)?;
-    Ok(Some(Frame { kind: header[0], payload, transfer: started.elapsed() }))
+    payload.clear();
+    payload.resize(length as usize, 0);
+    input.read_exact(payload)?;
+    Ok(Some((header[0], started.elapsed())))
 }
 
 /// Writes a finished frame in one call.
