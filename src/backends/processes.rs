@@ -191,6 +191,8 @@ struct WorkerProcess {
 
 /// A running pool; killing every worker is what dropping it does.
 struct Pool {
+    /// Workers asked for (some may not be started yet).
+    count: usize,
     workers: Vec<WorkerProcess>,
     readers: Vec<JoinHandle<()>>,
     events: Receiver<Event>,
@@ -205,6 +207,7 @@ impl Pool {
     fn start(program: &Path, count: usize, spec: &KernelSpec, cancel: &AtomicBool) -> Result<Self, BackendError> {
         let (tx, events) = unbounded();
         let mut pool = Pool {
+            count,
             workers: Vec::with_capacity(count),
             readers: Vec::with_capacity(count),
             events,
@@ -355,7 +358,8 @@ impl Pool {
                 self.stats.bytes_sent += frame.len() as u64;
                 Ok(())
             }
-            Err(e) => Err(self.failure(worker, Some(format!("stopped reading its input ({e})")))),
+            // A broken pipe means the worker is gone: tell how it ended.
+            Err(_) => Err(self.failure(worker, None)),
         }
     }
 
@@ -484,9 +488,10 @@ impl Pool {
 
     /// Turns a worker's misbehaviour into an error that names it, with how it ended.
     fn failure(&mut self, index: usize, what: Option<String>) -> BackendError {
-        let count = self.workers.len();
+        let count = self.count;
         let worker = &mut self.workers[index];
-        // Give a dying worker a moment, so its exit status can be told.
+        // Give a dying worker a moment, so its exit status can be told; one that is
+        // alive but talking nonsense is killed at once (and its status is then ours).
         let deadline = Instant::now() + Duration::from_millis(250);
         let status: Option<ExitStatus> = loop {
             match worker.child.try_wait() {
@@ -494,7 +499,8 @@ impl Pool {
                 Ok(None) if what.is_none() && Instant::now() < deadline => thread::sleep(Duration::from_millis(2)),
                 _ => {
                     let _ = worker.child.kill();
-                    break worker.child.wait().ok().filter(|_| what.is_none());
+                    let _ = worker.child.wait();
+                    break None;
                 }
             }
         };
@@ -506,7 +512,7 @@ impl Pool {
                 (Some(code), _) => format!("exited with code {code}"),
                 _ => "ended".into(),
             },
-            (None, None) => "closed its output".into(),
+            (None, None) => "stopped talking to parlab (it was killed)".into(),
         };
         let doing = worker
             .outstanding
