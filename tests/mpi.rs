@@ -6,6 +6,8 @@
 #![cfg(feature = "mpi")]
 
 use std::process::{Command, Output, Stdio};
+
+use parlab::backends::comm::Comm;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -13,10 +15,14 @@ const PARLAB: &str = env!("CARGO_BIN_EXE_parlab");
 
 /// `mpirun -n <ranks> parlab <args>`, allowed to run as root and on more ranks than cores.
 fn mpirun(ranks: usize, args: &[&str]) -> Output {
+    mpirun_program(ranks, PARLAB.as_ref(), args)
+}
+
+fn mpirun_program(ranks: usize, program: &std::path::Path, args: &[&str]) -> Output {
     let mut child = Command::new("mpirun")
         .arg("-n")
         .arg(ranks.to_string())
-        .arg(PARLAB)
+        .arg(program)
         .args(args)
         .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
         .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
@@ -93,4 +99,52 @@ fn without_mpirun_it_is_one_rank_and_says_so() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "stdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(stderr.contains("single rank"), "{stderr}");
+}
+
+/// The Comm collectives over real MPI: this test program runs itself under mpirun -n 3,
+/// selecting only the ignored test below.
+#[test]
+fn comm_collectives_over_mpi() {
+    let me = std::env::current_exe().unwrap();
+    let output = mpirun_program(3, &me, &["--exact", "comm_collectives_on_each_rank", "--ignored", "--nocapture"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert_eq!(stdout.matches("1 passed").count(), 3, "every rank passed:\n{stdout}");
+}
+
+#[test]
+#[ignore = "runs on each rank under mpirun, started by comm_collectives_over_mpi"]
+fn comm_collectives_on_each_rank() {
+    let comm = parlab::backends::mpi_world_comm().expect("MPI starts");
+    let (rank, size) = (comm.rank(), comm.size());
+    assert_eq!(size, 3, "started with mpirun -n 3");
+    // bcast from a root other than 0
+    let message = comm.bcast(1, (rank == 1).then(|| b"from one".to_vec())).unwrap();
+    assert_eq!(message, b"from one");
+    // gather arrives in rank order, whatever the timing
+    thread::sleep(Duration::from_millis(10 * (size - rank) as u64));
+    let all = comm.gather(0, vec![rank as u8; rank + 1]).unwrap();
+    if rank == 0 {
+        assert_eq!(all.unwrap(), vec![vec![0], vec![1, 1], vec![2, 2, 2]]);
+    } else {
+        assert!(all.is_none());
+    }
+    // reduce in rank order at root 2
+    let digits = comm
+        .reduce(2, vec![b'0' + rank as u8], &mut |mut a, b| {
+            a.extend(b);
+            a
+        })
+        .unwrap();
+    assert_eq!(digits.as_deref(), (rank == 2).then_some(&b"012"[..]));
+    // point to point, and the barrier
+    if rank == 0 {
+        comm.send(2, b"ping".to_vec()).unwrap();
+    } else if rank == 2 {
+        assert_eq!(comm.recv(0).unwrap(), b"ping");
+    }
+    comm.barrier().unwrap();
+    assert!(comm.traffic().messages_sent + comm.traffic().messages_received > 0);
+    parlab::backends::finish();
 }

@@ -35,6 +35,8 @@ pub fn registry() -> &'static [&'static dyn Backend] {
     ]
 }
 
+#[cfg(feature = "mpi")]
+pub use mpi_ranks::world_comm as mpi_world_comm;
 pub use processes::{WORKER_ENV, serve_worker, set_worker_program};
 
 /// Looks a backend up by its id.

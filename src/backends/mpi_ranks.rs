@@ -109,6 +109,13 @@ pub fn finish() {
     *session = Session::Finished;
 }
 
+/// This process's rank of MPI_COMM_WORLD as a [`Comm`], initialising MPI if needed
+/// (call [`super::finish`] before exiting).
+pub fn world_comm() -> Result<impl Comm, BackendError> {
+    let (rank, size) = world()?;
+    Ok(MpiComm::new(rank, size))
+}
+
 /// A [`Comm`] over MPI_COMM_WORLD.
 struct MpiComm {
     rank: usize,
