@@ -233,9 +233,10 @@ impl Pool {
         while pool.workers.iter().any(|w| w.stage != Stage::Ready) {
             let (worker, frame) = match pool.next_event(cancel, Some(deadline))? {
                 Event::Frame { worker, frame } => (worker, frame),
-                Event::Result { worker, .. } | Event::Closed { worker, .. } => {
+                Event::Result { worker, .. } => {
                     return Err(pool.failure(worker, Some("sent a result before it was asked for one".into())));
                 }
+                Event::Closed { worker, why } => return Err(pool.failure(worker, why)),
             };
             let (kind, payload) = (frame.kind, frame.payload);
             let stage = pool.workers[worker].stage;
