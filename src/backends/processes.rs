@@ -68,7 +68,7 @@ pub fn set_worker_program(path: impl Into<PathBuf>) {
 const PARAMS: &[ParamInfo] = &[ParamInfo {
     key: "chunksize",
     default: "auto",
-    help: "items per task sent to a worker process; auto = items / (4 x workers), rounded up, like Pool.map",
+    help: "processes: items per task sent to a worker process; auto = items / (4 x workers), rounded up, like Pool.map",
 }];
 
 pub struct Processes;
