@@ -201,3 +201,45 @@ fn a_run_moves_bytes_and_counts_them() {
     assert_eq!(stats.worker_items.iter().sum::<u64>(), 6);
     assert_no_workers_left(std::process::id(), "after a finished run");
 }
+
+#[test]
+fn a_worker_exits_when_its_input_closes_even_mid_task() {
+    use std::io::Write;
+
+    use parlab::backends::wire::{self, Writer};
+    // Message kinds of the worker protocol (src/backends/processes.rs).
+    const HELLO: u8 = 1;
+    const SPEC: u8 = 2;
+    const READY: u8 = 3;
+    const TASK: u8 = 4;
+
+    // No --parent and a live parent: only the end of its input can stop this worker.
+    let mut worker = Command::new(PARLAB)
+        .arg("worker")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = worker.stdin.take().unwrap();
+    let mut output = worker.stdout.take().unwrap();
+    let mut spec = KernelSpec::new("pi").unwrap();
+    spec.size = 100_000_000_000; // minutes of darts
+    let mut frame = Writer::frame(SPEC, 64);
+    wire::put_spec(&mut frame, &spec);
+    input.write_all(&frame.finish()).unwrap();
+    assert_eq!(wire::read_frame(&mut output).unwrap().unwrap().kind, HELLO);
+    assert_eq!(wire::read_frame(&mut output).unwrap().unwrap().kind, READY);
+    let items = spec.build().unwrap().items() as u64;
+    let mut task = Writer::frame(TASK, 16);
+    task.u64(0).u64(items);
+    input.write_all(&task.finish()).unwrap();
+    thread::sleep(Duration::from_millis(200));
+    assert!(worker.try_wait().unwrap().is_none(), "the worker is busy with its task");
+    drop(input);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while worker.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the worker kept running after its input closed");
+        thread::sleep(Duration::from_millis(5));
+    }
+}
