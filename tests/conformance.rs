@@ -8,6 +8,8 @@ use parlab::kernels::{self, KernelSpec};
 
 #[test]
 fn every_backend_agrees_with_seq_on_every_kernel() {
+    // This test program is not parlab: tell the processes backend where parlab is.
+    backends::set_worker_program(env!("CARGO_BIN_EXE_parlab"));
     let cancel = AtomicBool::new(false);
     let seq = backends::find("seq").expect("seq is registered");
     for kernel in kernels::registry() {

@@ -1,10 +1,16 @@
 //! The backends: the ways parlab runs a workload's items on several workers, and the
 //! registry that names them. Backends never name a kernel.
 
+pub mod comm;
 mod gil;
+#[cfg(feature = "mpi")]
+mod mpi_ranks;
+mod processes;
+mod ranks;
 mod rayon_pool;
 mod seq;
 mod threads;
+pub mod wire;
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -17,8 +23,21 @@ use crate::kernels::{KernelSpec, Outcome, ParamInfo, Partial, Workload};
 /// Every backend parlab knows, in the order `parlab backends` lists them.
 /// Adding a backend is one file in this folder plus one line here.
 pub fn registry() -> &'static [&'static dyn Backend] {
-    &[&seq::Seq, &threads::Threads, &gil::GilThreads, &rayon_pool::RayonPool]
+    &[
+        &seq::Seq,
+        &threads::Threads,
+        &gil::GilThreads,
+        &rayon_pool::RayonPool,
+        &processes::Processes,
+        &ranks::Ranks,
+        #[cfg(feature = "mpi")]
+        &mpi_ranks::Mpi,
+    ]
 }
+
+#[cfg(feature = "mpi")]
+pub use mpi_ranks::world_comm as mpi_world_comm;
+pub use processes::{WORKER_ENV, serve_worker, set_worker_program};
 
 /// Looks a backend up by its id.
 pub fn find(id: &str) -> Option<&'static dyn Backend> {
@@ -130,6 +149,9 @@ pub enum BackendError {
     /// A worker failed (crashed, returned garbage, could not start).
     #[error("{0}")]
     Worker(String),
+    /// A backend parameter (`--param`) has a value the backend cannot use.
+    #[error("{0}")]
+    Param(String),
     /// Partials did not cover every item exactly once: a backend bug.
     #[error("internal error: {0}")]
     Coverage(String),
@@ -252,4 +274,37 @@ mod tests {
         assert!(stats.worker_idle_s[1] >= stats.worker_busy_s[0] && stats.worker_busy_s[0] > 0.0, "{stats:?}");
         assert_eq!(stats.result_bytes, part.wire_bytes() as u64);
     }
+}
+
+/// How this process takes part in a run that a launcher such as mpirun or srun started
+/// as several copies of parlab.
+#[derive(Debug)]
+pub enum Launch {
+    /// This process runs the plan and prints the results: it is alone, or it is rank 0.
+    /// `note` is worth telling the user (e.g. "running as a single rank").
+    Root { note: Option<String> },
+    /// This process was another rank: it served rank 0's executions until told to stop,
+    /// and must print nothing.
+    Served(Result<(), BackendError>),
+}
+
+/// Joins the launch this process belongs to, if any, before a run of `backends`. Ranks
+/// other than 0 serve rank 0 here and return [`Launch::Served`] when it is done.
+/// Call [`finish`] before the process exits.
+pub fn launch(backends: &[String]) -> Launch {
+    #[cfg(feature = "mpi")]
+    {
+        mpi_ranks::launch(backends)
+    }
+    #[cfg(not(feature = "mpi"))]
+    {
+        let _ = backends;
+        Launch::Root { note: None }
+    }
+}
+
+/// Ends the launch: rank 0 tells the other ranks to stop, and MPI is finalised.
+pub fn finish() {
+    #[cfg(feature = "mpi")]
+    mpi_ranks::finish();
 }

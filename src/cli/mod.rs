@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::backends::{self, Launch};
+
 /// Exit code for bad input (flags, files): the flag or file at fault is named on stderr.
 pub const EXIT_USAGE: u8 = 2;
 
@@ -49,6 +51,9 @@ pub enum Command {
     /// List the lessons, or check a course folder for mistakes.
     #[command(subcommand)]
     Lessons(LessonsCommand),
+    /// Serve as a worker process of the `processes` backend (parlab starts these itself).
+    #[command(hide = true)]
+    Worker(WorkerArgs),
 }
 
 /// `parlab lessons ...`.
@@ -61,6 +66,14 @@ pub enum LessonsCommand {
         /// Folder holding course.toml and the lesson files.
         dir: PathBuf,
     },
+}
+
+/// Arguments of the hidden `parlab worker`.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Process id of the parlab that started this worker (it exits if that one is gone).
+    #[arg(long)]
+    pub parent: Option<u32>,
 }
 
 /// Arguments of `parlab run`.
@@ -149,7 +162,23 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     let result = match cli.command {
-        Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Run(args)) => match backends::launch(&args.backends) {
+            // Another rank of an MPI launch: it served rank 0 and prints nothing.
+            Launch::Served(served) => served.map(|()| ExitCode::SUCCESS).map_err(anyhow::Error::from),
+            Launch::Root { note } => {
+                if let Some(note) = note.filter(|_| !args.quiet) {
+                    eprintln!("note: {note}");
+                }
+                run::run(&args)
+            }
+        },
+        Some(Command::Worker(args)) => Ok(match backends::serve_worker(args.parent) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(why) => {
+                eprintln!("parlab worker: {why}");
+                ExitCode::FAILURE
+            }
+        }),
         Some(Command::Info(args)) => info::info(&args),
         Some(Command::Kernels) => info::kernels(),
         Some(Command::Backends) => info::backends(),
@@ -157,6 +186,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Lessons(LessonsCommand::Check { dir })) => lessons::check(&dir),
         None => lessons::open_lab(cli.lessons.as_deref(), cli.size),
     };
+    backends::finish();
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
         ExitCode::FAILURE

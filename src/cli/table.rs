@@ -106,6 +106,12 @@ fn extras(p: &crate::measure::Point) -> String {
     if s.bytes_sent + s.bytes_received > 0 {
         parts.push(format!("{} sent, {} received", bytes(s.bytes_sent), bytes(s.bytes_received)));
     }
+    if let Some(encode) = s.encode_s.filter(|&e| e > 0.0) {
+        parts.push(format!("encoding {}", seconds(encode)));
+    }
+    if let Some(transfer) = s.transfer_s.filter(|&t| t > 0.0) {
+        parts.push(format!("in pipes {}", seconds(transfer)));
+    }
     if s.lock_handovers > 0 {
         parts.push(format!("lock changed hands {} times", s.lock_handovers));
     }

@@ -6,10 +6,10 @@
 //!
 //! The counter is shared state of the workload, reset by the serial part (which every
 //! backend runs once per execution, before any item) and read by `combine`. One
-//! execution at a time, as the measurement runner does. Items that ran in another
-//! process (a process backend) cannot touch this process's counter: their increments
-//! land on that process's own counter, where no other thread can race with them, so
-//! they count as landed. Either way the final count never exceeds the increments made.
+//! execution at a time, as the measurement runner does. Items that ran on another copy
+//! of the workload (a worker process, or a rank, which shares nothing) cannot touch this
+//! copy's counter: their increments land on that copy's own counter, where no other
+//! thread can race with them, so they count as landed. Either way the final count never exceeds the increments made.
 //!
 //! Under the `gil` backend the interpreter may switch threads at the checkpoint between
 //! the load and the store; the thread that was paused then writes back a stale count,
@@ -86,6 +86,7 @@ impl Kernel for Counter {
             sync,
             shared: AtomicU64::new(0),
             locked: Mutex::new(0),
+            instance: new_instance(),
         }))
     }
 }
@@ -98,6 +99,16 @@ struct CounterWork {
     shared: AtomicU64,
     /// The shared counter of mode `mutex`.
     locked: Mutex<u64>,
+    /// Which counter this is: unique per workload in this process and across processes.
+    /// Ranks and worker processes build workloads of their own, so their increments
+    /// land on counters this one never sees.
+    instance: u64,
+}
+
+/// A new counter identity: the process id in the high half, a sequence number below.
+fn new_instance() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    (u64::from(std::process::id()) << 32) | (NEXT.fetch_add(1, Ordering::Relaxed) & 0xFFFF_FFFF)
 }
 
 impl CounterWork {
@@ -164,12 +175,12 @@ impl Workload for CounterWork {
         }
         part.ints.push(made);
         part.ints.push(own);
-        part.ints.push(u64::from(std::process::id()));
+        part.ints.push(self.instance);
         part
     }
 
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
-        let me = u64::from(std::process::id());
+        let me = self.instance;
         let made: u64 = parts.iter().map(|p| p.ints[0]).sum();
         let elsewhere: u64 = parts.iter().filter(|p| p.ints[2] != me).map(|p| p.ints[0]).sum();
         let here = match self.sync {

@@ -7,6 +7,7 @@
 //! which item.
 
 mod amdahl;
+mod bigresult;
 mod colmeans;
 mod counter;
 mod integral;
@@ -44,6 +45,7 @@ pub fn registry() -> &'static [&'static dyn Kernel] {
         &skewed::Skewed,
         &colmeans::Colmeans,
         &square::Square,
+        &bigresult::BigResult,
     ]
 }
 

@@ -397,11 +397,12 @@ backends = ["seq"]
         assert_eq!(
             errors,
             vec![
-                "course.toml:6: lesson file missing.md cannot be read: No such file or directory (os error 2)",
-                "course.toml:7: unknown kernel 'pie'; valid kernels: pi, integral, walk, amdahl",
-                "course.toml:8: unknown backend 'gpu'; valid backends: seq, threads, gil, rayon",
-                "course.toml:10: answer 5 is not an option index (0 to 1)",
-                "course.toml:17: lesson id 'a' is used twice",
+                "course.toml:6: lesson file missing.md cannot be read: No such file or directory (os error 2)"
+                    .to_string(),
+                format!("course.toml:7: unknown kernel 'pie'; valid kernels: {}", crate::kernels::ids().join(", ")),
+                format!("course.toml:8: unknown backend 'gpu'; valid backends: {}", crate::backends::ids().join(", ")),
+                "course.toml:10: answer 5 is not an option index (0 to 1)".to_string(),
+                "course.toml:17: lesson id 'a' is used twice".to_string(),
             ]
         );
     }

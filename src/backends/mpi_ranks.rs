@@ -1,0 +1,298 @@
+//! `mpi` (cargo feature `mpi`): the ranks of the [`Comm`] interface are real MPI processes
+//! started by mpirun or srun, through rsmpi. Every rank runs the same `parlab run`
+//! command; rank 0 runs the plan and prints, and the other ranks sit in [`serve`], a loop
+//! that takes commands from rank 0 (run this spec, or stop). Each execution on rank 0 is
+//! one command, so warm-ups and repetitions stay in lock-step on every rank.
+//!
+//! MPI can be initialised once per process and must be finalised before it exits: the
+//! session lives in a static, started by [`launch`] (or lazily) and ended by [`finish`].
+
+use std::cell::Cell;
+use std::sync::{Mutex, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ::mpi::Threading;
+use ::mpi::environment::Universe;
+use ::mpi::topology::SimpleCommunicator;
+use ::mpi::traits::{Communicator, CommunicatorCollectives, Destination, Root, Source};
+
+use super::comm::{Comm, CommError, Traffic, run_share};
+use super::wire::{self, Reader, Writer};
+use super::{Backend, BackendError, ExecStats, Execution, Job, Launch, assemble};
+use crate::kernels::{ItemCtx, Workload};
+
+/// Command: run the spec that follows.
+const EXECUTE: u8 = 1;
+/// Command: leave the serving loop.
+const STOP: u8 = 2;
+/// After a command, a waiting rank polls without sleeping for this long (the next
+/// repetition follows at once); later it naps between polls, so that a rank waiting
+/// while rank 0 measures other backends leaves the cores to them.
+const EAGER: Duration = Duration::from_millis(50);
+const NAP: Duration = Duration::from_micros(500);
+
+enum Session {
+    NotStarted,
+    // The universe is held only to be dropped: that finalises MPI.
+    Running { _universe: Universe, rank: usize, size: usize },
+    Finished,
+}
+
+static SESSION: Mutex<Session> = Mutex::new(Session::NotStarted);
+
+/// This process's (rank, size), initialising MPI on first use.
+fn world() -> Result<(usize, usize), BackendError> {
+    let mut session = SESSION.lock().unwrap_or_else(PoisonError::into_inner);
+    match &*session {
+        Session::Running { rank, size, .. } => Ok((*rank, *size)),
+        Session::Finished => Err(BackendError::Worker("MPI was already finalised in this process".into())),
+        Session::NotStarted => {
+            let (universe, _) = ::mpi::initialize_with_threading(Threading::Multiple)
+                .ok_or_else(|| BackendError::Worker("MPI could not be initialised (already initialised?)".into()))?;
+            let world = universe.world();
+            let (rank, size) = (world.rank() as usize, world.size() as usize);
+            *session = Session::Running { _universe: universe, rank, size };
+            Ok((rank, size))
+        }
+    }
+}
+
+/// Whether an MPI launcher (mpirun, mpiexec, srun with PMI) started this process.
+fn launched_by_mpi() -> bool {
+    ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMI_RANK", "PMIX_RANK", "MPI_LOCALNRANKS"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some())
+}
+
+/// See [`super::launch`].
+pub fn launch(backends: &[String]) -> Launch {
+    let wanted = backends.iter().any(|b| b == Mpi.id());
+    if !wanted && !launched_by_mpi() {
+        return Launch::Root { note: None };
+    }
+    match world() {
+        Err(e) => Launch::Root { note: Some(format!("mpi: {e}")) },
+        Ok((0, 1)) if wanted => Launch::Root {
+            note: Some(
+                "mpi: not started by mpirun or srun, so MPI runs as a single rank (world size 1); \
+                 start parlab with `mpirun -n 4 parlab run ...` to spread the work over 4 processes"
+                    .into(),
+            ),
+        },
+        Ok((0, size)) => {
+            // mpirun binds each rank to a core by default: rank 0's view of the machine
+            // (and so the oversubscription mark) is then one core, not the node.
+            let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let note = (cpus < size).then(|| {
+                format!(
+                    "mpi: the launcher bound rank 0 to {cpus} CPU(s), so {size} ranks count as oversubscribed; \
+                     pass --bind-to none to mpirun to let each rank see the whole node"
+                )
+            });
+            Launch::Root { note }
+        }
+        Ok(_) => Launch::Served(serve()),
+    }
+}
+
+/// See [`super::finish`].
+pub fn finish() {
+    let mut session = SESSION.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Session::Running { rank: 0, size, .. } = &*session {
+        let comm = MpiComm::new(0, *size);
+        for rank in 1..*size {
+            let _ = comm.send(rank, vec![STOP]);
+        }
+    }
+    // Dropping the universe calls MPI_Finalize.
+    *session = Session::Finished;
+}
+
+/// This process's rank of MPI_COMM_WORLD as a [`Comm`], initialising MPI if needed
+/// (call [`super::finish`] before exiting).
+pub fn world_comm() -> Result<impl Comm, BackendError> {
+    let (rank, size) = world()?;
+    Ok(MpiComm::new(rank, size))
+}
+
+/// A [`Comm`] over MPI_COMM_WORLD.
+struct MpiComm {
+    rank: usize,
+    size: usize,
+    traffic: Cell<Traffic>,
+}
+
+impl MpiComm {
+    fn new(rank: usize, size: usize) -> Self {
+        Self { rank, size, traffic: Cell::new(Traffic::default()) }
+    }
+
+    fn count(&self, update: impl FnOnce(&mut Traffic)) {
+        let mut traffic = self.traffic.get();
+        update(&mut traffic);
+        self.traffic.set(traffic);
+    }
+
+    fn check(&self, rank: usize) -> Result<i32, CommError> {
+        if rank < self.size { Ok(rank as i32) } else { Err(CommError::NoSuchRank { rank, size: self.size }) }
+    }
+}
+
+impl Comm for MpiComm {
+    fn rank(&self) -> usize {
+        self.rank
+    }
+
+    fn size(&self) -> usize {
+        self.size
+    }
+
+    fn send(&self, to: usize, message: Vec<u8>) -> Result<(), CommError> {
+        let to = self.check(to)?;
+        SimpleCommunicator::world().process_at_rank(to).send(&message[..]);
+        self.count(|t| t.sent(message.len()));
+        Ok(())
+    }
+
+    fn recv(&self, from: usize) -> Result<Vec<u8>, CommError> {
+        let from = self.check(from)?;
+        let (message, _status) = SimpleCommunicator::world().process_at_rank(from).receive_vec::<u8>();
+        self.count(|t| t.received(message.len()));
+        Ok(message)
+    }
+
+    fn traffic(&self) -> Traffic {
+        self.traffic.get()
+    }
+
+    /// MPI_Bcast of the length, then of the bytes.
+    fn bcast(&self, root: usize, message: Option<Vec<u8>>) -> Result<Vec<u8>, CommError> {
+        let root_rank = self.check(root)?;
+        let world = SimpleCommunicator::world();
+        let process = world.process_at_rank(root_rank);
+        let mut message =
+            if self.rank == root { message.ok_or(CommError::NoRootMessage("bcast"))? } else { Vec::new() };
+        let mut length = message.len() as u64;
+        process.broadcast_into(&mut length);
+        message.resize(length as usize, 0);
+        process.broadcast_into(&mut message[..]);
+        if self.rank == root {
+            self.count(|t| t.sent(message.len()));
+        } else {
+            self.count(|t| t.received(message.len()));
+        }
+        Ok(message)
+    }
+
+    fn barrier(&self) -> Result<(), CommError> {
+        SimpleCommunicator::world().barrier();
+        Ok(())
+    }
+}
+
+/// Waits for rank 0's next message without spinning a core for long.
+fn wait_for_root() {
+    let world = SimpleCommunicator::world();
+    let root = world.process_at_rank(0);
+    let since = Instant::now();
+    while root.immediate_probe().is_none() {
+        if since.elapsed() < EAGER {
+            thread::yield_now();
+        } else {
+            thread::sleep(NAP);
+        }
+    }
+}
+
+/// A workload built from a spec, or why it could not be.
+type Built = Result<Box<dyn Workload>, String>;
+
+/// The loop of every rank but 0: run what rank 0 says until it says stop.
+fn serve() -> Result<(), BackendError> {
+    let (rank, size) = world()?;
+    let comm = MpiComm::new(rank, size);
+    let mut cached: Option<(Vec<u8>, Built)> = None;
+    loop {
+        wait_for_root();
+        let command = comm.recv(0).map_err(|e| BackendError::Worker(format!("rank {rank}: {e}")))?;
+        match command.split_first() {
+            Some((&EXECUTE, spec)) => {
+                if cached.as_ref().is_none_or(|(bytes, _)| bytes != spec) {
+                    let built = wire::get_spec(&mut Reader::new(spec))
+                        .map_err(|e| format!("unreadable spec: {e}"))
+                        .and_then(|spec| spec.build().map_err(|e| e.to_string()));
+                    cached = Some((spec.to_vec(), built));
+                }
+                let workload = match cached.as_ref().map(|(_, built)| built) {
+                    Some(Ok(work)) => Ok(work.as_ref()),
+                    Some(Err(why)) => Err(why.clone()),
+                    None => Err("no workload".to_string()),
+                };
+                run_share(&comm, workload)?;
+            }
+            Some((&STOP, _)) => return Ok(()),
+            _ => return Err(BackendError::Worker(format!("rank {rank}: unreadable command from rank 0"))),
+        }
+    }
+}
+
+pub struct Mpi;
+
+impl Backend for Mpi {
+    fn id(&self) -> &'static str {
+        "mpi"
+    }
+    fn about(&self) -> &'static str {
+        "Real MPI processes started by mpirun or srun, possibly on several machines: rank 0 sends the work out and gathers the results."
+    }
+    fn mirrors(&self) -> &'static str {
+        "mpi4py on a cluster (mpirun -n N / srun)"
+    }
+    fn fixed_workers(&self) -> Option<usize> {
+        // The world size is set by the launcher; with no MPI there is one rank.
+        Some(world().map_or(1, |(_, size)| size))
+    }
+    fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
+        let (rank, size) = world()?;
+        if rank != 0 {
+            return Err(BackendError::Worker(format!("rank {rank} cannot lead an execution; rank 0 does")));
+        }
+        if job.workers != size {
+            return Err(BackendError::Workers {
+                backend: "mpi",
+                workers: job.workers,
+                why: format!("the MPI world has {size} ranks; start parlab with mpirun -n {}", job.workers),
+            });
+        }
+        let comm = MpiComm::new(0, size);
+        // Serial work happens on rank 0 before the others hear what to do.
+        let serial = job.workload.serial_part(&ItemCtx::free());
+        let started = Instant::now();
+        let mut command = Writer::new();
+        command.u8(EXECUTE);
+        wire::put_spec(&mut command, job.spec);
+        let command = command.finish();
+        let encode = started.elapsed();
+        for other in 1..size {
+            comm.send(other, command.clone()).map_err(|e| BackendError::Worker(format!("rank 0: {e}")))?;
+        }
+        let startup = started.elapsed();
+        let gathered = run_share(&comm, Ok(job.workload))?
+            .ok_or_else(|| BackendError::Coverage("rank 0 gathered nothing".into()))?;
+        let traffic = comm.traffic();
+        let stats = ExecStats {
+            startup_s: Some(startup.as_secs_f64()),
+            // Each rank sends its command's answer: one message back per message out.
+            messages: traffic.messages_sent + traffic.messages_received,
+            bytes_sent: traffic.bytes_sent,
+            bytes_received: traffic.bytes_received,
+            encode_s: Some((gathered.encode + encode).as_secs_f64()),
+            worker_busy_s: gathered.busy_s,
+            worker_items: gathered.items,
+            ..ExecStats::default()
+        };
+        let outcome = assemble(job.workload, serial, gathered.parts)?;
+        Ok(Execution { outcome, stats })
+    }
+}
