@@ -10,4 +10,5 @@ pub mod cli;
 pub mod export;
 pub mod kernels;
 pub mod measure;
+pub mod plot;
 pub mod sysmon;
