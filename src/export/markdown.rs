@@ -87,15 +87,19 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
     ));
 
     out.push_str("\n## Results\n\n");
-    out.push_str(
-        "| backend | workers | median | min | max | spread | speedup | vs seq | efficiency | Karp-Flatt | CPU cores used | verified |\n",
-    );
-    out.push_str("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+    // The column against seq only when seq was measured.
+    let with_seq = report.points.iter().any(|p| p.speedup_vs_seq.is_some());
+    out.push_str(&format!(
+        "| backend | workers | median | min | max | spread | speedup |{} efficiency | Karp-Flatt | CPU cores used | verified |\n",
+        if with_seq { " vs seq |" } else { "" }
+    ));
+    out.push_str(&format!("|---|--:|--:|--:|--:|--:|--:|{}--:|--:|--:|---|\n", if with_seq { "--:|" } else { "" }));
     let ratio = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.2}x"));
     for backend in report.backends() {
         for p in report.points_of(backend) {
+            let vs_seq = if with_seq { format!(" {} |", ratio(p.speedup_vs_seq)) } else { String::new() };
             out.push_str(&format!(
-                "| {} | {}{} | {} | {} | {} | {:.1} %{} | {} | {} | {} | {} | {:.2} | {} |\n",
+                "| {} | {}{} | {} | {} | {} | {:.1} %{} | {} |{vs_seq} {} | {} | {:.2} | {} |\n",
                 p.backend,
                 p.workers,
                 if p.oversubscribed { "*" } else { "" },
@@ -105,7 +109,6 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
                 p.spread * 100.0,
                 if p.noisy { " !" } else { "" },
                 ratio(p.speedup),
-                ratio(p.speedup_vs_seq),
                 p.efficiency.map_or("-".into(), |e| format!("{:.0} %", e * 100.0)),
                 p.karp_flatt.map_or("-".into(), |e| format!("{e:.3}")),
                 p.cpu_cores,
@@ -114,7 +117,10 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
         }
     }
     out.push('\n');
-    out.push_str("Speedup is against the same backend at 1 worker; \"vs seq\" against the plain sequential loop. Efficiency is speedup / workers. The Karp-Flatt metric is the serial fraction each point implies.\n");
+    out.push_str(&format!(
+        "Speedup is against the same backend at 1 worker{}. Efficiency is speedup / workers. Karp-Flatt is the serial fraction each point implies. CPU cores used is process CPU time / wall time.\n",
+        if with_seq { "; \"vs seq\" against the plain sequential loop" } else { "" }
+    ));
     if report.points.iter().any(|p| p.oversubscribed) {
         out.push_str(&format!(
             "\n\\* oversubscribed: more workers than the {} available CPUs, so workers take turns; left out of the fit.\n",

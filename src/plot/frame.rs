@@ -137,6 +137,8 @@ pub enum Symbol {
     Line { color: RGBColor, dashed: bool },
     /// A dotted line.
     Dotted(RGBColor),
+    /// A bar of a histogram.
+    Bar(RGBColor),
 }
 
 /// One line of a legend.
@@ -243,6 +245,11 @@ fn draw_legend<DB: DrawingBackend>(
                     color.stroke_width(line.max(2) - 1),
                 ))
                 .drawn()?;
+            }
+            Symbol::Bar(color) => {
+                let half = theme.px(7.0);
+                let (left, right) = (middle - theme.px(6.0), middle + theme.px(6.0));
+                area.draw(&Rectangle::new([(left, y - half), (right, y + half)], color.filled())).drawn()?;
             }
             Symbol::Hollow { color, shape } => {
                 draw_marker(area, (middle, y), shape, theme.px(4.5), color, false, line)?;

@@ -70,7 +70,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, distribution: &Di
     let binned = bins(&distribution.values);
     let color = series_color(0);
     let mut legend = vec![LegendEntry::new(
-        Symbol::Measured { color, shape: 2 },
+        Symbol::Bar(color),
         format!("{} values, {} bins", distribution.values.len(), binned.counts.len()),
     )];
     if let Some((_, name)) = &distribution.marker {

@@ -148,7 +148,7 @@ impl Chart<'_> {
         let mut encoder = png::Encoder::new(&mut bytes, width, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Fast);
+        encoder.set_compression(png::Compression::Default);
         let mut writer = encoder.write_header().map_err(|e| PlotError::Encoding(e.to_string()))?;
         writer.write_image_data(&pixels).map_err(|e| PlotError::Encoding(e.to_string()))?;
         writer.finish().map_err(|e| PlotError::Encoding(e.to_string()))?;

@@ -124,7 +124,8 @@ pub fn draw_ratio<DB: DrawingBackend>(
         Ratio::Speedup => {
             let low = marks.iter().flatten().map(|m| m.low).fold(1.0, f64::min);
             let reachable = max_workers.min(cpus.max(1)) as f64;
-            let curves = fitted.iter().map(|&s| amdahl_speedup(s, max_workers as f64));
+            // Fitted curves count only up to the CPUs there are: beyond, workers take turns.
+            let curves = fitted.iter().map(|&s| amdahl_speedup(s, reachable));
             let high = marks.iter().flatten().map(|m| m.high).chain(curves).fold(reachable, f64::max);
             let scale = if max_workers > 8 { Scale::Log2 } else { Scale::Linear };
             Axis::new(scale, low, high, 0.04)
@@ -150,7 +151,7 @@ pub fn draw_ratio<DB: DrawingBackend>(
     let samples: Vec<f64> = (0..=120).map(|i| x.range.end * f64::from(i) / 120.0).collect();
     let ideal: Vec<(f64, f64)> = samples.iter().map(|&t| (t, y.scale.to_axis(ratio.of(t.exp2(), t.exp2())))).collect();
     for piece in frame::clip(&ideal, y.range.start, y.range.end) {
-        chart.draw_series(std::iter::once(PathElement::new(piece, REFERENCE.stroke_width(line.max(2) - 1)))).drawn()?;
+        chart.draw_series(std::iter::once(PathElement::new(piece, REFERENCE.stroke_width(line)))).drawn()?;
     }
     for (i, (backend, _)) in series.iter().enumerate() {
         let Some(fit) = report.fit_of(backend) else { continue };
