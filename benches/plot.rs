@@ -58,12 +58,7 @@ fn main() {
         });
         worst_png = worst_png.max(png_large);
         worst_svg = worst_svg.max(svg);
-        println!(
-            "{name:<28} {:>11.1} ms {:>13.1} ms {:>9.1} ms",
-            ms(png_small),
-            ms(png_large),
-            ms(svg)
-        );
+        println!("{name:<28} {:>11.1} ms {:>13.1} ms {:>9.1} ms", ms(png_small), ms(png_large), ms(svg));
     }
     let whole = time(5, || {
         bundle::bundle_files(&small).unwrap();

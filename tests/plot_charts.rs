@@ -135,3 +135,10 @@ fn render_picks_the_format() {
     let svg = Chart::Speedup(&report).render(Format::Svg, (400, 250)).unwrap();
     assert!(svg.starts_with(b"<svg"));
 }
+
+#[test]
+fn markdown_report() {
+    use parlab::export::markdown::{Image, to_markdown};
+    let images = [Image { path: "speedup.png".into(), caption: "Speedup vs workers".into() }];
+    insta::assert_snapshot!("report_md", to_markdown(&plot_common::small(), &images));
+}

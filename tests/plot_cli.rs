@@ -40,19 +40,21 @@ fn run_out_writes_the_bundle_and_plot_redraws_it() {
     let out = tmp.path().join("results");
     let output = parlab().args(run_args("pi")).arg("--out").arg(&out).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    for name in ["results.json", "results.csv", "report.md", "speedup.png", "speedup.svg", "efficiency.png", "time.png"] {
+    for name in ["results.json", "results.csv", "report.md", "speedup.png", "speedup.svg", "efficiency.png", "time.png"]
+    {
         assert!(out.join(name).is_file(), "{name} missing; stderr: {}", stderr(&output));
     }
     assert_eq!(png_size(&out.join("speedup.png")), (1600, 1000));
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
-    for needle in ["## Machine", "## Plan", "## Results", "## Amdahl fit", "![Speedup", "(speedup.png)", "| threads | 2 |"] {
+    for needle in
+        ["## Machine", "## Plan", "## Results", "## Amdahl fit", "![Speedup", "(speedup.png)", "| threads | 2 |"]
+    {
         assert!(report.contains(needle), "report.md lacks {needle:?}:\n{report}");
     }
 
     // Redraw from the JSON alone.
     let again = tmp.path().join("again");
-    let output =
-        parlab().arg("plot").arg(out.join("results.json")).arg("--out").arg(&again).output().unwrap();
+    let output = parlab().arg("plot").arg(out.join("results.json")).arg("--out").arg(&again).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         std::fs::read_to_string(out.join("results.json")).unwrap(),

@@ -129,6 +129,10 @@ fn linear_ticks(low: f64, high: f64, count: usize) -> Vec<f64> {
 }
 
 fn log2_ticks(low: f64, high: f64) -> Vec<f64> {
+    if high.log2() - low.log2() < 1.2 {
+        // Barely one doubling: round steps read better than 1, 1.5, 2.
+        return linear_ticks(low, high, 5);
+    }
     let (a, b) = (low.log2().ceil() as i32, high.log2().floor() as i32);
     let mut ticks: Vec<f64> = (a..=b).map(|k| 2f64.powi(k)).collect();
     if ticks.len() < 3 {
@@ -142,17 +146,13 @@ fn log2_ticks(low: f64, high: f64) -> Vec<f64> {
 
 fn log10_ticks(low: f64, high: f64) -> Vec<f64> {
     let (a, b) = (low.log10().floor() as i32, high.log10().ceil() as i32);
-    let mantissas: &[f64] = if b - a > 4 {
-        &[1.0]
-    } else if b - a > 2 {
-        &[1.0, 3.0]
-    } else {
-        &[1.0, 2.0, 5.0]
-    };
+    let decades = high.log10() - low.log10();
+    let mantissas: &[f64] = if decades > 2.5 { &[1.0] } else { &[1.0, 2.0, 5.0] };
     let mut ticks = Vec::new();
     for k in a..=b {
         for m in mantissas {
-            let t = m * 10f64.powi(k);
+            // Dividing keeps 0.2 exact where multiplying by 0.1 would not.
+            let t = if k < 0 { m / 10f64.powi(-k) } else { m * 10f64.powi(k) };
             if t >= low * (1.0 - 1e-9) && t <= high * (1.0 + 1e-9) {
                 ticks.push(t);
             }
@@ -209,7 +209,9 @@ mod tests {
 
     #[test]
     fn log_ticks() {
-        assert_eq!(log2_ticks(0.9, 2.1), vec![1.0, 1.5, 2.0]);
+        assert_eq!(log2_ticks(0.95, 2.05), vec![1.0, 1.25, 1.5, 1.75, 2.0]);
+        assert_eq!(log2_ticks(0.9, 3.0), vec![1.0, 1.5, 2.0, 3.0]);
+        assert_eq!(log2_ticks(0.9, 70.0), vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0]);
         assert_eq!(log10_ticks(0.009, 1.1), vec![0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]);
     }
 

@@ -127,8 +127,9 @@ pub fn draw_ratio<DB: DrawingBackend>(
             // Fitted curves count only up to the CPUs there are: beyond, workers take turns.
             let curves = fitted.iter().map(|&s| amdahl_speedup(s, reachable));
             let high = marks.iter().flatten().map(|m| m.high).chain(curves).fold(reachable, f64::max);
-            let scale = if max_workers > 8 { Scale::Log2 } else { Scale::Linear };
-            Axis::new(scale, low, high, 0.04)
+            // Log-log: the ideal S = p is a straight diagonal and straight joins between
+            // measured points never cross it falsely.
+            Axis::new(Scale::Log2, low, high, 0.04)
         }
         Ratio::Efficiency => {
             let high = marks.iter().flatten().map(|m| m.high).fold(1.0, f64::max);
