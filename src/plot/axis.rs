@@ -18,7 +18,7 @@ pub enum Scale {
 
 impl Scale {
     /// Value to axis coordinate.
-    pub fn to_axis(self, value: f64) -> f64 {
+    pub fn position(self, value: f64) -> f64 {
         match self {
             Scale::Linear => value,
             Scale::Log2 => value.log2(),
@@ -27,7 +27,7 @@ impl Scale {
     }
 
     /// Axis coordinate to value.
-    pub fn from_axis(self, coordinate: f64) -> f64 {
+    pub fn value_at(self, coordinate: f64) -> f64 {
         match self {
             Scale::Linear => coordinate,
             Scale::Log2 => coordinate.exp2(),
@@ -48,11 +48,11 @@ impl Axis {
     /// An axis showing values `low..=high` with `pad` of the span (in axis coordinates)
     /// added on both sides.
     pub fn new(scale: Scale, low: f64, high: f64, pad: f64) -> Self {
-        let (a, b) = (scale.to_axis(low), scale.to_axis(high));
+        let (a, b) = (scale.position(low), scale.position(high));
         let span = if b > a { b - a } else { 1.0 };
         let (a, b) = if b > a { (a, b) } else { (a - 0.5, a + 0.5) };
         let range = (a - pad * span)..(b + pad * span);
-        let (low, high) = (scale.from_axis(range.start), scale.from_axis(range.end));
+        let (low, high) = (scale.value_at(range.start), scale.value_at(range.end));
         let ticks = match scale {
             Scale::Linear => linear_ticks(low, high, 6),
             Scale::Log2 => log2_ticks(low, high),
@@ -83,18 +83,18 @@ impl Axis {
 
     /// Tick positions in axis coordinates.
     pub fn tick_coordinates(&self) -> Vec<f64> {
-        self.ticks.iter().map(|&t| self.scale.to_axis(t)).collect()
+        self.ticks.iter().map(|&t| self.scale.position(t)).collect()
     }
 
     /// Whether a value lies inside the visible range.
     pub fn contains(&self, value: f64) -> bool {
-        let c = self.scale.to_axis(value);
+        let c = self.scale.position(value);
         c.is_finite() && c >= self.range.start && c <= self.range.end
     }
 
     /// Clamps a value into the visible range (for whiskers that run off the chart).
     pub fn clamp(&self, value: f64) -> f64 {
-        let c = self.scale.to_axis(value);
+        let c = self.scale.position(value);
         if c.is_nan() { self.range.start } else { c.clamp(self.range.start, self.range.end) }
     }
 }

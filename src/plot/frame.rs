@@ -327,10 +327,8 @@ pub fn plane<'a, DB: DrawingBackend>(
     theme: &Theme,
     x: &Axis,
     y: &Axis,
-    x_desc: &str,
-    y_desc: &str,
-    x_label: &dyn Fn(f64) -> String,
-    y_label: &dyn Fn(f64) -> String,
+    (x_desc, y_desc): (&str, &str),
+    (x_label, y_label): (&dyn Fn(f64) -> String, &dyn Fn(f64) -> String),
 ) -> Result<ChartContext<'a, DB, Plane>, PlotError> {
     let mut chart = ChartBuilder::on(area)
         .margin_top(theme.px(8.0))
@@ -341,8 +339,8 @@ pub fn plane<'a, DB: DrawingBackend>(
         .build_cartesian_2d(Ticked::of(x), Ticked::of(y))
         .drawn()?;
     let (xs, ys) = (x.scale, y.scale);
-    let x_format = move |v: &f64| x_label(xs.from_axis(*v));
-    let y_format = move |v: &f64| y_label(ys.from_axis(*v));
+    let x_format = move |v: &f64| x_label(xs.value_at(*v));
+    let y_format = move |v: &f64| y_label(ys.value_at(*v));
     chart
         .configure_mesh()
         .bold_line_style(GRID.stroke_width(1))
@@ -376,10 +374,10 @@ pub fn clip(points: &[(f64, f64)], y_low: f64, y_high: f64) -> Vec<Vec<(f64, f64
         }
         let previous = if i > 0 { Some(points[i - 1]) } else { None };
         if inside(p.1) {
-            if current.is_empty() {
-                if let Some(q) = previous.filter(|q| q.1.is_finite() && !inside(q.1)) {
-                    current.push(cut(q, p, if q.1 > y_high { y_high } else { y_low }));
-                }
+            if current.is_empty()
+                && let Some(q) = previous.filter(|q| q.1.is_finite() && !inside(q.1))
+            {
+                current.push(cut(q, p, if q.1 > y_high { y_high } else { y_low }));
             }
             current.push(p);
         } else if !current.is_empty() {
@@ -403,7 +401,7 @@ pub fn draw_oversubscribed<DB: DrawingBackend>(
     y: &Axis,
     cpus: usize,
 ) -> Result<(), PlotError> {
-    let boundary = x.scale.to_axis(cpus as f64 + 0.5);
+    let boundary = x.scale.position(cpus as f64 + 0.5);
     if boundary >= x.range.end {
         return Ok(());
     }

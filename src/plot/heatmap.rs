@@ -123,10 +123,8 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, map: &Heatmap) ->
         &theme,
         &axis,
         &axis,
-        "x (steps from the start)",
-        "y (steps from the start)",
-        &label,
-        &label,
+        ("x (steps from the start)", "y (steps from the start)"),
+        (&label, &label),
     )?;
     let max = map.counts.iter().copied().max().unwrap_or(0).max(1) as f64;
     let cells = map.counts.iter().enumerate().filter(|&(_, &c)| c > 0).map(|(index, &count)| {

@@ -93,7 +93,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, distribution: &Di
     y.range.start = 0.0;
     y.ticks.retain(|t| t.fract() == 0.0);
     let label = |v: f64| short_number(v);
-    let mut chart = frame::plane(&framed.plot, &theme, &x, &y, &distribution.x_desc, "how often", &label, &label)?;
+    let mut chart = frame::plane(&framed.plot, &theme, &x, &y, (&distribution.x_desc, "how often"), (&label, &label))?;
     let gap = binned.width * 0.06;
     let bars = binned.counts.iter().enumerate().filter(|&(_, &c)| c > 0).map(|(i, &count)| {
         let left = binned.start + i as f64 * binned.width;

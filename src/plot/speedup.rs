@@ -75,7 +75,11 @@ pub fn draw_ratio<DB: DrawingBackend>(
         .collect();
 
     let mut legend = Vec::new();
-    for (i, (backend, _)) in series.iter().enumerate() {
+    // Colours and shapes follow the backend's place in the report, as in every chart.
+    let all = report.backends();
+    let style_of = |backend: &str| all.iter().position(|b| *b == backend).unwrap_or(0);
+    for (backend, _) in &series {
+        let i = style_of(backend);
         let color = series_color(i);
         legend.push(LegendEntry::new(Symbol::Measured { color, shape: i }, backend.to_string()));
         if let Some(fit) = report.fit_of(backend) {
@@ -144,21 +148,22 @@ pub fn draw_ratio<DB: DrawingBackend>(
         Ratio::Efficiency => format!("{}%", short_number((v * 100.0).round())),
     };
     let x_label = |v: f64| short_number(v.round());
-    let mut chart = frame::plane(&framed.plot, &theme, &x, &y, "workers", y_desc, &x_label, &y_label)?;
+    let mut chart = frame::plane(&framed.plot, &theme, &x, &y, ("workers", y_desc), (&x_label, &y_label))?;
     frame::draw_oversubscribed(&mut chart, &theme, &x, &y, cpus)?;
 
     let line = theme.line();
     // Curves start at 1 worker: fewer than one worker means nothing.
     let samples: Vec<f64> = (0..=120).map(|i| x.range.end * f64::from(i) / 120.0).collect();
-    let ideal: Vec<(f64, f64)> = samples.iter().map(|&t| (t, y.scale.to_axis(ratio.of(t.exp2(), t.exp2())))).collect();
+    let ideal: Vec<(f64, f64)> = samples.iter().map(|&t| (t, y.scale.position(ratio.of(t.exp2(), t.exp2())))).collect();
     for piece in frame::clip(&ideal, y.range.start, y.range.end) {
         chart.draw_series(std::iter::once(PathElement::new(piece, REFERENCE.stroke_width(line)))).drawn()?;
     }
-    for (i, (backend, _)) in series.iter().enumerate() {
+    for (backend, _) in &series {
+        let i = style_of(backend);
         let Some(fit) = report.fit_of(backend) else { continue };
         let curve: Vec<(f64, f64)> = samples
             .iter()
-            .map(|&t| (t, y.scale.to_axis(ratio.of(amdahl_speedup(fit.serial_fraction, t.exp2()), t.exp2()))))
+            .map(|&t| (t, y.scale.position(ratio.of(amdahl_speedup(fit.serial_fraction, t.exp2()), t.exp2()))))
             .collect();
         let style = series_color(i).stroke_width(line);
         for piece in frame::clip(&curve, y.range.start, y.range.end) {
@@ -169,12 +174,13 @@ pub fn draw_ratio<DB: DrawingBackend>(
     }
     let span = x.range.end - x.range.start;
     let count = series.len() as f64;
-    for (i, backend_marks) in marks.iter().enumerate() {
+    for (order, backend_marks) in marks.iter().enumerate() {
+        let i = style_of(series[order].0);
         let color = series_color(i);
         // Backends at the same worker count are nudged apart so whiskers do not hide each other.
-        let dodge = (i as f64 - (count - 1.0) / 2.0) * 0.018 * span;
-        let at = |m: &Mark| x.scale.to_axis(m.workers as f64) + dodge;
-        let joined: Vec<(f64, f64)> = backend_marks.iter().map(|m| (at(m), y.scale.to_axis(m.median))).collect();
+        let dodge = (order as f64 - (count - 1.0) / 2.0) * 0.018 * span;
+        let at = |m: &Mark| x.scale.position(m.workers as f64) + dodge;
+        let joined: Vec<(f64, f64)> = backend_marks.iter().map(|m| (at(m), y.scale.position(m.median))).collect();
         chart
             .draw_series(std::iter::once(PathElement::new(joined, color.mix(0.45).stroke_width(line.max(2) - 1))))
             .drawn()?;
@@ -190,7 +196,7 @@ pub fn draw_ratio<DB: DrawingBackend>(
                     ))
                     .drawn()?;
             }
-            let centre = (px, y.scale.to_axis(m.median));
+            let centre = (px, y.scale.position(m.median));
             if y.contains(m.median) {
                 frame::draw_marker(chart.plotting_area(), centre, i, theme.px(5.0), color, !m.oversubscribed, line)?;
             }

@@ -86,7 +86,7 @@ pub fn draw<DB: DrawingBackend>(
     let x_label = |v: f64| short_number(v.round());
     let y_label = |v: f64| seconds_label(v);
     let y_desc = if time_scale == TimeScale::LogLog { "median time (log scale)" } else { "median time" };
-    let mut chart = frame::plane(&framed.plot, &theme, &x, &y, "workers", y_desc, &x_label, &y_label)?;
+    let mut chart = frame::plane(&framed.plot, &theme, &x, &y, ("workers", y_desc), (&x_label, &y_label))?;
     frame::draw_oversubscribed(&mut chart, &theme, &x, &y, cpus)?;
 
     let line = theme.line();
@@ -95,7 +95,7 @@ pub fn draw<DB: DrawingBackend>(
     for (i, (backend, points)) in series.iter().enumerate() {
         let color = series_color(i);
         if let [single] = points.as_slice() {
-            let level = y.scale.to_axis(single.median_s);
+            let level = y.scale.position(single.median_s);
             if y.contains(single.median_s) {
                 let path = vec![(x.range.start, level), (x.range.end, level)];
                 chart
@@ -111,7 +111,7 @@ pub fn draw<DB: DrawingBackend>(
         }
         if points[0].workers == 1 {
             let t1 = points[0].median_s;
-            let ideal: Vec<(f64, f64)> = samples.iter().map(|&t| (t, y.scale.to_axis(t1 / t.exp2()))).collect();
+            let ideal: Vec<(f64, f64)> = samples.iter().map(|&t| (t, y.scale.position(t1 / t.exp2()))).collect();
             for piece in frame::clip(&ideal, y.range.start, y.range.end) {
                 chart
                     .draw_series(std::iter::once(DashedPathElement::new(
@@ -125,7 +125,7 @@ pub fn draw<DB: DrawingBackend>(
         }
         if let Some(fit) = report.fit_of(backend) {
             let curve: Vec<(f64, f64)> =
-                samples.iter().map(|&t| (t, y.scale.to_axis(fit.serial_s + fit.parallel_s / t.exp2()))).collect();
+                samples.iter().map(|&t| (t, y.scale.position(fit.serial_s + fit.parallel_s / t.exp2()))).collect();
             for piece in frame::clip(&curve, y.range.start, y.range.end) {
                 chart
                     .draw_series(std::iter::once(DashedPathElement::new(
@@ -145,8 +145,8 @@ pub fn draw<DB: DrawingBackend>(
     for (order, (i, points)) in multi.iter().enumerate() {
         let color = series_color(*i);
         let dodge = (order as f64 - (count - 1.0) / 2.0) * 0.018 * span;
-        let at = |p: &Point| x.scale.to_axis(p.workers as f64) + dodge;
-        let joined: Vec<(f64, f64)> = points.iter().map(|p| (at(p), y.scale.to_axis(p.median_s))).collect();
+        let at = |p: &Point| x.scale.position(p.workers as f64) + dodge;
+        let joined: Vec<(f64, f64)> = points.iter().map(|p| (at(p), y.scale.position(p.median_s))).collect();
         chart.draw_series(std::iter::once(PathElement::new(joined, color.mix(0.45).stroke_width(thin)))).drawn()?;
         for p in points.iter() {
             let (px, low, high) = (at(p), y.clamp(p.min_s), y.clamp(p.max_s));
@@ -160,7 +160,7 @@ pub fn draw<DB: DrawingBackend>(
                     ))
                     .drawn()?;
             }
-            let centre = (px, y.scale.to_axis(p.median_s));
+            let centre = (px, y.scale.position(p.median_s));
             frame::draw_marker(chart.plotting_area(), centre, *i, theme.px(5.0), color, !p.oversubscribed, line)?;
         }
     }
