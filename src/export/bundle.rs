@@ -81,6 +81,14 @@ pub fn write_bundle(report: &Report, dir: &Path, force: bool) -> Result<Vec<Path
     Ok(written)
 }
 
+/// What the lab's `e` key does: writes the bundle into `dir`, or into `dir-2`, `dir-3`,
+/// ... when `dir` already holds files. Returns the folder used and the files written.
+pub fn write_bundle_fresh(report: &Report, dir: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
+    let target = fresh_dir(dir);
+    let written = write_bundle(report, &target, false)?;
+    Ok((target, written))
+}
+
 /// `dir` if it does not exist or is empty, else the first of `dir-2`, `dir-3`, ... that
 /// does not exist or is empty. Never returns a folder that already holds files.
 pub fn fresh_dir(dir: &Path) -> PathBuf {

@@ -103,7 +103,8 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, map: &Heatmap) ->
     let body = &framed.plot;
     let (width, height) = body.dim_in_pixel();
     let (width, height) = (width as i32, height as i32);
-    let (left_labels, bottom_labels, top) = (theme.px(68.0), theme.px(46.0), theme.px(26.0));
+    // plane() puts 10 + 68 px left of the plot, 10 right, 8 above and 42 below.
+    let (left_labels, bottom_labels, top) = (theme.px(10.0) + theme.px(68.0), theme.px(42.0), theme.px(26.0));
     let bar_width = theme.px(110.0);
     let side = (width - left_labels - bar_width - theme.px(20.0)).min(height - bottom_labels - top).max(10);
     let used = left_labels + side + theme.px(10.0) + bar_width;
