@@ -142,3 +142,36 @@ fn markdown_report() {
     let images = [Image { path: "speedup.png".into(), caption: "Speedup vs workers".into() }];
     insta::assert_snapshot!("report_md", to_markdown(&plot_common::small(), &images));
 }
+
+#[test]
+fn bundle_never_overwrites_without_force() {
+    use parlab::export::bundle::{write_bundle, write_bundle_fresh};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("results");
+    let report = plot_common::small();
+    let written = write_bundle(&report, &dir, false).unwrap();
+    let names: Vec<String> = written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(
+        names,
+        [
+            "results.json",
+            "results.csv",
+            "report.md",
+            "speedup.png",
+            "speedup.svg",
+            "efficiency.png",
+            "efficiency.svg",
+            "time.png",
+            "time.svg"
+        ]
+    );
+    std::fs::write(dir.join("report.md"), "edited by hand").unwrap();
+    let error = write_bundle(&report, &dir, false).unwrap_err().to_string();
+    assert!(error.contains("already exist") && error.contains("--force"), "{error}");
+    assert_eq!(std::fs::read_to_string(dir.join("report.md")).unwrap(), "edited by hand");
+    write_bundle(&report, &dir, true).unwrap();
+    assert!(std::fs::read_to_string(dir.join("report.md")).unwrap().starts_with("# parlab report"));
+
+    let (used, _) = write_bundle_fresh(&report, &dir).unwrap();
+    assert_eq!(used, tmp.path().join("results-2"));
+}
