@@ -39,7 +39,7 @@ pub struct Bins {
 }
 
 /// Bins `values`: one per whole number when they all are whole and span at most 40,
-/// else about sqrt(n) (5 to 40) bins of a round width.
+/// else about sqrt(n) (5 to 40) bins or a few more, of a round width.
 pub fn bins(values: &[f64]) -> Bins {
     let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     if finite.is_empty() {
@@ -52,7 +52,7 @@ pub fn bins(values: &[f64]) -> Bins {
         (low - 0.5, 1.0)
     } else {
         let target = (finite.len() as f64).sqrt().clamp(5.0, 40.0) as usize;
-        let width = if high > low { nice_step(high - low, target) } else { (low.abs() * 0.1).max(1e-9) };
+        let width = if high > low { nice_step(high - low, target * 2) } else { (low.abs() * 0.1).max(1e-9) };
         let width = if whole { width.max(1.0).round() } else { width };
         ((low / width).floor() * width - if whole { 0.5 } else { 0.0 }, width)
     };
