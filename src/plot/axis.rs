@@ -125,23 +125,22 @@ fn linear_ticks(low: f64, high: f64, count: usize) -> Vec<f64> {
     let step = nice_step(high - low, count);
     let first = (low / step).ceil() as i64;
     let last = (high / step).floor() as i64;
-    (first..=last).map(|i| i as f64 * step).map(|t| if t.abs() < step * 1e-9 { 0.0 } else { t }).collect()
+    (first..=last).map(|i| tidy(i as f64 * step)).collect()
+}
+
+/// 1.2000000000000002 -> 1.2: tick values are round by construction, so ten significant
+/// digits lose nothing and make labels and snapshots exact.
+fn tidy(value: f64) -> f64 {
+    format!("{value:.10e}").parse().unwrap_or(value)
 }
 
 fn log2_ticks(low: f64, high: f64) -> Vec<f64> {
-    if high.log2() - low.log2() < 1.2 {
-        // Barely one doubling: round steps read better than 1, 1.5, 2.
-        return linear_ticks(low, high, 5);
-    }
     let (a, b) = (low.log2().ceil() as i32, high.log2().floor() as i32);
-    let mut ticks: Vec<f64> = (a..=b).map(|k| 2f64.powi(k)).collect();
-    if ticks.len() < 3 {
-        // Less than two doublings: add 1.5 x 2^k in between.
-        let extra: Vec<f64> = (a - 1..=b).map(|k| 1.5 * 2f64.powi(k)).filter(|&t| t >= low && t <= high).collect();
-        ticks.extend(extra);
-        ticks.sort_by(f64::total_cmp);
+    if b - a < 2 {
+        // Fewer than three powers of two: round linear steps read better.
+        return linear_ticks(low, high, 8);
     }
-    ticks
+    (a..=b).map(|k| 2f64.powi(k)).collect()
 }
 
 fn log10_ticks(low: f64, high: f64) -> Vec<f64> {
@@ -209,8 +208,10 @@ mod tests {
 
     #[test]
     fn log_ticks() {
-        assert_eq!(log2_ticks(0.95, 2.05), vec![1.0, 1.25, 1.5, 1.75, 2.0]);
-        assert_eq!(log2_ticks(0.9, 3.0), vec![1.0, 1.5, 2.0, 3.0]);
+        assert_eq!(log2_ticks(0.95, 2.05), vec![1.0, 1.2, 1.4, 1.6, 1.8, 2.0]);
+        assert_eq!(log2_ticks(0.77, 2.05), vec![0.8, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0]);
+        assert_eq!(log2_ticks(0.7, 3.0), vec![1.0, 1.5, 2.0, 2.5, 3.0]);
+        assert_eq!(log2_ticks(0.9, 4.5), vec![1.0, 2.0, 4.0]);
         assert_eq!(log2_ticks(0.9, 70.0), vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0]);
         assert_eq!(log10_ticks(0.009, 1.1), vec![0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]);
     }

@@ -83,7 +83,8 @@ pub fn draw_ratio<DB: DrawingBackend>(
         let color = series_color(i);
         legend.push(LegendEntry::new(Symbol::Measured { color, shape: i }, backend.to_string()));
         if let Some(fit) = report.fit_of(backend) {
-            let limit = fit.speedup_limit.map_or(String::new(), |l| format!(" (max {}x)", short_number(round2(l))));
+            let limit =
+                fit.speedup_limit.map_or(" (no limit)".into(), |l| format!(" (max {}x)", short_number(round2(l))));
             legend.push(LegendEntry::new(
                 Symbol::Line { color, dashed: true },
                 format!("Amdahl fit s = {:.3}{limit}", fit.serial_fraction),
