@@ -12,6 +12,7 @@ pub mod export;
 pub mod kernels;
 pub mod lessons;
 pub mod measure;
+pub mod plot;
 pub mod sysmon;
 pub mod tui;
 pub mod ui;

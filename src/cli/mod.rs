@@ -3,6 +3,7 @@
 
 pub mod info;
 mod lessons;
+mod plot;
 mod run;
 pub mod table;
 
@@ -34,6 +35,8 @@ pub struct Cli {
 const AFTER_HELP: &str = "Examples:
   parlab run pi --backends seq,threads,rayon,gil --workers 1,2,4
   parlab run integral --backends gil,threads --size 2e8 --json results.json
+  parlab run pi --backends threads,gil --workers 1,2,4 --out results/
+  parlab plot results/results.json --plot speedup.svg
   parlab info
   parlab lessons check my-course/
 Run without a command to open the terminal lab (with --lessons DIR: your own course).";
@@ -42,6 +45,8 @@ Run without a command to open the terminal lab (with --lessons DIR: your own cou
 pub enum Command {
     /// Measure a kernel on backends and worker counts; print speedups and the Amdahl fit.
     Run(RunArgs),
+    /// Redraw the charts and the report from a saved results.json, without rerunning.
+    Plot(PlotArgs),
     /// Print the machine's facts and how many CPUs a pool would use, and why.
     Info(InfoArgs),
     /// List the kernels, one teaching sentence each.
@@ -108,12 +113,39 @@ pub struct RunArgs {
     /// Write the results as CSV to this file.
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// Draw the speedup chart to this file (.png or .svg).
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    /// Write results.json, results.csv, report.md and every chart (PNG and SVG) into this
+    /// folder. A folder that already holds files is left alone and DIR-2 (DIR-3, ...) is
+    /// used instead, unless --force.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Replace output files that already exist.
     #[arg(long)]
     pub force: bool,
     /// No progress on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// Arguments of `parlab plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// Results written by `parlab run --json FILE` or `--out DIR` (DIR/results.json).
+    #[arg(value_name = "RESULTS.json")]
+    pub results: PathBuf,
+    /// Folder for the report, the charts and copies of the results [default: beside
+    /// RESULTS.json, named after it: results.json -> results-plots/]. A folder that
+    /// already holds files is left alone and DIR-2 (DIR-3, ...) is used, unless --force.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Draw only the speedup chart, to this file (.png or .svg).
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    /// Replace output files that already exist.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `parlab info`.
@@ -179,6 +211,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 ExitCode::FAILURE
             }
         }),
+        Some(Command::Plot(args)) => plot::plot(&args),
         Some(Command::Info(args)) => info::info(&args),
         Some(Command::Kernels) => info::kernels(),
         Some(Command::Backends) => info::backends(),

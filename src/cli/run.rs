@@ -1,4 +1,5 @@
-//! `parlab run`: measure a plan headless, print tables, write JSON/CSV.
+//! `parlab run`: measure a plan headless, print tables, write JSON/CSV, charts and the
+//! results folder.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::{RunArgs, table, usage_error};
+use super::{RunArgs, plot, table, usage_error};
 use crate::export;
 use crate::kernels::{self, KernelSpec};
 use crate::measure::{Plan, RunEvent, Runner, default_workers};
@@ -41,6 +42,11 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         if path.exists() && !args.force {
             return Ok(usage_error(format!("{} already exists; pass --force to replace it", path.display())));
         }
+    }
+    if let Some(path) = &args.plot
+        && let Some(code) = plot::check_plot_target(path, args.force)
+    {
+        return Ok(code);
     }
 
     let sampler = Sampler::start(Duration::from_millis(250)).ok().map(Arc::new);
@@ -127,6 +133,12 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if let Some(path) = &args.csv {
         export::write_new(path, export::csv::to_csv(&report).as_bytes(), args.force)?;
         eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.plot {
+        plot::write_plot(&report, path, args.force)?;
+    }
+    if let Some(dir) = &args.out {
+        plot::write_out(&report, dir, args.force)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,8 +1,11 @@
 //! Writers for measured results: one file per format, each a pure function of a
-//! [`Report`](crate::measure::Report) returning text.
+//! [`Report`](crate::measure::Report) returning text, and the bundle that writes them
+//! all (with the charts) into one folder.
 
+pub mod bundle;
 pub mod csv;
 pub mod json;
+pub mod markdown;
 
 use std::fs;
 use std::io::Write;
