@@ -5,6 +5,7 @@
 //! (4 while a run is being timed).
 
 use std::io::{self, Stdout};
+use std::path::Path;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -127,6 +128,9 @@ fn key(event: KeyEvent) -> Option<Key> {
     })
 }
 
+/// Folder (in the current directory) that `e` exports into; taken names get -2, -3, ...
+const EXPORT_DIR: &str = "parlab-results";
+
 /// Opens the terminal lab on `course`; `size` overrides every lesson's size.
 pub fn run(course: Course, size: Option<u64>) -> Result<()> {
     let facts = MachineFacts::detect();
@@ -151,6 +155,8 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
     let runner = Runner::new(facts, sampler.clone());
     let cpu = sampler.as_ref().map_or_else(never, |s| s.events().clone());
     let mut handle: Option<RunHandle> = None;
+    // Exports draw charts and write files: done on their own thread, reported back here.
+    let (exported_tx, exported) = unbounded::<Result<String, String>>();
     let mut dirty = false;
     let mut last_draw = Instant::now();
 
@@ -211,6 +217,12 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
                 }
                 dirty = true;
             }
+            recv(exported) -> result => {
+                if let Ok(result) = result {
+                    app.update(Event::Exported(result));
+                    dirty = true;
+                }
+            }
             recv(signals) -> _ => {
                 effect = app.update(Event::Terminate);
             }
@@ -222,6 +234,15 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
                 if let Some(h) = &handle {
                     h.cancel();
                 }
+            }
+            Some(Effect::Export(report)) => {
+                let tx = exported_tx.clone();
+                thread::spawn(move || {
+                    let result = crate::export::bundle::write_bundle_fresh(&report, Path::new(EXPORT_DIR))
+                        .map(|(folder, _)| std::path::absolute(&folder).unwrap_or(folder).display().to_string())
+                        .map_err(|e| format!("{e:#}"));
+                    let _ = tx.send(result);
+                });
             }
             Some(Effect::Quit) | None => {}
         }

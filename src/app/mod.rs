@@ -114,6 +114,8 @@ pub enum Event {
     Run(RunEvent),
     /// SIGTERM, SIGHUP or SIGINT: leave now.
     Terminate,
+    /// An export finished: the folder written, or why it failed.
+    Exported(Result<String, String>),
 }
 
 /// What the main loop must do after an update.
@@ -123,6 +125,8 @@ pub enum Effect {
     StartRun(Plan),
     /// Ask the running plan to stop.
     CancelRun,
+    /// Write these results as report files (JSON, CSV, Markdown, charts) to a fresh folder.
+    Export(Box<Report>),
     /// Restore the terminal and exit.
     Quit,
 }
@@ -328,6 +332,13 @@ impl App {
                 None
             }
             Event::Terminate => self.quit_now(),
+            Event::Exported(result) => {
+                self.message = Some(match result {
+                    Ok(folder) => format!("Exported results, report.md and charts to {folder}"),
+                    Err(why) => format!("Export failed: {why}"),
+                });
+                None
+            }
         }
     }
 
@@ -463,8 +474,18 @@ impl App {
                 self.message = Some("Results cleared.".into());
                 return None;
             }
-            // Export ('e': write the results as report files) lives on the export
-            // branch; it will return an Effect::Export here.
+            Key::Char('e') => {
+                return match &self.results {
+                    Some(results) if !results.points.is_empty() => {
+                        self.message = Some("Exporting the results...".into());
+                        Some(Effect::Export(Box::new(results.clone())))
+                    }
+                    _ => {
+                        self.message = Some("Nothing to export yet: run a point (r) or a sweep (s) first.".into());
+                        None
+                    }
+                };
+            }
             Key::Char('n') => {
                 self.next_hint(self.lab_lesson);
                 return None;

@@ -26,6 +26,7 @@ const KEYS: &[(&str, &str)] = &[
     ("r", "run the one underlined backend x worker count"),
     ("c", "cancel the run (after the current repetition)"),
     ("x", "clear the results"),
+    ("e", "export results, report.md and charts to ./parlab-results/"),
     ("Tab", "move between setup and results"),
 ];
 

@@ -211,6 +211,9 @@ pub fn footer_keys(app: &App) -> Vec<(&'static str, String)> {
                 keys.push(("r", point));
             }
             let mut add = |key: &'static str, what: &str| keys.push((key, what.to_string()));
+            if app.results.is_some() {
+                add("e", "export");
+            }
             if app.lab_pane == LabPane::Setup {
                 add("↑↓", "row");
                 add("←→", "pick");
