@@ -3,7 +3,7 @@
 //! Run with `cargo bench --bench engine`; figures go into BENCHMARKS.md.
 
 use std::ops::Range;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use parlab::backends::{self, Backend, Job};
@@ -29,9 +29,11 @@ fn time(backend: &dyn Backend, spec: &KernelSpec, workload: &dyn Workload, worke
     Summary::of(&times).expect("times")
 }
 
-/// Items that do nothing: what is left is the backend's own cost per item.
+/// Items that do nothing: what is left is the backend's own cost per item. Counts the
+/// ranges (tasks) the backend cut the items into.
 struct Empty {
     items: usize,
+    ranges: AtomicU64,
 }
 
 impl Workload for Empty {
@@ -40,6 +42,7 @@ impl Workload for Empty {
     }
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
         ctx.checkpoint();
+        self.ranges.fetch_add(1, Ordering::Relaxed);
         let mut part = Partial::for_range(&range);
         part.ints.push(range.len() as u64);
         part
@@ -103,9 +106,12 @@ fn main() {
     }
 
     println!("\n## Per-item overhead on an empty kernel (p = {cpus}; seq at 1)");
-    println!("{:<10} {:>10} {:>12} {:>14}", "backend", "items", "median", "per item");
+    println!(
+        "{:<10} {:>10} {:>12} {:>12} {:>16} {:>12}",
+        "backend", "items", "median", "per item", "ranges per run", "per range"
+    );
     let items = 200_000;
-    let empty = Empty { items };
+    let empty = Empty { items, ranges: AtomicU64::new(0) };
     let spec = KernelSpec { kernel: "empty".into(), size: items as u64, seed: 0, params: Default::default() };
     for backend in backends::registry() {
         let workers = backend.fixed_workers().unwrap_or(cpus);
@@ -115,12 +121,16 @@ fn main() {
         if !["seq", "threads", "rayon", "gil"].contains(&backend.id()) {
             continue;
         }
+        empty.ranges.store(0, Ordering::Relaxed);
         let t = time(*backend, &spec, &empty, workers);
+        let ranges = empty.ranges.load(Ordering::Relaxed) as f64 / (REPS + 1) as f64;
         println!(
-            "{:<10} {items:>10} {:>10.3} ms {:>11.3} us",
+            "{:<10} {items:>10} {:>9.3} ms {:>9.2} ns {:>16.1} {:>9.2} us",
             backend.id(),
             t.median * 1e3,
-            t.median / items as f64 * 1e6
+            t.median / items as f64 * 1e9,
+            ranges,
+            t.median / ranges * 1e6
         );
     }
 }
