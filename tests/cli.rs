@@ -78,6 +78,7 @@ fn bad_input_exits_2_naming_the_flag_and_the_choices() {
         (&["run", "pi", "--workers", "two"], &["--workers", "two"]),
         (&["run", "pi", "--size", "0"], &["--size", "at least 1"]),
         (&["run", "pi", "--size", "lots"], &["--size", "not a size"]),
+        (&["run", "colmeans", "--param", "in_memory=true", "--size", "1e12"], &["--size", "MiB of memory is free"]),
         (&["run", "pi", "--param", "colour=blue"], &["--param colour", "valid parameters"]),
         (&["run", "amdahl", "--param", "serial=2"], &["--param serial=2", "between 0 and 1"]),
         (&["run", "amdahl", "--param", "serial=half"], &["--param serial=half"]),
