@@ -293,7 +293,7 @@ fn check_lesson(
                     fail(span.clone(), format!("{workers} is not a valid worker count (1 to {MAX_WORKERS})"));
                 }
                 if let Exercise::Predict(Predict { tolerance: Some(t), .. }) = exercise.get_ref()
-                    && !(*t >= 0.0)
+                    && (t.is_nan() || *t < 0.0)
                 {
                     fail(span, format!("tolerance {t} must be 0 or more"));
                 }
@@ -349,13 +349,17 @@ fn check_params(
             ));
         }
     }
-    let spec = kernels::KernelSpec { kernel: kernel.id().to_string(), size: size.max(1), seed: 42, params: params.clone() };
+    let spec =
+        kernels::KernelSpec { kernel: kernel.id().to_string(), size: size.max(1), seed: 42, params: params.clone() };
     for backend in &chosen {
         backend.validate(&spec)?;
     }
     // Only the kernel's own parameters decide whether it builds; building checks their values.
-    let own: BTreeMap<String, String> =
-        params.iter().filter(|(k, _)| kernel.params().iter().any(|p| p.key == k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let own: BTreeMap<String, String> = params
+        .iter()
+        .filter(|(k, _)| kernel.params().iter().any(|p| p.key == k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     if !own.is_empty() {
         kernels::KernelSpec { params: own, ..spec }.build().map_err(|e| e.to_string())?;
     }
@@ -368,7 +372,7 @@ fn check_claim(claim: &Claim, lesson_kernel: &str) -> Vec<String> {
     let what = if claim.text.is_empty() { "claim".to_string() } else { format!("claim '{}'", claim.text) };
     match (claim.op, claim.tolerance) {
         (Op::Near, None) => problems.push(format!("{what}: op '~=' needs a tolerance")),
-        (Op::Near, Some(t)) if !(t >= 0.0) => problems.push(format!("{what}: tolerance {t} must be 0 or more")),
+        (Op::Near, Some(t)) if t.is_nan() || t < 0.0 => problems.push(format!("{what}: tolerance {t} must be 0 or more")),
         (op, Some(_)) if op != Op::Near => {
             problems.push(format!("{what}: tolerance only applies to op '~=', not '{}'", op.symbol()))
         }
