@@ -372,7 +372,9 @@ fn check_claim(claim: &Claim, lesson_kernel: &str) -> Vec<String> {
     let what = if claim.text.is_empty() { "claim".to_string() } else { format!("claim '{}'", claim.text) };
     match (claim.op, claim.tolerance) {
         (Op::Near, None) => problems.push(format!("{what}: op '~=' needs a tolerance")),
-        (Op::Near, Some(t)) if t.is_nan() || t < 0.0 => problems.push(format!("{what}: tolerance {t} must be 0 or more")),
+        (Op::Near, Some(t)) if t.is_nan() || t < 0.0 => {
+            problems.push(format!("{what}: tolerance {t} must be 0 or more"))
+        }
         (op, Some(_)) if op != Op::Near => {
             problems.push(format!("{what}: tolerance only applies to op '~=', not '{}'", op.symbol()))
         }
@@ -549,6 +551,163 @@ backends = ["seq"]
                 "course.toml:17: lesson id 'a' is used twice".to_string(),
             ]
         );
+    }
+
+    #[test]
+    fn every_built_in_lesson_has_the_exercises_and_hints_the_course_promises() {
+        let course = embedded().unwrap_or_else(|errors| panic!("{errors:?}"));
+        let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "before-you-parallelise",
+                "embarrassingly-parallel",
+                "amdahl",
+                "the-gil",
+                "when-threads-help",
+                "processes-and-data",
+                "race-conditions",
+                "parallel-libraries",
+                "load-balance",
+                "message-passing",
+                "larger-than-memory",
+                "cluster",
+            ],
+            "the lessons follow COURSE.md"
+        );
+        for lesson in &course.lessons {
+            let count = |kind: fn(&Exercise) -> bool| lesson.exercises.iter().filter(|e| kind(e)).count();
+            assert!(count(|e| matches!(e, Exercise::Predict(_))) >= 1, "{}: no predict exercise", lesson.id);
+            assert!(count(|e| matches!(e, Exercise::Run(_))) >= 1, "{}: no run exercise", lesson.id);
+            assert!(count(|e| matches!(e, Exercise::Choice(_))) >= 1, "{}: no choice exercise", lesson.id);
+            for exercise in &lesson.exercises {
+                if let Exercise::Choice(choice) = exercise {
+                    assert_eq!(choice.explanations.len(), choice.options.len(), "{}: explain every option", lesson.id);
+                }
+            }
+            assert!((2..=3).contains(&lesson.hints.len()), "{}: 2-3 hints", lesson.id);
+            assert!(!lesson.claims.is_empty(), "{}: no claims", lesson.id);
+            let words = lesson.text.split_whitespace().count();
+            assert!((450..=1000).contains(&words), "{}: {words} words is not a 3-5 minute read", lesson.id);
+        }
+    }
+
+    const GOOD_LESSON: &str = "title = \"t\"\n\n[[lesson]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.md\"\nkernel = \"pi\"\nbackends = [\"seq\", \"processes\"]\n";
+
+    #[test]
+    fn parameters_exercises_and_claims_must_name_what_exists() {
+        let manifest = format!(
+            r#"{GOOD_LESSON}params = {{ colour = "red" }}
+
+[[lesson.exercises]]
+kind = "choice"
+prompt = "?"
+options = ["x", "y"]
+answer = 1
+explanations = ["only one"]
+
+[[lesson.exercises]]
+kind = "run"
+prompt = "go"
+backend = "seq"
+workers = 0
+
+[[lesson.claims]]
+text = "k"
+kernel = "pie"
+backend = "seq"
+workers = 1
+metric = "time"
+op = "<"
+value = 1.0
+
+[[lesson.claims]]
+text = "p"
+kernel = "counter"
+backend = "processes"
+workers = 2
+params = {{ sync = "sometimes" }}
+metric = "speedup"
+op = "~="
+value = 2.0
+
+[[lesson.claims]]
+text = "v"
+backend = "threads"
+workers = 2
+metric = "time"
+versus = {{ backend = "gpu" }}
+op = ">"
+value = 1.0
+tolerance = 0.1
+
+[[lesson.claims]]
+text = "c"
+metric = "pool_cpus"
+taskset = "zero"
+op = "=="
+value = 1.0
+
+[[lesson.claims]]
+text = "w"
+backend = "threads"
+metric = "stats:messages"
+op = ">"
+value = 0.0
+"#
+        );
+        let dir = folder(&manifest, &["a.md"]);
+        let errors = messages(&dir);
+        let expected = [
+            "course.toml:9: parameter 'colour' is not one of kernel 'pi' or of backends seq, processes; valid parameters: chunksize",
+            "course.toml:11: 1 explanations for 2 options: give one per option, in the same order, or none",
+            "course.toml:18: 0 is not a valid worker count (1 to 1024)",
+            "course.toml:24: claim 'k': unknown kernel 'pie'",
+            "course.toml:33: claim 'p': op '~=' needs a tolerance",
+            "course.toml:33: claim 'p': --param sync=sometimes: use none, atomic, mutex or partials",
+            "course.toml:43: claim 'v': tolerance only applies to op '~=', not '>'",
+            "course.toml:43: claim 'v': versus: unknown backend 'gpu'",
+            "course.toml:53: claim 'c': taskset 'zero' is not a CPU list",
+            "course.toml:60: claim 'w': give the worker count measured",
+        ];
+        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+        for (error, start) in errors.iter().zip(expected) {
+            assert!(error.starts_with(start), "{error}\n  should start with\n{start}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_metric_is_located() {
+        let manifest = format!(
+            "{GOOD_LESSON}\n[[lesson.claims]]\nbackend = \"seq\"\nworkers = 1\nmetric = \"stats:flops\"\nop = \">\"\nvalue = 1.0\n"
+        );
+        let dir = folder(&manifest, &["a.md"]);
+        let errors = messages(&dir);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("course.toml:13: unknown stats field 'flops'"), "{errors:?}");
+    }
+
+    #[test]
+    fn the_stats_fields_are_those_backends_report() {
+        let stats = crate::backends::ExecStats {
+            startup_s: Some(1.0),
+            messages: 1,
+            bytes_sent: 1,
+            bytes_received: 1,
+            encode_s: Some(1.0),
+            transfer_s: Some(1.0),
+            lock_handovers: 1,
+            result_bytes: 1,
+            ..Default::default()
+        };
+        let json = serde_json::to_value(&stats).unwrap();
+        let numbers: Vec<&str> =
+            json.as_object().unwrap().iter().filter(|(_, v)| v.is_number()).map(|(k, _)| k.as_str()).collect();
+        let mut expected = manifest::STATS_FIELDS.to_vec();
+        expected.sort_unstable();
+        let mut numbers = numbers;
+        numbers.sort_unstable();
+        assert_eq!(numbers, expected);
     }
 
     #[test]
