@@ -454,3 +454,59 @@ impl Op {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_picked_option_shows_its_own_explanation_or_the_general_one() {
+        let mut choice = Choice {
+            prompt: "?".into(),
+            options: vec!["a".into(), "b".into()],
+            answer: 1,
+            explanation: "general".into(),
+            explanations: vec!["why not a".into(), "why b".into()],
+        };
+        assert_eq!(choice.explanation_for(0), "why not a");
+        assert_eq!(choice.explanation_for(1), "why b");
+        choice.explanations.clear();
+        assert_eq!(choice.explanation_for(0), "general");
+    }
+
+    #[test]
+    fn metrics_read_and_write_as_the_manifest_spells_them() {
+        for text in ["time", "speedup_vs_seq", "serial_fraction", "outcome:lost_updates", "stats:messages", "pool_cpus"]
+        {
+            let metric = ClaimMetric::try_from(text.to_string()).unwrap();
+            assert_eq!(metric.to_string(), text);
+        }
+        assert!(ClaimMetric::try_from("outcome:".to_string()).is_err());
+        assert!(ClaimMetric::try_from("speed".to_string()).is_err());
+        assert!(Op::Near.holds(2.3, 2.0, 0.5) && !Op::Near.holds(2.6, 2.0, 0.5));
+        assert!(Op::Equal.holds(0.0, 0.0, 0.0) && !Op::Equal.holds(1e-12, 0.0, 0.0));
+    }
+
+    #[test]
+    fn a_versus_measurement_inherits_what_it_does_not_name() {
+        let claim: Claim = toml::from_str(
+            r#"kernel = "square"
+backend = "processes"
+workers = 2
+size = 100
+params = { chunksize = "1" }
+metric = "time"
+versus = { params = { chunksize = "1000" } }
+op = ">="
+value = 3.0"#,
+        )
+        .unwrap();
+        let own = claim.measurement("pi");
+        let (versus, metric) = claim.versus_measurement("pi").unwrap();
+        assert_eq!((own.kernel.as_str(), own.size, own.workers), ("square", Some(100), 2));
+        assert_eq!((versus.kernel.as_str(), versus.backend.as_str(), versus.size), ("square", "processes", Some(100)));
+        assert_eq!(versus.params.get("chunksize").map(String::as_str), Some("1000"));
+        assert_eq!(metric, ClaimMetric::Time);
+        assert!(claim.holds(3.0) && !claim.holds(2.9));
+    }
+}
