@@ -44,3 +44,39 @@ fn a_broken_course_gives_file_line_errors_and_exit_2() {
 fn the_lab_needs_a_terminal() {
     parlab().assert().code(2).stderr(predicate::str::contains("interactive terminal"));
 }
+
+#[test]
+fn check_finds_claims_and_parameters_that_name_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("course.toml"),
+        r#"title = "t"
+[[lesson]]
+id = "a"
+title = "A"
+file = "a.md"
+kernel = "amdahl"
+params = { serial = "2" }
+backends = ["threads"]
+
+[[lesson.claims]]
+text = "fit"
+backend = "rayon"
+workers = 2
+params = { schedule = "dynamic" }
+metric = "serial_fraction"
+op = "~="
+value = 0.1
+tolerance = 0.05
+"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.md"), "# A\n").unwrap();
+    parlab().args(["lessons", "check"]).arg(dir.path()).assert().code(2).stderr(
+        predicate::str::contains("course.toml:7: --param serial=2")
+            .and(predicate::str::contains(
+                "course.toml:10: claim 'fit': parameter 'schedule' is not one of kernel 'amdahl' or of backends rayon",
+            ))
+            .and(predicate::str::contains("2 problems found")),
+    );
+}

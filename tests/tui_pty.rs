@@ -115,7 +115,8 @@ fn a_learner_sweeps_the_pi_lesson_and_quits_to_a_clean_terminal() {
     let mut s = Session::start(&["--size", "400k"], &[("NO_COLOR", "1")]);
     s.wait_for("Embarrassingly parallel", LIMIT);
     assert!(s.parser.lock().unwrap().screen().alternate_screen(), "the lab draws on the alternate screen");
-    s.send(b"\r"); // read the pi lesson
+    s.send(b"j"); // the pi lesson is the second
+    s.send(b"\r"); // read it
     s.wait_for("Split, apply, combine", LIMIT);
     s.send(b"\r"); // open its Lab
     s.wait_for("Setup", LIMIT);
@@ -130,14 +131,14 @@ fn a_learner_sweeps_the_pi_lesson_and_quits_to_a_clean_terminal() {
     s.send(b"s");
     let text = s.wait_for("Finished:", Duration::from_secs(120));
     assert!(text.contains("median"), "the results table has its header:\n{text}");
-    let rows: Vec<&str> = text.lines().filter(|l| l.contains("│rayon ") || l.contains("│gil ")).collect();
-    assert_eq!(rows.len(), 2, "one result row each for rayon and gil:\n{text}");
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("│threads ") || l.contains("│rayon ")).collect();
+    assert_eq!(rows.len(), 2, "one result row each for threads and rayon:\n{text}");
     println!("{text}");
 
     s.send(b"q"); // Lab -> lesson text
     s.send(b"q"); // text -> list
-    let text = s.wait_for("✓ 1.", LIMIT);
-    assert!(text.contains("✓ 1."), "the list marks the pi lesson as measured:\n{text}");
+    let text = s.wait_for("✓ 2.", LIMIT);
+    assert!(text.contains("✓ 2."), "the list marks the pi lesson as measured:\n{text}");
     s.send(b"q"); // quit
     let progress = s.progress.clone();
     let status = s.assert_exits_restored();

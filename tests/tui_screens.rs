@@ -96,12 +96,12 @@ fn feed(app: &mut App, plan: &Plan, points: Vec<Point>) {
 
 fn sweep_points() -> Vec<Point> {
     vec![
+        point("threads", 1, 1.31, 1.0),
+        point("threads", 2, 0.68, 2.0),
+        point("threads", 4, 0.67, 2.0),
         point("rayon", 1, 1.30, 1.0),
         point("rayon", 2, 0.67, 2.0),
         point("rayon", 4, 0.66, 2.0),
-        point("gil", 1, 1.42, 1.0),
-        point("gil", 2, 1.47, 1.1),
-        point("gil", 4, 1.52, 1.1),
     ]
 }
 
@@ -120,7 +120,7 @@ fn lesson_reader_with_a_hint() {
 #[test]
 fn lab_before_any_run() {
     let mut app = app(2);
-    keys(&mut app, &[Key::Enter, Key::Enter]);
+    keys(&mut app, &[Key::Down, Key::Enter, Key::Enter]);
     assert_eq!(app.screen, Screen::Lab);
     both_sizes("lab_empty", &app);
 }
@@ -128,18 +128,18 @@ fn lab_before_any_run() {
 #[test]
 fn lab_while_a_sweep_runs() {
     let mut app = app(2);
-    keys(&mut app, &[Key::Enter, Key::Enter, Key::Char('s')]);
+    keys(&mut app, &[Key::Down, Key::Enter, Key::Enter, Key::Char('s')]);
     assert!(app.running());
-    let plan = plan(&["rayon", "gil"]);
+    let plan = plan(&["threads", "rayon"]);
     app.update(Event::Run(RunEvent::Started { plan: plan.clone(), total_runs: 25 }));
     let points = sweep_points();
     feed(&mut app, &plan, points[..4].to_vec());
-    app.update(Event::Run(RunEvent::PointStarted { backend: "gil".into(), workers: 2 }));
+    app.update(Event::Run(RunEvent::PointStarted { backend: "rayon".into(), workers: 2 }));
     app.update(Event::Run(RunEvent::Sample {
-        backend: "gil".into(),
+        backend: "rayon".into(),
         workers: 2,
         warmup: false,
-        seconds: 1.47,
+        seconds: 0.67,
         done: 19,
         total: 25,
     }));
@@ -149,8 +149,8 @@ fn lab_while_a_sweep_runs() {
 #[test]
 fn lab_after_a_sweep() {
     let mut app = app(2);
-    keys(&mut app, &[Key::Enter, Key::Enter, Key::Char('s')]);
-    let plan = plan(&["rayon", "gil"]);
+    keys(&mut app, &[Key::Down, Key::Enter, Key::Enter, Key::Char('s')]);
+    let plan = plan(&["threads", "rayon"]);
     feed(&mut app, &plan, sweep_points());
     app.update(Event::Run(RunEvent::Finished(Box::new(app.results.clone().unwrap()))));
     assert!(!app.running());
@@ -160,7 +160,7 @@ fn lab_after_a_sweep() {
 #[test]
 fn lab_on_a_64_core_machine() {
     let mut app = app(64);
-    keys(&mut app, &[Key::Enter, Key::Enter, Key::Down]);
+    keys(&mut app, &[Key::Down, Key::Enter, Key::Enter, Key::Down]);
     assert_eq!(app.lab.as_ref().unwrap().row, LabRow::Workers);
     both_sizes("lab_64_cores", &app);
 }
@@ -175,7 +175,7 @@ fn machine_screen() {
 #[test]
 fn help_overlay() {
     let mut app = app(2);
-    keys(&mut app, &[Key::Enter, Key::Enter, Key::Char('?')]);
+    keys(&mut app, &[Key::Down, Key::Enter, Key::Enter, Key::Char('?')]);
     both_sizes("help", &app);
 }
 
@@ -187,11 +187,11 @@ fn terminal_too_small() {
 #[test]
 fn gil_lesson_lab_uses_its_backends() {
     let mut app = app(2);
-    keys(&mut app, &[Key::Down, Key::Enter, Key::Enter]);
+    keys(&mut app, &[Key::Down, Key::Down, Key::Down, Key::Enter, Key::Enter]);
     let lab = app.lab.as_ref().unwrap();
     assert_eq!(lab.kernel, "integral");
     let on: Vec<&str> = lab.backends.iter().filter(|b| b.on).map(|b| b.value.as_str()).collect();
-    assert_eq!(on, ["seq", "gil", "threads"]);
+    assert_eq!(on, ["gil", "threads", "processes"]);
 }
 
 #[test]
@@ -207,7 +207,7 @@ fn clicks_and_the_wheel_land_on_what_is_drawn() {
     app.update(Event::Mouse(Mouse::Click(Target::LessonRow(1))));
     assert_eq!(app.opened, 1, "a second click opens the lesson");
     app.reader_max_scroll = ui::reader_max_scroll(&app, area);
-    assert!(app.reader_max_scroll > 0, "the GIL lesson is longer than the reader");
+    assert!(app.reader_max_scroll > 0, "the pi lesson is longer than the reader");
     let reader = ui::hit_test(&app, area, 60, 10).expect("the reader is under the mouse");
     assert_eq!(reader, Target::Reader);
     app.update(Event::Mouse(Mouse::ScrollDown(reader)));
@@ -234,8 +234,8 @@ fn no_color_draws_without_colours() {
     use ratatui::style::Color;
     let mut app = app(2);
     app.color = false;
-    keys(&mut app, &[Key::Enter, Key::Enter]);
-    feed(&mut app, &plan(&["rayon", "gil"]), sweep_points());
+    keys(&mut app, &[Key::Down, Key::Enter, Key::Enter]);
+    feed(&mut app, &plan(&["threads", "rayon"]), sweep_points());
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     terminal.draw(|frame| ui::draw(frame, &app)).unwrap();
     let coloured = terminal

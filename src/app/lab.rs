@@ -1,6 +1,8 @@
 //! The Lab's controls: kernel, backends, worker counts, size and repetitions, preset
 //! from a lesson, and the plans they describe.
 
+use std::collections::BTreeMap;
+
 use crate::kernels::{self, KernelSpec};
 use crate::lessons::Lesson;
 use crate::measure::{Plan, default_workers};
@@ -55,6 +57,8 @@ pub struct LabSetup {
     pub reps: u32,
     /// Warm-up runs per point.
     pub warmup: u32,
+    /// The lesson's kernel and backend parameters, used while its kernel is chosen.
+    pub lesson_params: BTreeMap<String, String>,
     /// The selected row.
     pub row: LabRow,
     /// Cursor in the backends row: the backend `r` runs.
@@ -87,6 +91,7 @@ impl LabSetup {
             size_override: size,
             reps: lesson.reps,
             warmup: lesson.warmup,
+            lesson_params: lesson.params.clone(),
             row: LabRow::Backends,
             backend_cursor,
             workers_cursor,
@@ -168,8 +173,21 @@ impl LabSetup {
         self.size = self.default_size();
     }
 
-    fn spec(&self) -> KernelSpec {
-        KernelSpec { kernel: self.kernel.clone(), size: self.size, seed: 42, params: Default::default() }
+    /// The spec for a plan over `backends`: the lesson's parameters while its kernel is
+    /// chosen, those the kernel or one of `backends` understands.
+    fn spec(&self, backends: &[String]) -> KernelSpec {
+        let mut params = BTreeMap::new();
+        if let Some(kernel) = kernels::find(&self.kernel).filter(|_| self.kernel == self.lesson_kernel) {
+            let known = |key: &str| {
+                kernel.params().iter().any(|p| p.key == key)
+                    || backends
+                        .iter()
+                        .filter_map(|b| crate::backends::find(b))
+                        .any(|b| b.params().iter().any(|p| p.key == key))
+            };
+            params = self.lesson_params.iter().filter(|(k, _)| known(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        }
+        KernelSpec { kernel: self.kernel.clone(), size: self.size, seed: 42, params }
     }
 
     /// The plan for every switched-on backend and worker count.
@@ -182,16 +200,17 @@ impl LabSetup {
         if workers.is_empty() {
             return Err("switch on at least one worker count (Workers row, Enter)".into());
         }
-        Ok(Plan { spec: self.spec(), backends, workers, warmup: self.warmup, repetitions: self.reps })
+        Ok(Plan { spec: self.spec(&backends), backends, workers, warmup: self.warmup, repetitions: self.reps })
     }
 
     /// The plan for the one point under the cursors.
     pub fn point_plan(&self) -> Result<Plan, String> {
         let backend = self.cursor_backend().ok_or("this lesson offers no backend")?;
         let workers = self.cursor_workers().ok_or("this lesson offers no worker count")?;
+        let backends = vec![backend.to_string()];
         Ok(Plan {
-            spec: self.spec(),
-            backends: vec![backend.to_string()],
+            spec: self.spec(&backends),
+            backends,
             workers: vec![workers],
             warmup: self.warmup,
             repetitions: self.reps,
@@ -205,7 +224,8 @@ mod tests {
 
     fn pi_lab(size: Option<u64>) -> LabSetup {
         let course = crate::lessons::embedded().unwrap();
-        LabSetup::from_lesson(&course.lessons[0], 2, size)
+        let lesson = course.lessons.iter().find(|l| l.id == "embarrassingly-parallel").unwrap();
+        LabSetup::from_lesson(lesson, 2, size)
     }
 
     #[test]
@@ -213,11 +233,24 @@ mod tests {
         let lab = pi_lab(None);
         let plan = lab.sweep_plan().unwrap();
         assert_eq!(plan.spec.kernel, "pi");
-        assert_eq!(plan.backends, ["rayon", "gil"]);
+        assert_eq!(plan.backends, ["threads", "rayon"]);
         assert_eq!(plan.workers, [1, 2, 4]);
         assert_eq!(plan.repetitions, 3);
         let point = lab.point_plan().unwrap();
-        assert_eq!((point.backends.as_slice(), point.workers.as_slice()), (&["rayon".to_string()][..], &[2][..]));
+        assert_eq!((point.backends.as_slice(), point.workers.as_slice()), (&["threads".to_string()][..], &[2][..]));
+    }
+
+    #[test]
+    fn the_lessons_parameters_apply_to_its_kernel_only() {
+        let course = crate::lessons::embedded().unwrap();
+        let lesson = course.lessons.iter().find(|l| l.id == "parallel-libraries").unwrap();
+        let mut lab = LabSetup::from_lesson(lesson, 2, None);
+        let plan = lab.sweep_plan().unwrap();
+        assert_eq!(plan.spec.params.get("algo").map(String::as_str), Some("blocked"));
+        assert_eq!(plan.spec.params.get("inner").map(String::as_str), Some("1"));
+        lab.row = LabRow::Kernel;
+        lab.adjust(1);
+        assert!(lab.sweep_plan().unwrap().spec.params.is_empty(), "another kernel runs with its own defaults");
     }
 
     #[test]

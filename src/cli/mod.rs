@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one function per subcommand. With no
 //! subcommand parlab opens the terminal lab.
 
+pub mod batch;
 pub mod info;
 mod lessons;
 mod plot;
@@ -38,6 +39,7 @@ const AFTER_HELP: &str = "Examples:
   parlab run pi --backends threads,gil --workers 1,2,4 --out results/
   parlab plot results/results.json --plot speedup.svg
   parlab info
+  parlab batch pi --backends threads,rayon --workers 8 --time 00:10:00 > job.sh
   parlab lessons check my-course/
 Run without a command to open the terminal lab (with --lessons DIR: your own course).";
 
@@ -49,6 +51,8 @@ pub enum Command {
     Plot(PlotArgs),
     /// Print the machine's facts and how many CPUs a pool would use, and why.
     Info(InfoArgs),
+    /// Print a SLURM batch script that runs a measurement on a cluster node (-n and -c explained).
+    Batch(BatchArgs),
     /// List the kernels, one teaching sentence each.
     Kernels,
     /// List the backends, one teaching sentence each.
@@ -127,6 +131,42 @@ pub struct RunArgs {
     /// No progress on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// Arguments of `parlab batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Kernel the job runs (see `parlab kernels`).
+    #[arg(default_value = "pi")]
+    pub kernel: String,
+    /// Comma-separated backends [default: threads,rayon; with --mpi: mpi].
+    #[arg(long, short = 'b', value_delimiter = ',')]
+    pub backends: Option<Vec<String>>,
+    /// CPUs the job's task gets (--cpus-per-task); the run sweeps 1, 2, 4 ... up to it.
+    /// With --mpi: CPUs per rank [default with --mpi: 1].
+    #[arg(long, short = 'w')]
+    pub workers: Option<usize>,
+    /// Write a job of MPI ranks (the `mpi` backend) instead of one task with many CPUs.
+    #[arg(long, requires = "ranks")]
+    pub mpi: bool,
+    /// MPI ranks to start (--ntasks); with --mpi.
+    #[arg(long)]
+    pub ranks: Option<usize>,
+    /// Amount of work, in the kernel's unit; accepts 2e8, 400M [default: the kernel's].
+    #[arg(long, short = 's', value_parser = parse_size)]
+    pub size: Option<u64>,
+    /// Kernel or backend parameter, KEY=VALUE (repeatable).
+    #[arg(long = "param", short = 'p', value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+    /// Timed repetitions per point.
+    #[arg(long, default_value_t = 5)]
+    pub reps: u32,
+    /// Wall-clock limit of the job, HH:MM:SS or D-HH:MM:SS.
+    #[arg(long, default_value = "00:30:00")]
+    pub time: String,
+    /// Memory for the job on its node, e.g. 4G (SLURM's --mem) [default: the site's].
+    #[arg(long)]
+    pub mem: Option<String>,
 }
 
 /// Arguments of `parlab plot`.
@@ -213,6 +253,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }),
         Some(Command::Plot(args)) => plot::plot(&args),
         Some(Command::Info(args)) => info::info(&args),
+        Some(Command::Batch(args)) => batch::batch(&args),
         Some(Command::Kernels) => info::kernels(),
         Some(Command::Backends) => info::backends(),
         Some(Command::Lessons(LessonsCommand::List)) => lessons::list(cli.lessons.as_deref()),

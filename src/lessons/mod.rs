@@ -6,11 +6,12 @@ mod embedded;
 pub mod manifest;
 pub mod progress;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-pub use manifest::{Choice, Claim, Exercise, Metric, Op, Predict, RunStep};
+pub use manifest::{Choice, Claim, ClaimMetric, Exercise, Measurement, Metric, Op, Predict, RunStep, Versus};
 
 use crate::backends;
 use crate::kernels;
@@ -46,6 +47,8 @@ pub struct Lesson {
     pub kernel: String,
     /// Size in the kernel's unit.
     pub size: u64,
+    /// Kernel and backend parameters the Lab runs with.
+    pub params: BTreeMap<String, String>,
     /// Backends offered.
     pub backends: Vec<String>,
     /// Backends switched on when the Lab opens.
@@ -246,6 +249,13 @@ fn check_lesson(
     if raw.reps == Some(0) {
         fail(raw.id.span(), format!("lesson '{id}': reps must be at least 1"));
     }
+    let params = raw.params.as_ref().map(|p| p.get_ref().clone()).unwrap_or_default();
+    if let (Some(kernel), Some(spanned)) = (kernel, &raw.params) {
+        let size = raw.size.as_ref().map_or_else(|| kernel.small_size(), |s| *s.get_ref());
+        if let Err(why) = check_params(kernel, backends_list, &params, size.min(kernel.small_size().max(1))) {
+            fail(spanned.span(), why);
+        }
+    }
     let offered = |name: &str| backends_list.iter().any(|b| b == name);
     for exercise in &raw.exercises {
         let span = exercise.span();
@@ -256,11 +266,21 @@ fn check_lesson(
                 }
                 if choice.answer >= choice.options.len() {
                     fail(
-                        span,
+                        span.clone(),
                         format!(
                             "answer {} is not an option index (0 to {})",
                             choice.answer,
                             choice.options.len().saturating_sub(1)
+                        ),
+                    );
+                }
+                if !choice.explanations.is_empty() && choice.explanations.len() != choice.options.len() {
+                    fail(
+                        span,
+                        format!(
+                            "{} explanations for {} options: give one per option, in the same order, or none",
+                            choice.explanations.len(),
+                            choice.options.len()
                         ),
                     );
                 }
@@ -270,21 +290,19 @@ fn check_lesson(
                     fail(span.clone(), format!("backend '{backend}' is not one of this lesson's backends"));
                 }
                 if *workers == 0 || *workers > MAX_WORKERS {
-                    fail(span, format!("{workers} is not a valid worker count (1 to {MAX_WORKERS})"));
+                    fail(span.clone(), format!("{workers} is not a valid worker count (1 to {MAX_WORKERS})"));
+                }
+                if let Exercise::Predict(Predict { tolerance: Some(t), .. }) = exercise.get_ref()
+                    && (t.is_nan() || *t < 0.0)
+                {
+                    fail(span, format!("tolerance {t} must be 0 or more"));
                 }
             }
         }
     }
     for claim in &raw.claims {
-        let c = claim.get_ref();
-        if backends::find(&c.backend).is_none() {
-            fail(
-                claim.span(),
-                format!("unknown backend '{}'; valid backends: {}", c.backend, backends::ids().join(", ")),
-            );
-        }
-        if c.workers == 0 || c.workers > MAX_WORKERS {
-            fail(claim.span(), format!("{} is not a valid worker count (1 to {MAX_WORKERS})", c.workers));
+        for why in check_claim(claim.get_ref(), raw.kernel.get_ref()) {
+            fail(claim.span(), why);
         }
     }
     if before.get() > 0 {
@@ -298,6 +316,7 @@ fn check_lesson(
         text,
         kernel: kernel.id().to_string(),
         size: raw.size.as_ref().map_or_else(|| kernel.default_size(), |s| *s.get_ref()),
+        params,
         backends: backends_list.clone(),
         selected,
         workers: raw.workers.as_ref().map(|w| w.get_ref().clone()),
@@ -307,6 +326,133 @@ fn check_lesson(
         exercises: raw.exercises.iter().map(|e| e.get_ref().clone()).collect(),
         claims: raw.claims.iter().map(|c| c.get_ref().clone()).collect(),
     })
+}
+
+/// Checks that `params` are parameters of `kernel` or of one of `backends`, with values
+/// they accept (by building the workload at `size` and asking each backend).
+fn check_params(
+    kernel: &dyn kernels::Kernel,
+    backends: &[String],
+    params: &BTreeMap<String, String>,
+    size: u64,
+) -> Result<(), String> {
+    let chosen: Vec<&dyn backends::Backend> = backends.iter().filter_map(|b| backends::find(b)).collect();
+    let known: Vec<&str> =
+        kernel.params().iter().chain(chosen.iter().flat_map(|b| b.params())).map(|p| p.key).collect();
+    for key in params.keys() {
+        if !known.contains(&key.as_str()) {
+            return Err(format!(
+                "parameter '{key}' is not one of kernel '{}' or of backends {}; valid parameters: {}",
+                kernel.id(),
+                backends.join(", "),
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            ));
+        }
+    }
+    let spec =
+        kernels::KernelSpec { kernel: kernel.id().to_string(), size: size.max(1), seed: 42, params: params.clone() };
+    for backend in &chosen {
+        backend.validate(&spec)?;
+    }
+    // Only the kernel's own parameters decide whether it builds; building checks their values.
+    let own: BTreeMap<String, String> = params
+        .iter()
+        .filter(|(k, _)| kernel.params().iter().any(|p| p.key == k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if !own.is_empty() {
+        kernels::KernelSpec { params: own, ..spec }.build().map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Everything wrong with one claim of a lesson whose kernel is `lesson_kernel`.
+fn check_claim(claim: &Claim, lesson_kernel: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let what = if claim.text.is_empty() { "claim".to_string() } else { format!("claim '{}'", claim.text) };
+    match (claim.op, claim.tolerance) {
+        (Op::Near, None) => problems.push(format!("{what}: op '~=' needs a tolerance")),
+        (Op::Near, Some(t)) if t.is_nan() || t < 0.0 => {
+            problems.push(format!("{what}: tolerance {t} must be 0 or more"))
+        }
+        (op, Some(_)) if op != Op::Near => {
+            problems.push(format!("{what}: tolerance only applies to op '~=', not '{}'", op.symbol()))
+        }
+        _ => {}
+    }
+    if !claim.value.is_finite() {
+        problems.push(format!("{what}: value must be a finite number"));
+    }
+    if claim.min_cpus == Some(0) {
+        problems.push(format!("{what}: min_cpus must be at least 1"));
+    }
+    if let (Some(min), Some(max)) = (claim.min_cpus, claim.max_cpus)
+        && min > max
+    {
+        problems.push(format!("{what}: min_cpus {min} is above max_cpus {max}, so it would never be checked"));
+    }
+    if claim.metric == ClaimMetric::PoolCpus {
+        if claim.versus.is_some() {
+            problems.push(format!("{what}: metric pool_cpus cannot have a versus measurement"));
+        }
+        if let Some(list) = &claim.taskset
+            && (list.is_empty() || !list.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '-'))
+        {
+            problems.push(format!("{what}: taskset '{list}' is not a CPU list such as 0 or 0,2-3"));
+        }
+        return problems;
+    }
+    if claim.taskset.is_some() {
+        problems.push(format!("{what}: taskset only applies to metric pool_cpus"));
+    }
+    let mut measurements = vec![(claim.measurement(lesson_kernel), claim.metric.clone(), "")];
+    if let Some((versus, metric)) = claim.versus_measurement(lesson_kernel) {
+        if metric == ClaimMetric::PoolCpus {
+            problems.push(format!("{what}: versus: metric pool_cpus cannot be compared"));
+        }
+        measurements.push((versus, metric, "versus: "));
+    }
+    if claim.backend.is_none() {
+        problems.push(format!("{what}: give the backend measured"));
+    }
+    if claim.workers.is_none() {
+        problems.push(format!("{what}: give the worker count measured"));
+    }
+    for (m, metric, prefix) in measurements {
+        let Some(kernel) = kernels::find(&m.kernel) else {
+            problems.push(format!(
+                "{what}: {prefix}unknown kernel '{}'; valid kernels: {}",
+                m.kernel,
+                kernels::ids().join(", ")
+            ));
+            continue;
+        };
+        if !m.backend.is_empty() && backends::find(&m.backend).is_none() {
+            problems.push(format!(
+                "{what}: {prefix}unknown backend '{}'; valid backends: {}",
+                m.backend,
+                backends::ids().join(", ")
+            ));
+            continue;
+        }
+        if m.workers == 0 || m.workers > MAX_WORKERS {
+            problems.push(format!("{what}: {prefix}{} is not a valid worker count (1 to {MAX_WORKERS})", m.workers));
+        }
+        if m.workers > 1 && backends::find(&m.backend).and_then(|b| b.fixed_workers()).is_some() {
+            problems.push(format!("{what}: {prefix}backend '{}' always runs with 1 worker", m.backend));
+        }
+        if metric.needs_one_worker() && m.workers < 2 && metric == ClaimMetric::SerialFraction {
+            problems.push(format!("{what}: {prefix}serial_fraction needs workers of 2 or more to fit"));
+        }
+        if m.size == Some(0) {
+            problems.push(format!("{what}: {prefix}size must be at least 1"));
+        }
+        let size = m.size.unwrap_or_else(|| kernel.small_size()).min(kernel.small_size().max(1));
+        if let Err(why) = check_params(kernel, std::slice::from_ref(&m.backend), &m.params, size) {
+            problems.push(format!("{what}: {prefix}{why}"));
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -405,6 +551,163 @@ backends = ["seq"]
                 "course.toml:17: lesson id 'a' is used twice".to_string(),
             ]
         );
+    }
+
+    #[test]
+    fn every_built_in_lesson_has_the_exercises_and_hints_the_course_promises() {
+        let course = embedded().unwrap_or_else(|errors| panic!("{errors:?}"));
+        let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "before-you-parallelise",
+                "embarrassingly-parallel",
+                "amdahl",
+                "the-gil",
+                "when-threads-help",
+                "processes-and-data",
+                "race-conditions",
+                "parallel-libraries",
+                "load-balance",
+                "message-passing",
+                "larger-than-memory",
+                "cluster",
+            ],
+            "the lessons follow COURSE.md"
+        );
+        for lesson in &course.lessons {
+            let count = |kind: fn(&Exercise) -> bool| lesson.exercises.iter().filter(|e| kind(e)).count();
+            assert!(count(|e| matches!(e, Exercise::Predict(_))) >= 1, "{}: no predict exercise", lesson.id);
+            assert!(count(|e| matches!(e, Exercise::Run(_))) >= 1, "{}: no run exercise", lesson.id);
+            assert!(count(|e| matches!(e, Exercise::Choice(_))) >= 1, "{}: no choice exercise", lesson.id);
+            for exercise in &lesson.exercises {
+                if let Exercise::Choice(choice) = exercise {
+                    assert_eq!(choice.explanations.len(), choice.options.len(), "{}: explain every option", lesson.id);
+                }
+            }
+            assert!((2..=3).contains(&lesson.hints.len()), "{}: 2-3 hints", lesson.id);
+            assert!(!lesson.claims.is_empty(), "{}: no claims", lesson.id);
+            let words = lesson.text.split_whitespace().count();
+            assert!((450..=1000).contains(&words), "{}: {words} words is not a 3-5 minute read", lesson.id);
+        }
+    }
+
+    const GOOD_LESSON: &str = "title = \"t\"\n\n[[lesson]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.md\"\nkernel = \"pi\"\nbackends = [\"seq\", \"processes\"]\n";
+
+    #[test]
+    fn parameters_exercises_and_claims_must_name_what_exists() {
+        let manifest = format!(
+            r#"{GOOD_LESSON}params = {{ colour = "red" }}
+
+[[lesson.exercises]]
+kind = "choice"
+prompt = "?"
+options = ["x", "y"]
+answer = 1
+explanations = ["only one"]
+
+[[lesson.exercises]]
+kind = "run"
+prompt = "go"
+backend = "seq"
+workers = 0
+
+[[lesson.claims]]
+text = "k"
+kernel = "pie"
+backend = "seq"
+workers = 1
+metric = "time"
+op = "<"
+value = 1.0
+
+[[lesson.claims]]
+text = "p"
+kernel = "counter"
+backend = "processes"
+workers = 2
+params = {{ sync = "sometimes" }}
+metric = "speedup"
+op = "~="
+value = 2.0
+
+[[lesson.claims]]
+text = "v"
+backend = "threads"
+workers = 2
+metric = "time"
+versus = {{ backend = "gpu" }}
+op = ">"
+value = 1.0
+tolerance = 0.1
+
+[[lesson.claims]]
+text = "c"
+metric = "pool_cpus"
+taskset = "zero"
+op = "=="
+value = 1.0
+
+[[lesson.claims]]
+text = "w"
+backend = "threads"
+metric = "stats:messages"
+op = ">"
+value = 0.0
+"#
+        );
+        let dir = folder(&manifest, &["a.md"]);
+        let errors = messages(&dir);
+        let expected = [
+            "course.toml:9: parameter 'colour' is not one of kernel 'pi' or of backends seq, processes; valid parameters: chunksize",
+            "course.toml:11: 1 explanations for 2 options: give one per option, in the same order, or none",
+            "course.toml:18: 0 is not a valid worker count (1 to 1024)",
+            "course.toml:24: claim 'k': unknown kernel 'pie'",
+            "course.toml:33: claim 'p': op '~=' needs a tolerance",
+            "course.toml:33: claim 'p': --param sync=sometimes: use none, atomic, mutex or partials",
+            "course.toml:43: claim 'v': tolerance only applies to op '~=', not '>'",
+            "course.toml:43: claim 'v': versus: unknown backend 'gpu'",
+            "course.toml:53: claim 'c': taskset 'zero' is not a CPU list",
+            "course.toml:60: claim 'w': give the worker count measured",
+        ];
+        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+        for (error, start) in errors.iter().zip(expected) {
+            assert!(error.starts_with(start), "{error}\n  should start with\n{start}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_metric_is_located() {
+        let manifest = format!(
+            "{GOOD_LESSON}\n[[lesson.claims]]\nbackend = \"seq\"\nworkers = 1\nmetric = \"stats:flops\"\nop = \">\"\nvalue = 1.0\n"
+        );
+        let dir = folder(&manifest, &["a.md"]);
+        let errors = messages(&dir);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("course.toml:13: unknown stats field 'flops'"), "{errors:?}");
+    }
+
+    #[test]
+    fn the_stats_fields_are_those_backends_report() {
+        let stats = crate::backends::ExecStats {
+            startup_s: Some(1.0),
+            messages: 1,
+            bytes_sent: 1,
+            bytes_received: 1,
+            encode_s: Some(1.0),
+            transfer_s: Some(1.0),
+            lock_handovers: 1,
+            result_bytes: 1,
+            ..Default::default()
+        };
+        let json = serde_json::to_value(&stats).unwrap();
+        let numbers: Vec<&str> =
+            json.as_object().unwrap().iter().filter(|(_, v)| v.is_number()).map(|(k, _)| k.as_str()).collect();
+        let mut expected = manifest::STATS_FIELDS.to_vec();
+        expected.sort_unstable();
+        let mut numbers = numbers;
+        numbers.sort_unstable();
+        assert_eq!(numbers, expected);
     }
 
     #[test]

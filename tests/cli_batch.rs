@@ -1,0 +1,133 @@
+//! `parlab batch`: the SLURM script's structure (-n / -c for pool and MPI jobs, a comment
+//! on every #SBATCH line, thread variables, srun), its run line really running, and
+//! exit code 2 with the flag named for bad input.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const PARLAB: &str = env!("CARGO_BIN_EXE_parlab");
+
+fn script(args: &[&str]) -> String {
+    let output = Command::new(PARLAB).arg("batch").args(args).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn sbatch_lines(script: &str) -> Vec<&str> {
+    script.lines().filter(|l| l.starts_with("#SBATCH")).collect()
+}
+
+/// The value of `#SBATCH --name=value`, if the script sets it.
+fn sbatch(script: &str, name: &str) -> Option<String> {
+    sbatch_lines(script).iter().find_map(|l| {
+        let option = l.trim_start_matches("#SBATCH").split('#').next()?.trim();
+        option.strip_prefix(&format!("--{name}=")).map(str::to_string)
+    })
+}
+
+#[test]
+fn a_pool_job_is_one_task_with_many_cpus_on_one_node() {
+    let text = script(&[
+        "pi",
+        "--backends",
+        "threads,rayon",
+        "--workers",
+        "8",
+        "--size",
+        "2e7",
+        "--time",
+        "00:10:00",
+        "--mem",
+        "4G",
+    ]);
+    assert!(text.starts_with("#!/bin/bash\n"), "{text}");
+    assert_eq!(sbatch(&text, "ntasks").as_deref(), Some("1"), "{text}");
+    assert_eq!(sbatch(&text, "cpus-per-task").as_deref(), Some("8"), "{text}");
+    assert_eq!(sbatch(&text, "nodes").as_deref(), Some("1"), "{text}");
+    assert_eq!(sbatch(&text, "time").as_deref(), Some("00:10:00"), "{text}");
+    assert_eq!(sbatch(&text, "mem").as_deref(), Some("4G"), "{text}");
+    for line in sbatch_lines(&text) {
+        let comment = line.split_once("# ").map(|(_, c)| c.trim()).unwrap_or_default();
+        assert!(comment.len() > 10, "every #SBATCH line explains itself: {line}");
+    }
+    assert!(text.contains("export OMP_NUM_THREADS=\"${SLURM_CPUS_PER_TASK:-1}\""), "{text}");
+    assert!(text.contains("export RAYON_NUM_THREADS=\"${SLURM_CPUS_PER_TASK:-1}\""), "{text}");
+    assert!(text.contains("22.05"), "the srun --cpus-per-task note: {text}");
+    let run = text.lines().find(|l| l.contains("parlab run")).expect("a run line");
+    assert!(run.starts_with("srun --cpus-per-task="), "{run}");
+    assert!(run.contains("parlab run pi --backends threads,rayon --workers 1,2,4,8 --size 20000000"), "{run}");
+    assert!(text.lines().any(|l| l.starts_with("srun") && l.ends_with("parlab info")), "{text}");
+}
+
+#[test]
+fn an_mpi_job_is_many_tasks_of_one_cpu() {
+    let text = script(&["integral", "--mpi", "--ranks", "16"]);
+    assert_eq!(sbatch(&text, "ntasks").as_deref(), Some("16"), "{text}");
+    assert_eq!(sbatch(&text, "cpus-per-task").as_deref(), Some("1"), "{text}");
+    assert_eq!(sbatch(&text, "nodes"), None, "MPI ranks may span nodes: {text}");
+    assert!(text.contains("--features mpi"), "the build note: {text}");
+    assert!(text.lines().any(|l| l.starts_with("srun") && l.contains("parlab run integral --backends mpi")), "{text}");
+    assert!(text.contains("mpirun -n \"${SLURM_NTASKS}\" parlab run integral"), "{text}");
+
+    let hybrid = script(&["integral", "--mpi", "--ranks", "4", "--workers", "8", "--backends", "mpi,threads"]);
+    assert_eq!(sbatch(&hybrid, "ntasks").as_deref(), Some("4"), "{hybrid}");
+    assert_eq!(sbatch(&hybrid, "cpus-per-task").as_deref(), Some("8"), "{hybrid}");
+    assert!(hybrid.contains("--backends mpi,threads --workers 1,2,4,8"), "{hybrid}");
+}
+
+#[test]
+fn the_script_is_valid_shell_and_its_run_line_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = script(&[
+        "amdahl",
+        "--backends",
+        "threads",
+        "--workers",
+        "2",
+        "--size",
+        "2e6",
+        "--param",
+        "serial=0.2",
+        "--reps",
+        "1",
+    ]);
+    let path = dir.path().join("job.sh");
+    std::fs::write(&path, &text).unwrap();
+    if let Ok(status) = std::process::Command::new("bash").arg("-n").arg(&path).status() {
+        assert!(status.success(), "bash -n rejects the script:\n{text}");
+    }
+    // Run the measurement line as the job would, without srun.
+    let run = text.lines().find(|l| l.contains("parlab run")).unwrap();
+    let command = &run[run.find("parlab run").unwrap()..];
+    let bin_dir = Path::new(PARLAB).parent().unwrap();
+    let path_var = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let output = std::process::Command::new("bash")
+        .args(["-c", command])
+        .current_dir(dir.path())
+        .env("PATH", path_var)
+        .env("SLURM_JOB_ID", "4242")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{command}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(dir.path().join("parlab-4242").join("results.json").exists(), "the run wrote its results folder");
+}
+
+#[test]
+fn bad_input_names_the_flag_and_exits_2() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["nope", "--workers", "2"], "unknown kernel 'nope'"),
+        (&["pi"], "--workers"),
+        (&["pi", "--workers", "2", "--time", "ten minutes"], "--time"),
+        (&["pi", "--workers", "2", "--mem", "4GB"], "--mem"),
+        (&["pi", "--workers", "2", "--param", "colour=red"], "--param colour"),
+        (&["pi", "--workers", "2", "--backends", "gpu"], "unknown backend 'gpu'"),
+        (&["pi", "--workers", "2", "--ranks", "4"], "--ranks"),
+        (&["pi", "--mpi"], "--ranks"),
+        (&["pi", "--mpi", "--ranks", "4", "--backends", "threads"], "add mpi to --backends"),
+    ];
+    for (args, message) in cases {
+        Command::new(PARLAB).arg("batch").args(*args).assert().code(2).stderr(predicate::str::contains(*message));
+    }
+}
