@@ -99,6 +99,10 @@ pub struct Choice {
     /// Shown after answering: why the right answer is right.
     #[serde(default)]
     pub explanation: String,
+    /// Optional, one per option in `options`: why that option is right or wrong, shown
+    /// when the learner picks it (and for every option once the question is answered).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub explanations: Vec<String>,
 }
 
 /// A step that completes when the learner runs a point.

@@ -254,6 +254,16 @@ fn check_lesson(
                 if choice.options.len() < 2 {
                     fail(span.clone(), "a choice exercise needs at least two options".into());
                 }
+                if !choice.explanations.is_empty() && choice.explanations.len() != choice.options.len() {
+                    fail(
+                        span.clone(),
+                        format!(
+                            "give one explanation per option ({} options, {} explanations), or leave `explanations` out",
+                            choice.options.len(),
+                            choice.explanations.len()
+                        ),
+                    );
+                }
                 if choice.answer >= choice.options.len() {
                     fail(
                         span,
