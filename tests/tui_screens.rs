@@ -2,8 +2,9 @@
 //! (fixed machine facts, fake core samples, fake measurements) on ratatui's TestBackend.
 
 use std::collections::BTreeMap;
+use std::ops::Not;
 
-use parlab::app::{App, Event, Key, LabRow, Screen};
+use parlab::app::{App, Effect, Event, ExercisesPane, Key, LabRow, Screen};
 use parlab::kernels::KernelSpec;
 use parlab::lessons;
 use parlab::measure::{Plan, Point, Report, RunEvent};
@@ -168,7 +169,8 @@ fn lab_on_a_64_core_machine() {
 #[test]
 fn machine_screen() {
     let mut app = app(2);
-    keys(&mut app, &[Key::Char('3')]);
+    keys(&mut app, &[Key::Char('5')]);
+    assert_eq!(app.screen, Screen::Machine);
     both_sizes("machine", &app);
 }
 
@@ -249,4 +251,165 @@ fn no_color_draws_without_colours() {
     app.color = true;
     terminal.draw(|frame| ui::draw(frame, &app)).unwrap();
     assert!(terminal.backend().buffer().content().iter().any(|cell| cell.fg != Color::Reset));
+}
+
+/// Types `text` as key presses.
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Event::Key(Key::Char(c)));
+    }
+}
+
+/// The pi lesson's Exercises screen with a prediction of 1.8 measured as the runner
+/// would: rayon x1 and x2, then Finished. Returns the plan the app asked for.
+fn predicted_and_measured(app: &mut App, busy_at_two: f64) -> Plan {
+    keys(app, &[Key::Enter, Key::Char('t')]);
+    assert_eq!(app.screen, Screen::Exercises);
+    assert_eq!(app.exercises_view.pane, ExercisesPane::Detail, "t opens the first exercise, ready to answer");
+    type_text(app, "1.8");
+    let Some(Effect::StartRun(plan)) = app.update(Event::Key(Key::Enter)) else { panic!("Enter measures") };
+    feed(app, &plan, vec![point("rayon", 1, 1.30, 1.0), point("rayon", 2, 0.70, busy_at_two)]);
+    let report = app.results.clone().unwrap();
+    app.update(Event::Run(RunEvent::Finished(Box::new(report))));
+    plan
+}
+
+#[test]
+fn exercises_predict_before_measuring() {
+    let mut app = app(2);
+    keys(&mut app, &[Key::Enter, Key::Char('t')]);
+    type_text(&mut app, "1.8");
+    both_sizes("exercises_predict_typing", &app);
+}
+
+#[test]
+fn exercises_predict_while_measuring() {
+    let mut app = app(2);
+    keys(&mut app, &[Key::Enter, Key::Char('t')]);
+    type_text(&mut app, "1.8");
+    let Some(Effect::StartRun(plan)) = app.update(Event::Key(Key::Enter)) else { panic!("Enter measures") };
+    assert_eq!(plan.backends, ["rayon"]);
+    assert_eq!(plan.workers, [1, 2], "the lesson's backend at 1 and the asked workers");
+    assert_eq!(plan.spec.kernel, "pi");
+    assert_eq!(app.screen, Screen::Exercises, "the learner watches the measurement where they predicted");
+    app.update(Event::Run(RunEvent::Started { plan: plan.clone(), total_runs: 9 }));
+    feed(&mut app, &plan, vec![point("rayon", 1, 1.30, 1.0)]);
+    app.update(Event::Run(RunEvent::PointStarted { backend: "rayon".into(), workers: 2 }));
+    both_sizes("exercises_predict_measuring", &app);
+}
+
+#[test]
+fn exercises_predict_measured() {
+    let mut app = app(2);
+    predicted_and_measured(&mut app, 1.9);
+    let record = app.exercise_record(0, 0).unwrap();
+    assert!(record.done);
+    let measured = record.measured.unwrap();
+    assert!((measured - 1.30 / 0.70).abs() < 1e-9, "{measured}");
+    assert_eq!(record.passed, Some(true), "1.8 is within 0.3 of 1.86");
+    assert!(app.running().not());
+    both_sizes("exercises_predict_measured", &app);
+}
+
+#[test]
+fn exercises_choice_answered_wrong_then_right() {
+    let mut app = app(2);
+    keys(&mut app, &[Key::Enter, Key::Char('t'), Key::Esc, Key::Down, Key::Enter]);
+    assert_eq!(app.exercises_view.selected, 1);
+    keys(&mut app, &[Key::Char('2'), Key::Enter]);
+    assert_eq!(app.screen, Screen::Exercises, "digits choose options here, they do not switch screens");
+    let record = app.exercise_record(0, 1).unwrap();
+    assert_eq!((record.chosen, record.done), (Some(1), false));
+    both_sizes("exercises_choice_wrong", &app);
+    keys(&mut app, &[Key::Up, Key::Enter]);
+    let record = app.exercise_record(0, 1).unwrap();
+    assert_eq!((record.chosen, record.done, record.attempts), (Some(0), true, 2));
+    both_sizes("exercises_choice_right", &app);
+}
+
+#[test]
+fn a_run_step_sets_up_the_lab_and_completes_when_measured() {
+    let mut app = app(2);
+    keys(&mut app, &[Key::Down, Key::Enter, Key::Char('t'), Key::Esc, Key::End, Key::Enter]);
+    both_sizes("exercises_run_step", &app);
+    assert!(!app.exercise_record(1, 2).unwrap().done);
+    app.update(Event::Key(Key::Enter));
+    assert_eq!(app.screen, Screen::Lab);
+    let lab = app.lab.as_ref().unwrap();
+    assert_eq!((lab.cursor_backend(), lab.cursor_workers()), (Some("gil"), Some(2)));
+    let Some(Effect::StartRun(plan)) = app.update(Event::Key(Key::Char('r'))) else { panic!("r runs") };
+    assert_eq!((plan.backends.as_slice(), plan.workers.as_slice()), (&["gil".to_string()][..], &[2][..]));
+    let mut p = point("gil", 2, 1.4, 1.1);
+    p.kernel = "integral".into();
+    feed(&mut app, &plan, vec![p]);
+    let record = app.exercise_record(1, 2).unwrap();
+    assert!(record.done, "a finished gil x2 point on the lesson's kernel completes the step");
+    assert_eq!(record.busy_cores, Some(1.1));
+}
+
+fn worked_through(app: &mut App) {
+    predicted_and_measured(app, 1.9);
+    keys(app, &[Key::Esc, Key::Down, Key::Enter, Key::Char('2'), Key::Enter, Key::Char('1'), Key::Enter]);
+    keys(app, &[Key::Esc, Key::Char('n'), Key::Char('n')]);
+}
+
+#[test]
+fn progress_summary() {
+    let mut app = app(2);
+    worked_through(&mut app);
+    app.message = None;
+    keys(&mut app, &[Key::Char('4')]);
+    assert_eq!(app.screen, Screen::Progress);
+    both_sizes("progress_summary", &app);
+    let markdown = parlab::app::summary::markdown(&app, "2026-11-22T10:00:00Z");
+    insta::assert_snapshot!("progress_markdown", markdown);
+}
+
+#[test]
+fn a_warning_shows_on_every_screen_until_a_key() {
+    let mut app = app(2);
+    app.warning = Some(
+        "Progress file /home/l/progress.toml was damaged (expected `=`); it was kept as \
+                        /home/l/progress.toml.corrupt-1 and progress starts afresh."
+            .into(),
+    );
+    insta::assert_snapshot!("warning_80x24", render(&app, 80, 24));
+    app.update(Event::Key(Key::Down));
+    assert_eq!(app.warning, None);
+}
+
+#[test]
+fn progress_survives_a_restart_and_resumes() {
+    let mut first = app(2);
+    worked_through(&mut first);
+    keys(&mut first, &[Key::Char('2')]);
+    let saved = first.progress_file();
+    let text = toml::to_string(&saved).unwrap();
+    let reloaded = parlab::lessons::progress::parse(&text).unwrap();
+    let mut second = app(2);
+    second.load_progress(&reloaded);
+    assert_eq!(second.screen, Screen::Lab, "resumes on the screen the learner left");
+    assert_eq!(second.opened, 0);
+    assert_eq!(second.exercise_records, first.exercise_records);
+    assert_eq!(second.hints_shown[0], 2);
+    assert_eq!(second.best, first.best);
+    assert_eq!(second.progress_file(), saved);
+}
+
+#[test]
+fn jump_and_reset() {
+    let mut app = app(2);
+    worked_through(&mut app);
+    keys(&mut app, &[Key::Char('1'), Key::Esc, Key::End, Key::Char('J')]);
+    assert_eq!(app.opened, 1);
+    assert_eq!(app.progress[1], parlab::app::Progress::Read);
+    keys(&mut app, &[Key::Char('4'), Key::Home, Key::Char('R')]);
+    assert!(app.exercise_record(0, 1).unwrap().done, "one R only asks");
+    keys(&mut app, &[Key::Char('R')]);
+    assert!(!app.exercise_record(0, 1).unwrap().done, "R twice resets");
+    assert_eq!(app.progress[0], parlab::app::Progress::New);
+    assert_eq!(app.hints_shown[0], 0);
+    // Jumping to lesson 2 marks lesson 1, never opened now, as skipped.
+    keys(&mut app, &[Key::End, Key::Char('J')]);
+    assert_eq!(app.progress[0], parlab::app::Progress::Skipped);
 }
