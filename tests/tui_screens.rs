@@ -413,3 +413,40 @@ fn jump_and_reset() {
     keys(&mut app, &[Key::End, Key::Char('J')]);
     assert_eq!(app.progress[0], parlab::app::Progress::Skipped);
 }
+
+#[test]
+fn exercises_choice_with_an_explanation_per_option() {
+    use parlab::lessons::Exercise;
+    let mut app = app(2);
+    let Exercise::Choice(choice) = &mut app.course.lessons[0].exercises[1] else { panic!("a choice") };
+    choice.explanations = vec![
+        "Right: no dart reads another dart's result.".into(),
+        "Rust stops data races, but that is not why this work splits.".into(),
+        "A shared, locked generator would make workers wait: the opposite.".into(),
+    ];
+    keys(&mut app, &[Key::Enter, Key::Char('t'), Key::Esc, Key::Down, Key::Enter, Key::Char('3'), Key::Enter]);
+    let text = render(&app, 120, 40);
+    assert!(text.contains("A shared, locked generator"), "the chosen option's explanation shows:\n{text}");
+    assert!(!text.contains("no dart reads"), "the right answer's stays hidden until it is found:\n{text}");
+    keys(&mut app, &[Key::Char('1'), Key::Enter]);
+    both_sizes("exercises_choice_explained", &app);
+    let text = render(&app, 120, 40);
+    assert!(text.contains("no dart reads") && text.contains("Rust stops data races"), "{text}");
+}
+
+#[test]
+fn a_run_step_done_in_a_sweep_is_announced_after_the_sweep() {
+    let mut app = app(2);
+    keys(&mut app, &[Key::Enter, Key::Enter, Key::Char('s')]);
+    let plan = plan(&["rayon", "gil"]);
+    feed(&mut app, &plan, sweep_points());
+    app.update(Event::Run(RunEvent::Finished(Box::new(app.results.clone().unwrap()))));
+    let message = app.message.clone().unwrap();
+    assert!(message.starts_with("Finished: 6 points") && message.contains("Exercise 3 done"), "{message}");
+    assert!(app.exercise_record(0, 2).unwrap().done);
+    assert_eq!(
+        app.best[0].as_ref().map(|b| (b.backend.as_str(), b.workers)),
+        Some(("rayon", 4)),
+        "rayon x4 was fastest"
+    );
+}

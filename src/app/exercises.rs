@@ -536,6 +536,83 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lessons::progress::ExerciseKind;
+
+    fn predict(metric: Metric, backend: &str, workers: usize) -> Predict {
+        Predict { prompt: "?".into(), backend: backend.into(), workers, metric, tolerance: None }
+    }
+
+    /// A report of gil at 1 and 2 workers (1.0 s and 0.8 s) beside seq (0.9 s).
+    fn report() -> Report {
+        let course = crate::lessons::embedded().unwrap();
+        let plan = predict_plan(&course.lessons[0], &predict(Metric::SpeedupVsSeq, "gil", 2), Some(1000));
+        let mut report = Report {
+            parlab_version: "test".into(),
+            created: "2026-11-22T10:00:00Z".into(),
+            machine: crate::sysmon::MachineFacts::detect(),
+            plan,
+            reference_s: Some(0.9),
+            points: Vec::new(),
+            fits: Vec::new(),
+        };
+        report.machine.available_parallelism = 2;
+        report.machine.logical_cores = 2;
+        for (backend, workers, seconds, busy) in [("seq", 1, 0.9, 1.0), ("gil", 1, 1.0, 1.0), ("gil", 2, 0.8, 1.1)] {
+            let mut p = Point::new("pi", backend, workers, vec![seconds; 3]);
+            p.busy_cores = Some(busy);
+            report.points.push(p);
+        }
+        report.derive();
+        report
+    }
+
+    #[test]
+    fn a_prediction_is_measured_at_1_and_the_asked_workers() {
+        let course = crate::lessons::embedded().unwrap();
+        let lesson = &course.lessons[0];
+        let plan = predict_plan(lesson, &predict(Metric::Speedup, "rayon", 4), None);
+        assert_eq!((plan.backends.as_slice(), plan.workers.as_slice()), (&["rayon".to_string()][..], &[1, 4][..]));
+        assert_eq!((plan.spec.kernel.as_str(), plan.spec.size), (lesson.kernel.as_str(), lesson.size));
+        let plan = predict_plan(lesson, &predict(Metric::SpeedupVsSeq, "rayon", 2), Some(1000));
+        assert_eq!(plan.backends, ["seq", "rayon"], "a figure against seq measures seq too");
+        assert_eq!(plan.spec.size, 1000, "--size applies");
+        assert_eq!(predict_plan(lesson, &predict(Metric::Speedup, "rayon", 1), None).workers, [1]);
+    }
+
+    #[test]
+    fn every_metric_comes_from_the_report() {
+        let report = report();
+        let value = |metric| measured_value(&report, &predict(metric, "gil", 2)).unwrap();
+        approx::assert_relative_eq!(value(Metric::Speedup), 1.25);
+        approx::assert_relative_eq!(value(Metric::SpeedupVsSeq), 0.9 / 0.8);
+        approx::assert_relative_eq!(value(Metric::Efficiency), 0.625);
+        approx::assert_relative_eq!(value(Metric::BusyCores), 1.1);
+        // Two points: the Amdahl fit equals Karp-Flatt, (1/1.25 - 1/2) / (1 - 1/2) = 0.6.
+        approx::assert_relative_eq!(value(Metric::SerialFraction), 0.6, epsilon = 1e-9);
+        let missing = measured_value(&report, &predict(Metric::Speedup, "gil", 4)).unwrap_err();
+        assert!(missing.contains("gil ×4 was not measured"), "{missing}");
+    }
+
+    #[test]
+    fn the_gap_is_explained_from_the_measurement() {
+        let report = report();
+        let lines = explain_gap(&report, &predict(Metric::Speedup, "gil", 2), 1.9, 1.25);
+        let text = lines.join("\n");
+        assert!(text.contains("You expected more"), "{text}");
+        assert!(text.contains("1.1 of 2 cores were busy: the workers mostly took turns"), "{text}");
+        assert!(text.contains("60 % of the work were serial"), "{text}");
+        let close = explain_gap(&report, &predict(Metric::Speedup, "gil", 2), 1.3, 1.25).join("\n");
+        assert!(!close.contains("You expected"), "{close}");
+    }
+
+    #[test]
+    fn records_start_empty_with_their_kinds() {
+        let course = crate::lessons::embedded().unwrap();
+        let records = fresh_records(&course.lessons[0]);
+        let kinds: Vec<ExerciseKind> = records.iter().map(|r| r.kind).collect();
+        assert_eq!(kinds, [ExerciseKind::Predict, ExerciseKind::Choice, ExerciseKind::Run]);
+        assert!(records.iter().all(|r| !r.done && r.number > 0));
+    }
 
     #[test]
     fn predictions_parse_as_learners_type_them() {

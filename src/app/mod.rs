@@ -962,7 +962,11 @@ impl App {
 
     fn finish(&mut self, message: String) {
         self.run = None;
-        self.message = Some(message);
+        // Keep the news of an exercise the run completed.
+        self.message = Some(match self.message.take().filter(|m| m.starts_with("Exercise ")) {
+            Some(exercise) => format!("{message} {exercise}"),
+            None => message,
+        });
     }
 
     /// Adds a measured point to the session's results (replacing an earlier

@@ -418,6 +418,20 @@ backends = ["seq"]
     }
 
     #[test]
+    fn explanations_come_one_per_option() {
+        let manifest = "title = \"t\"\n[[lesson]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.md\"\nkernel = \"pi\"\nbackends = [\"seq\"]\n\n[[lesson.exercises]]\nkind = \"choice\"\nprompt = \"?\"\noptions = [\"x\", \"y\"]\nanswer = 0\nexplanations = [\"only one\"]\n";
+        let errors = messages(&folder(manifest, &["a.md"]));
+        assert_eq!(
+            errors,
+            ["course.toml:9: give one explanation per option (2 options, 1 explanations), or leave `explanations` out"]
+        );
+        let fixed = manifest.replace("[\"only one\"]", "[\"x is right\", \"y is not\"]");
+        let course = load_dir(folder(&fixed, &["a.md"]).path()).unwrap();
+        let Exercise::Choice(choice) = &course.lessons[0].exercises[0] else { panic!("a choice") };
+        assert_eq!(choice.explanations, ["x is right", "y is not"]);
+    }
+
+    #[test]
     fn lines_are_counted_from_one() {
         assert_eq!(line_of("a\nb\nc", 0), 1);
         assert_eq!(line_of("a\nb\nc", 2), 2);

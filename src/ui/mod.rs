@@ -280,6 +280,7 @@ pub fn footer_keys(app: &App) -> Vec<(&'static str, String)> {
                 keys.push(("r", point));
             }
             let mut add = |key: &'static str, what: &str| keys.push((key, what.to_string()));
+            add("t", "exercises");
             if app.results.is_some() {
                 add("e", "export");
             }
@@ -292,7 +293,6 @@ pub fn footer_keys(app: &App) -> Vec<(&'static str, String)> {
             }
             add("q", "back");
             add("?", "help");
-            add("t", "exercises");
             add("Tab", "pane");
             add("n", "hint");
         }
