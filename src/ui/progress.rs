@@ -105,6 +105,10 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     frame.render_widget(block, a.detail);
     let width = inner.width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
+    // The explanations of the predictions' gaps, when there is room for them.
+    let explanations: usize =
+        (0..lesson.exercises.len()).filter_map(|i| app.exercise_record(selected, i)).map(|r| r.explanation.len()).sum();
+    let explain = lesson.exercises.len() + explanations + 4 <= inner.height as usize;
     for (i, exercise) in lesson.exercises.iter().enumerate() {
         let record = app.exercise_record(selected, i);
         let outcome = record.and_then(|r| exercise_outcome(exercise, r)).unwrap_or_else(|| "not done yet".to_string());
@@ -114,6 +118,9 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
             Span::styled(format!("{m} "), if m == "✓" { theme.good() } else { theme.dim() }),
             Span::raw(fit(&text, width.saturating_sub(2))),
         ]));
+        for why in record.filter(|_| explain).map_or(&[][..], |r| r.explanation.as_slice()) {
+            lines.push(Line::styled(fit(&format!("     {why}"), width), theme.dim()));
+        }
     }
     if lesson.exercises.is_empty() {
         lines.push(Line::styled("This lesson has no exercises.", theme.dim()));
