@@ -99,10 +99,19 @@ pub struct Choice {
     /// Shown after answering: why the right answer is right.
     #[serde(default)]
     pub explanation: String,
-    /// Optional, one per option in `options`: why that option is right or wrong, shown
-    /// when the learner picks it (and for every option once the question is answered).
+    /// One explanation per option, in the order of `options` [default: none]: why that
+    /// option is right or wrong, shown when the learner picks it. When given, there must
+    /// be exactly one per option.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub explanations: Vec<String>,
+}
+
+impl Choice {
+    /// What to show after the learner picked option `picked`: that option's own
+    /// explanation if there is one, else the general `explanation`.
+    pub fn explanation_for(&self, picked: usize) -> &str {
+        self.explanations.get(picked).map_or(self.explanation.as_str(), String::as_str)
+    }
 }
 
 /// A step that completes when the learner runs a point.

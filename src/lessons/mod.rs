@@ -254,16 +254,6 @@ fn check_lesson(
                 if choice.options.len() < 2 {
                     fail(span.clone(), "a choice exercise needs at least two options".into());
                 }
-                if !choice.explanations.is_empty() && choice.explanations.len() != choice.options.len() {
-                    fail(
-                        span.clone(),
-                        format!(
-                            "give one explanation per option ({} options, {} explanations), or leave `explanations` out",
-                            choice.options.len(),
-                            choice.explanations.len()
-                        ),
-                    );
-                }
                 if choice.answer >= choice.options.len() {
                     fail(
                         span,
@@ -415,20 +405,6 @@ backends = ["seq"]
                 "course.toml:17: lesson id 'a' is used twice".to_string(),
             ]
         );
-    }
-
-    #[test]
-    fn explanations_come_one_per_option() {
-        let manifest = "title = \"t\"\n[[lesson]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.md\"\nkernel = \"pi\"\nbackends = [\"seq\"]\n\n[[lesson.exercises]]\nkind = \"choice\"\nprompt = \"?\"\noptions = [\"x\", \"y\"]\nanswer = 0\nexplanations = [\"only one\"]\n";
-        let errors = messages(&folder(manifest, &["a.md"]));
-        assert_eq!(
-            errors,
-            ["course.toml:9: give one explanation per option (2 options, 1 explanations), or leave `explanations` out"]
-        );
-        let fixed = manifest.replace("[\"only one\"]", "[\"x is right\", \"y is not\"]");
-        let course = load_dir(folder(&fixed, &["a.md"]).path()).unwrap();
-        let Exercise::Choice(choice) = &course.lessons[0].exercises[0] else { panic!("a choice") };
-        assert_eq!(choice.explanations, ["x is right", "y is not"]);
     }
 
     #[test]
