@@ -4,7 +4,7 @@
 //! and "run this and look" steps that complete when a matching point is measured.
 
 use super::{App, Effect, Key, RunProgress, Screen};
-use crate::kernels::KernelSpec;
+use super::{LabSetup, Toggle};
 use crate::lessons::progress::{ExerciseKind, ExerciseRecord};
 use crate::lessons::{Choice, Exercise, Lesson, Metric, Predict};
 use crate::measure::{Plan, Point, Report};
@@ -94,31 +94,21 @@ pub fn format_value(metric: Metric, value: f64) -> String {
     }
 }
 
-/// The seed every Lab and exercise run uses.
-pub const SEED: u64 = 42;
-
-/// The plan that measures a prediction: the lesson's kernel and size, the exercise's
-/// backend at 1 and the asked worker count (and seq when the figure is against seq).
-pub fn predict_plan(lesson: &Lesson, predict: &Predict, size: Option<u64>) -> Plan {
+/// The plan that measures a prediction: the lesson's kernel, size and parameters (as
+/// its Lab would run them), the exercise's backend at 1 and the asked worker count, and
+/// seq first when the figure is against seq.
+pub fn predict_plan(lesson: &Lesson, predict: &Predict, cpus: usize, size: Option<u64>) -> Result<Plan, String> {
+    let mut lab = LabSetup::from_lesson(lesson, cpus, size);
     let mut backends = Vec::new();
     if predict.metric == Metric::SpeedupVsSeq && predict.backend != "seq" {
         backends.push("seq".to_string());
     }
     backends.push(predict.backend.clone());
+    lab.backends = backends.into_iter().map(|value| Toggle { value, on: true }).collect();
     let mut workers = vec![1, predict.workers];
     workers.dedup();
-    Plan {
-        spec: KernelSpec {
-            kernel: lesson.kernel.clone(),
-            size: size.unwrap_or(lesson.size),
-            seed: SEED,
-            params: Default::default(),
-        },
-        backends,
-        workers,
-        warmup: lesson.warmup,
-        repetitions: lesson.reps,
-    }
+    lab.workers = workers.into_iter().map(|value| Toggle { value, on: true }).collect();
+    lab.sweep_plan()
 }
 
 fn point<'a>(report: &'a Report, predict: &Predict) -> Option<&'a Point> {
@@ -358,7 +348,13 @@ impl App {
         }
         let lesson_index = self.opened;
         let lesson = self.opened_lesson()?.clone();
-        let plan = predict_plan(&lesson, predict, self.size_override);
+        let plan = match predict_plan(&lesson, predict, self.facts.available_parallelism, self.size_override) {
+            Ok(plan) => plan,
+            Err(why) => {
+                self.exercises_view.note = Some(format!("Cannot measure this: {why}"));
+                return None;
+            }
+        };
         // The measurement's points join the Lab's results for this lesson.
         self.setup_lab(lesson_index);
         let metric = predict.metric;
@@ -545,7 +541,7 @@ mod tests {
     /// A report of gil at 1 and 2 workers (1.0 s and 0.8 s) beside seq (0.9 s).
     fn report() -> Report {
         let course = crate::lessons::embedded().unwrap();
-        let plan = predict_plan(&course.lessons[0], &predict(Metric::SpeedupVsSeq, "gil", 2), Some(1000));
+        let plan = predict_plan(&course.lessons[0], &predict(Metric::SpeedupVsSeq, "gil", 2), 2, Some(1000)).unwrap();
         let mut report = Report {
             parlab_version: "test".into(),
             created: "2026-11-22T10:00:00Z".into(),
@@ -570,13 +566,18 @@ mod tests {
     fn a_prediction_is_measured_at_1_and_the_asked_workers() {
         let course = crate::lessons::embedded().unwrap();
         let lesson = &course.lessons[0];
-        let plan = predict_plan(lesson, &predict(Metric::Speedup, "rayon", 4), None);
+        let plan = predict_plan(lesson, &predict(Metric::Speedup, "rayon", 4), 2, None).unwrap();
         assert_eq!((plan.backends.as_slice(), plan.workers.as_slice()), (&["rayon".to_string()][..], &[1, 4][..]));
         assert_eq!((plan.spec.kernel.as_str(), plan.spec.size), (lesson.kernel.as_str(), lesson.size));
-        let plan = predict_plan(lesson, &predict(Metric::SpeedupVsSeq, "rayon", 2), Some(1000));
+        let plan = predict_plan(lesson, &predict(Metric::SpeedupVsSeq, "rayon", 2), 2, Some(1000)).unwrap();
         assert_eq!(plan.backends, ["seq", "rayon"], "a figure against seq measures seq too");
         assert_eq!(plan.spec.size, 1000, "--size applies");
-        assert_eq!(predict_plan(lesson, &predict(Metric::Speedup, "rayon", 1), None).workers, [1]);
+        assert_eq!(predict_plan(lesson, &predict(Metric::Speedup, "rayon", 1), 2, None).unwrap().workers, [1]);
+        assert_eq!(plan.spec, lesson_lab_spec(lesson, Some(1000)), "the same spec as the Lab's, so results merge");
+    }
+
+    fn lesson_lab_spec(lesson: &Lesson, size: Option<u64>) -> crate::kernels::KernelSpec {
+        LabSetup::from_lesson(lesson, 2, size).sweep_plan().unwrap().spec
     }
 
     #[test]
