@@ -365,7 +365,7 @@ fn exercises_predict_while_measuring() {
     let predict = predict_of(&app, index);
     type_text(&mut app, "1.8");
     let Some(Effect::StartRun(plan)) = app.update(Event::Key(Key::Enter)) else { panic!("Enter measures") };
-    assert_eq!(plan.backends, [predict.backend.clone()]);
+    assert_eq!(plan.backends, std::slice::from_ref(&predict.backend));
     assert_eq!(plan.workers, [1, predict.workers], "the lesson's backend at 1 and the asked workers");
     assert_eq!(plan.spec.kernel, "pi");
     assert_eq!(app.screen, Screen::Exercises, "the learner watches the measurement where they predicted");
