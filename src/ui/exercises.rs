@@ -296,8 +296,9 @@ fn choice_lines(
     lines.push(Line::raw(""));
     match chosen {
         Some(_) if done => {
+            // With an explanation per option the right one already says why.
             let mut text = "Right.".to_string();
-            if !c.explanation.trim().is_empty() {
+            if !c.explanation.trim().is_empty() && option_explanation(c, c.answer).is_none() {
                 text = format!("Right. {}", c.explanation.trim());
             }
             lines.extend(wrap(&text, "", "", width, theme.good()));

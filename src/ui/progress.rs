@@ -20,7 +20,10 @@ struct Areas {
 
 fn areas(app: &App, body: Rect) -> Areas {
     let rows = app.course.lessons.len() as u16 + 4;
-    let [table, detail] = Layout::vertical([Constraint::Max(rows.max(6)), Constraint::Min(6)]).areas(body);
+    // The selected lesson's exercises, a blank line, where progress is saved, the keys.
+    let selected = app.progress_selected.min(app.course.lessons.len().saturating_sub(1));
+    let exercises = app.course.lessons.get(selected).map_or(1, |l| l.exercises.len().max(1)) as u16;
+    let [table, detail] = Layout::vertical([Constraint::Max(rows.max(6)), Constraint::Min(exercises + 5)]).areas(body);
     Areas { table, detail }
 }
 
