@@ -123,6 +123,8 @@ fn key(event: KeyEvent) -> Option<Key> {
         KeyCode::BackTab => Key::BackTab,
         KeyCode::Enter => Key::Enter,
         KeyCode::Esc => Key::Esc,
+        KeyCode::Backspace => Key::Backspace,
+        KeyCode::Delete => Key::Delete,
         KeyCode::Char(c) => Key::Char(c),
         _ => return None,
     })
@@ -130,16 +132,26 @@ fn key(event: KeyEvent) -> Option<Key> {
 
 /// Folder (in the current directory) that `e` exports into; taken names get -2, -3, ...
 const EXPORT_DIR: &str = "parlab-results";
+/// File name (in the current directory, without `.md`) of the progress summary `e` writes.
+const PROGRESS_EXPORT: &str = "parlab-progress";
 
 /// Opens the terminal lab on `course`; `size` overrides every lesson's size.
 pub fn run(course: Course, size: Option<u64>) -> Result<()> {
     let facts = MachineFacts::detect();
     let mut app = App::new(course, facts.clone(), !no_color());
     app.size_override = size;
-    let progress_path = progress::default_path();
-    if let Some(path) = &progress_path {
-        app.load_progress(&progress::load(path));
+    // Progress is a convenience: a damaged or unreadable file is reported, never fatal.
+    let mut saver = None;
+    if let Some(path) = progress::default_path() {
+        let loaded = progress::load(&path);
+        app.load_progress(&loaded.progress);
+        app.warning = loaded.warning;
+        if loaded.writable {
+            app.progress_path = Some(path.display().to_string());
+            saver = Some(progress::Saver::start(path));
+        }
     }
+    let save_errors = saver.as_ref().map_or_else(never, |s: &progress::Saver| s.errors.clone());
     install_panic_hook();
     let mut terminal = enter()?;
     let _restore = Restore;
@@ -157,6 +169,7 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
     let mut handle: Option<RunHandle> = None;
     // Exports draw charts and write files: done on their own thread, reported back here.
     let (exported_tx, exported) = unbounded::<Result<String, String>>();
+    let (progress_exported_tx, progress_exported) = unbounded::<Result<String, String>>();
     let mut dirty = false;
     let mut last_draw = Instant::now();
 
@@ -223,6 +236,18 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
                     dirty = true;
                 }
             }
+            recv(progress_exported) -> result => {
+                if let Ok(result) = result {
+                    app.update(Event::ProgressExported(result));
+                    dirty = true;
+                }
+            }
+            recv(save_errors) -> why => {
+                if let Ok(why) = why {
+                    app.update(Event::ProgressSaveFailed(why));
+                    dirty = true;
+                }
+            }
             recv(signals) -> _ => {
                 effect = app.update(Event::Terminate);
             }
@@ -244,13 +269,21 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
                     let _ = tx.send(result);
                 });
             }
+            Some(Effect::ExportProgress(text)) => {
+                let tx = progress_exported_tx.clone();
+                thread::spawn(move || {
+                    let result = progress::write_fresh(Path::new("."), PROGRESS_EXPORT, "md", &text)
+                        .map(|file| std::path::absolute(&file).unwrap_or(file).display().to_string())
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(result);
+                });
+            }
             Some(Effect::Quit) | None => {}
         }
         if app.progress_changed {
             app.progress_changed = false;
-            if let Some(path) = &progress_path {
-                // Progress is a convenience: a read-only home must not stop the lab.
-                let _ = progress::save(path, &app.progress_file(progress::load(path)));
+            if let Some(saver) = &saver {
+                saver.save(app.progress_file());
             }
         }
         if app.quit {
@@ -263,6 +296,10 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
         }
     }
     restore();
+    if let Some(saver) = saver.take() {
+        saver.save(app.progress_file());
+        saver.finish(Duration::from_secs(2));
+    }
     if let Some(handle) = handle.take() {
         handle.cancel();
         // A backend in the middle of a long execution may take a moment to notice;

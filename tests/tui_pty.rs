@@ -22,19 +22,25 @@ struct Session {
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
     progress: std::path::PathBuf,
+    /// Leave the progress file for a later session.
+    keep_progress: bool,
 }
 
 impl Session {
     fn start(args: &[&str], env: &[(&str, &str)]) -> Self {
+        static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+        let session = SESSIONS.fetch_add(1, Ordering::Relaxed);
+        let progress = std::env::temp_dir().join(format!("parlab-pty-{}-{session}/progress.toml", std::process::id()));
+        Self::start_with_progress(args, env, progress)
+    }
+
+    fn start_with_progress(args: &[&str], env: &[(&str, &str)], progress: std::path::PathBuf) -> Self {
         let pty = native_pty_system();
         let pair =
             pty.openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 }).expect("open a pty");
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_parlab"));
         command.args(args);
         command.env("TERM", "xterm-256color");
-        static SESSIONS: AtomicUsize = AtomicUsize::new(0);
-        let session = SESSIONS.fetch_add(1, Ordering::Relaxed);
-        let progress = std::env::temp_dir().join(format!("parlab-pty-{}-{session}/progress.toml", std::process::id()));
         command.env("PARLAB_PROGRESS", progress.as_os_str());
         for (key, value) in env {
             command.env(key, value);
@@ -54,7 +60,7 @@ impl Session {
             }
         });
         let writer = pair.master.take_writer().expect("pty writer");
-        Self { parser, writer, child, _master: pair.master, progress }
+        Self { parser, writer, child, _master: pair.master, progress, keep_progress: false }
     }
 
     fn text(&self) -> String {
@@ -104,7 +110,7 @@ impl Drop for Session {
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
         }
-        if let Some(dir) = self.progress.parent() {
+        if let Some(dir) = self.progress.parent().filter(|_| !self.keep_progress) {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
@@ -137,15 +143,15 @@ fn a_learner_sweeps_the_pi_lesson_and_quits_to_a_clean_terminal() {
 
     s.send(b"q"); // Lab -> lesson text
     s.send(b"q"); // text -> list
-    let text = s.wait_for("✓ 2.", LIMIT);
-    assert!(text.contains("✓ 2."), "the list marks the pi lesson as measured:\n{text}");
+    let text = s.wait_for("◑ 2.", LIMIT);
+    assert!(text.contains("◑ 2."), "the list marks the pi lesson as measured:\n{text}");
     s.send(b"q"); // quit
     let progress = s.progress.clone();
     let status = s.assert_exits_restored();
     // (The session's Drop removes the progress folder; read the file before that.)
     assert!(status.success(), "parlab exited with {status:?}");
     let saved = std::fs::read_to_string(&progress).expect("progress was saved");
-    assert!(saved.contains("embarrassingly-parallel = \"ran\""), "{saved}");
+    assert!(saved.contains("[lessons.embarrassingly-parallel]\nmark = \"ran\""), "{saved}");
 }
 
 #[test]
@@ -173,4 +179,92 @@ fn a_panic_restores_the_terminal() {
     let mut s = Session::start(&[], &[("PARLAB_TEST_PANIC", "1")]);
     let status = s.assert_exits_restored();
     assert!(!status.success(), "a panic is a failure exit");
+}
+
+#[test]
+fn a_learner_answers_exercises_and_finds_them_after_a_restart() {
+    use parlab::lessons::Exercise;
+    // Positions come from the built-in course, so the test follows its order.
+    let course = parlab::lessons::embedded().unwrap();
+    let pi = course.lessons.iter().position(|l| l.id == "embarrassingly-parallel").expect("the pi lesson");
+    let exercises = &course.lessons[pi].exercises;
+    let predict = exercises.iter().position(|e| matches!(e, Exercise::Predict(_))).expect("a prediction");
+    let question = exercises.iter().position(|e| matches!(e, Exercise::Choice(_))).expect("a question");
+    let Exercise::Choice(choice) = &exercises[question] else { unreachable!() };
+    let all: usize = course.lessons.iter().map(|l| l.exercises.len()).sum();
+    let key = |option: usize| [b'1' + option as u8];
+
+    let mut s = Session::start(&["--size", "400k"], &[("NO_COLOR", "1")]);
+    s.keep_progress = true;
+    let progress = s.progress.clone();
+    s.wait_for("Embarrassingly parallel", LIMIT);
+    for _ in 0..pi {
+        s.send(b"j");
+    }
+    s.send(b"\r"); // read the pi lesson
+    s.wait_for("Split, apply, combine", LIMIT);
+    s.send(b"t"); // its exercises
+    s.wait_for("Exercises 0/", LIMIT);
+    s.send(b"\x1b"); // to the list
+    s.send(b"\x1b[H"); // Home
+    for _ in 0..predict {
+        s.send(b"j");
+    }
+    s.send(b"\r");
+    s.wait_for(&format!("{} of {} · Predict", predict + 1, exercises.len()), LIMIT);
+    s.send(b"1.5");
+    s.wait_for("Your prediction: 1.5", LIMIT);
+    s.send(b"\r"); // measure its backend at 1 and the asked workers
+    let text = s.wait_for("Measured ", Duration::from_secs(120));
+    assert!(text.contains("Predicted  1.50x"), "{text}");
+    assert!(text.contains(" ±"), "the verdict names the tolerance:\n{text}");
+    println!("{text}");
+
+    s.send(b"\x1b"); // to the list
+    s.send(b"\x1b[H");
+    for _ in 0..question {
+        s.send(b"j");
+    }
+    s.send(b"\r");
+    s.wait_for(&format!("{} of {} · Question", question + 1, exercises.len()), LIMIT);
+    s.send(&key((choice.answer + 1) % choice.options.len())); // a wrong answer first
+    s.send(b"\r");
+    s.wait_for("Not quite", LIMIT);
+    s.send(&key(choice.answer));
+    s.send(b"\r");
+    let text = s.wait_for("Right.", LIMIT);
+    assert!(text.contains(&format!("✓ {}. Question", question + 1)), "the list marks the question done:\n{text}");
+    println!("{text}");
+
+    s.send(b"\x1b"); // detail -> list
+    s.send(b"q"); // exercises -> lesson text
+    s.send(b"q"); // text -> list
+    s.wait_for("Enter read", LIMIT);
+    s.send(b"q"); // quit
+    let status = s.assert_exits_restored();
+    assert!(status.success(), "parlab exited with {status:?}");
+    let saved = std::fs::read_to_string(&progress).expect("progress was saved");
+    assert!(saved.contains("kind = \"choice\"") && saved.contains(&format!("chosen = {}", choice.answer)), "{saved}");
+    assert!(saved.contains("prediction = 1.5"), "{saved}");
+    drop(s);
+
+    // Again, with the same progress file: the marks and the summary are still there.
+    let mut again = Session::start_with_progress(&["--size", "400k"], &[("NO_COLOR", "1")], progress);
+    let text = again.wait_for("Embarrassingly parallel", LIMIT);
+    assert!(
+        text.contains(&format!("◑ {}. Embarrassingly", pi + 1))
+            || text.contains(&format!("✓ {}. Embarrassingly", pi + 1)),
+        "the list marks the pi lesson as worked on:\n{text}"
+    );
+    again.send(b"4");
+    let text = again.wait_for("Progress:", LIMIT);
+    assert!(text.contains("exercises done") && text.contains(&format!(" of {all} exercises")), "{text}");
+    assert!(
+        text.contains("predicted 1.50x, measured"),
+        "the summary shows the prediction and the measurement:\n{text}"
+    );
+    println!("{text}");
+    again.send(b"q");
+    again.send(b"q");
+    assert!(again.assert_exits_restored().success());
 }

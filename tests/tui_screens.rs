@@ -2,8 +2,9 @@
 //! (fixed machine facts, fake core samples, fake measurements) on ratatui's TestBackend.
 
 use std::collections::BTreeMap;
+use std::ops::Not;
 
-use parlab::app::{App, Event, Key, LabRow, Screen};
+use parlab::app::{App, Effect, Event, ExercisesPane, Key, LabRow, Screen};
 use parlab::kernels::KernelSpec;
 use parlab::lessons;
 use parlab::measure::{Plan, Point, Report, RunEvent};
@@ -168,7 +169,8 @@ fn lab_on_a_64_core_machine() {
 #[test]
 fn machine_screen() {
     let mut app = app(2);
-    keys(&mut app, &[Key::Char('3')]);
+    keys(&mut app, &[Key::Char('5')]);
+    assert_eq!(app.screen, Screen::Machine);
     both_sizes("machine", &app);
 }
 
@@ -249,4 +251,338 @@ fn no_color_draws_without_colours() {
     app.color = true;
     terminal.draw(|frame| ui::draw(frame, &app)).unwrap();
     assert!(terminal.backend().buffer().content().iter().any(|cell| cell.fg != Color::Reset));
+}
+
+/// Types `text` as key presses.
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Event::Key(Key::Char(c)));
+    }
+}
+
+/// The pi lesson, found by its id so the tests do not depend on the course's order.
+const PI: &str = "embarrassingly-parallel";
+/// The GIL lesson.
+const GIL: &str = "the-gil";
+
+fn lesson_index(app: &App, id: &str) -> usize {
+    app.course.lessons.iter().position(|l| l.id == id).expect("the lesson is in the course")
+}
+
+/// From the lesson list: highlight lesson `id` and read it.
+fn open(app: &mut App, id: &str) {
+    let index = lesson_index(app, id);
+    to_list(app);
+    keys(app, &[Key::Home]);
+    for _ in 0..index {
+        keys(app, &[Key::Down]);
+    }
+    keys(app, &[Key::Enter]);
+    assert_eq!(app.opened, index);
+}
+
+/// The Lessons screen with the list taking the keys.
+fn to_list(app: &mut App) {
+    keys(app, &[Key::Char('1')]);
+    if app.lessons_pane == parlab::app::LessonsPane::Reader {
+        keys(app, &[Key::Esc]);
+    }
+    assert!(!app.quit && app.lessons_pane == parlab::app::LessonsPane::List);
+}
+
+/// Position of the first exercise of `kind` in the opened lesson.
+fn exercise_of(app: &App, kind: &str) -> usize {
+    app.opened_lesson()
+        .unwrap()
+        .exercises
+        .iter()
+        .position(|e| parlab::app::summary::kind_words(e) == kind)
+        .expect("the lesson has such an exercise")
+}
+
+/// On the Exercises screen of the opened lesson: answer exercise `index`.
+fn go_to_exercise(app: &mut App, index: usize) {
+    keys(app, &[Key::Char('t'), Key::Esc, Key::Home]);
+    for _ in 0..index {
+        keys(app, &[Key::Down]);
+    }
+    keys(app, &[Key::Enter]);
+    assert_eq!((app.screen, app.exercises_view.pane), (Screen::Exercises, ExercisesPane::Detail));
+    assert_eq!(app.exercises_view.selected, index);
+}
+
+fn predict_of(app: &App, index: usize) -> parlab::lessons::Predict {
+    match &app.opened_lesson().unwrap().exercises[index] {
+        parlab::lessons::Exercise::Predict(p) => p.clone(),
+        _ => panic!("exercise {index} predicts"),
+    }
+}
+
+fn choice_of(app: &App, index: usize) -> parlab::lessons::Choice {
+    match &app.opened_lesson().unwrap().exercises[index] {
+        parlab::lessons::Exercise::Choice(c) => c.clone(),
+        _ => panic!("exercise {index} is a question"),
+    }
+}
+
+/// The option key for option `index` (from 0).
+fn option_key(index: usize) -> Key {
+    Key::Char(char::from(b'1' + index as u8))
+}
+
+/// The pi lesson's prediction typed as 1.8 and measured as the runner would: its
+/// backend at 1 worker in 1.30 s and at the asked workers in 0.70 s.
+fn predicted_and_measured(app: &mut App, busy: f64) -> (usize, Plan) {
+    open(app, PI);
+    let index = exercise_of(app, "Predict");
+    go_to_exercise(app, index);
+    let predict = predict_of(app, index);
+    type_text(app, "1.8");
+    let Some(Effect::StartRun(plan)) = app.update(Event::Key(Key::Enter)) else { panic!("Enter measures") };
+    let points = vec![point(&predict.backend, 1, 1.30, 1.0), point(&predict.backend, predict.workers, 0.70, busy)];
+    feed(app, &plan, points);
+    let report = app.results.clone().unwrap();
+    app.update(Event::Run(RunEvent::Finished(Box::new(report))));
+    (index, plan)
+}
+
+#[test]
+fn exercises_predict_before_measuring() {
+    let mut app = app(2);
+    open(&mut app, PI);
+    let index = exercise_of(&app, "Predict");
+    go_to_exercise(&mut app, index);
+    type_text(&mut app, "1.8");
+    both_sizes("exercises_predict_typing", &app);
+}
+
+#[test]
+fn exercises_predict_while_measuring() {
+    let mut app = app(2);
+    open(&mut app, PI);
+    let index = exercise_of(&app, "Predict");
+    go_to_exercise(&mut app, index);
+    let predict = predict_of(&app, index);
+    type_text(&mut app, "1.8");
+    let Some(Effect::StartRun(plan)) = app.update(Event::Key(Key::Enter)) else { panic!("Enter measures") };
+    assert_eq!(plan.backends, std::slice::from_ref(&predict.backend));
+    assert_eq!(plan.workers, [1, predict.workers], "the lesson's backend at 1 and the asked workers");
+    assert_eq!(plan.spec.kernel, "pi");
+    assert_eq!(app.screen, Screen::Exercises, "the learner watches the measurement where they predicted");
+    app.update(Event::Run(RunEvent::Started { plan: plan.clone(), total_runs: 9 }));
+    feed(&mut app, &plan, vec![point(&predict.backend, 1, 1.30, 1.0)]);
+    app.update(Event::Run(RunEvent::PointStarted { backend: predict.backend.clone(), workers: predict.workers }));
+    both_sizes("exercises_predict_measuring", &app);
+}
+
+#[test]
+fn exercises_predict_measured() {
+    let mut app = app(2);
+    let (index, _) = predicted_and_measured(&mut app, 1.9);
+    let pi = lesson_index(&app, PI);
+    let predict = predict_of(&app, index);
+    let record = app.exercise_record(pi, index).unwrap();
+    assert!(record.done);
+    let measured = record.measured.unwrap();
+    assert!((measured - 1.30 / 0.70).abs() < 1e-9, "{measured}");
+    let tolerance = parlab::app::exercises::tolerance(&predict);
+    assert_eq!(record.passed, Some((1.8 - measured).abs() <= tolerance), "judged against the manifest's tolerance");
+    assert!(app.running().not());
+    both_sizes("exercises_predict_measured", &app);
+}
+
+#[test]
+fn exercises_choice_answered_wrong_then_right() {
+    let mut app = app(2);
+    open(&mut app, PI);
+    let index = exercise_of(&app, "Question");
+    go_to_exercise(&mut app, index);
+    let choice = choice_of(&app, index);
+    let wrong = (choice.answer + 1) % choice.options.len();
+    keys(&mut app, &[option_key(wrong), Key::Enter]);
+    assert_eq!(app.screen, Screen::Exercises, "digits choose options here, they do not switch screens");
+    let pi = lesson_index(&app, PI);
+    let record = app.exercise_record(pi, index).unwrap();
+    assert_eq!((record.chosen, record.done), (Some(wrong), false));
+    both_sizes("exercises_choice_wrong", &app);
+    keys(&mut app, &[option_key(choice.answer), Key::Enter]);
+    let record = app.exercise_record(pi, index).unwrap();
+    assert_eq!((record.chosen, record.done, record.attempts), (Some(choice.answer), true, 2));
+    both_sizes("exercises_choice_right", &app);
+}
+
+#[test]
+fn a_run_step_sets_up_the_lab_and_completes_when_measured() {
+    let mut app = app(2);
+    open(&mut app, GIL);
+    let gil = lesson_index(&app, GIL);
+    let index = exercise_of(&app, "Run");
+    go_to_exercise(&mut app, index);
+    both_sizes("exercises_run_step", &app);
+    let parlab::lessons::Exercise::Run(step) = app.opened_lesson().unwrap().exercises[index].clone() else {
+        panic!("a run step")
+    };
+    assert!(!app.exercise_record(gil, index).unwrap().done);
+    app.update(Event::Key(Key::Enter));
+    assert_eq!(app.screen, Screen::Lab);
+    let lab = app.lab.as_ref().unwrap();
+    assert_eq!((lab.cursor_backend(), lab.cursor_workers()), (Some(step.backend.as_str()), Some(step.workers)));
+    let Some(Effect::StartRun(plan)) = app.update(Event::Key(Key::Char('r'))) else { panic!("r runs") };
+    assert_eq!((plan.backends.as_slice(), plan.workers.as_slice()), (&[step.backend.clone()][..], &[step.workers][..]));
+    let mut p = point(&step.backend, step.workers, 1.4, 1.1);
+    p.kernel = app.opened_lesson().unwrap().kernel.clone();
+    feed(&mut app, &plan, vec![p]);
+    let record = app.exercise_record(gil, index).unwrap();
+    assert!(record.done, "a finished point of the step's backend and workers on the lesson's kernel completes it");
+    assert_eq!(record.busy_cores, Some(1.1));
+}
+
+/// Predicts, answers the question wrong then right, and opens two hints.
+fn worked_through(app: &mut App) {
+    predicted_and_measured(app, 1.9);
+    let index = exercise_of(app, "Question");
+    go_to_exercise(app, index);
+    let choice = choice_of(app, index);
+    let wrong = (choice.answer + 1) % choice.options.len();
+    keys(app, &[option_key(wrong), Key::Enter, option_key(choice.answer), Key::Enter]);
+    keys(app, &[Key::Esc, Key::Char('n'), Key::Char('n')]);
+}
+
+#[test]
+fn progress_summary() {
+    let mut app = app(2);
+    worked_through(&mut app);
+    app.message = None;
+    keys(&mut app, &[Key::Char('4')]);
+    assert_eq!(app.screen, Screen::Progress);
+    assert_eq!(app.progress_selected, lesson_index(&app, PI), "the summary opens on the current lesson");
+    both_sizes("progress_summary", &app);
+    let markdown = parlab::app::summary::markdown(&app, "2026-11-22T10:00:00Z");
+    insta::assert_snapshot!("progress_markdown", markdown);
+}
+
+#[test]
+fn a_warning_shows_on_every_screen_until_a_key() {
+    let mut app = app(2);
+    app.warning = Some(
+        "Progress file /home/l/progress.toml was damaged (expected `=`); it was kept as \
+         /home/l/progress.toml.corrupt-1 and progress starts afresh."
+            .into(),
+    );
+    let text = render(&app, 80, 24);
+    assert!(text.contains("corrupt-1 and progress starts afresh"), "the whole warning is readable:\n{text}");
+    insta::assert_snapshot!("warning_80x24", text);
+    app.update(Event::Key(Key::Down));
+    assert_eq!(app.warning, None);
+}
+
+#[test]
+fn progress_survives_a_restart_and_resumes() {
+    let mut first = app(2);
+    worked_through(&mut first);
+    keys(&mut first, &[Key::Char('2')]);
+    let saved = first.progress_file();
+    let text = toml::to_string(&saved).unwrap();
+    let reloaded = parlab::lessons::progress::parse(&text).unwrap();
+    let mut second = app(2);
+    second.load_progress(&reloaded);
+    let pi = lesson_index(&second, PI);
+    assert_eq!(second.screen, Screen::Lab, "resumes on the screen the learner left");
+    assert_eq!(second.opened, pi);
+    assert_eq!(second.exercise_records, first.exercise_records);
+    assert_eq!(second.hints_shown[pi], 2);
+    assert_eq!(second.best, first.best);
+    assert_eq!(second.progress_file(), saved);
+}
+
+#[test]
+fn jump_and_reset() {
+    use parlab::app::Progress;
+    let mut app = app(2);
+    worked_through(&mut app);
+    let pi = lesson_index(&app, PI);
+    let last = app.course.lessons.len() - 1;
+    assert!(last > pi, "the course goes on after the pi lesson");
+    to_list(&mut app);
+    keys(&mut app, &[Key::End, Key::Char('J')]);
+    assert_eq!(app.opened, last);
+    assert_eq!(app.progress[last], Progress::Read);
+    assert_eq!(app.progress[pi], Progress::Ran, "a lesson worked on is not skipped");
+    assert!(app.progress[..last].iter().enumerate().all(|(i, &p)| i == pi || p == Progress::Skipped));
+    keys(&mut app, &[Key::Char('4'), Key::Home]);
+    for _ in 0..pi {
+        keys(&mut app, &[Key::Down]);
+    }
+    let question = app.course.lessons[pi]
+        .exercises
+        .iter()
+        .position(|e| matches!(e, parlab::lessons::Exercise::Choice(_)))
+        .unwrap();
+    keys(&mut app, &[Key::Char('R')]);
+    assert!(app.exercise_record(pi, question).unwrap().done, "one R only asks");
+    keys(&mut app, &[Key::Char('R')]);
+    assert!(!app.exercise_record(pi, question).unwrap().done, "R twice resets");
+    assert_eq!(app.progress[pi], Progress::New);
+    assert_eq!(app.hints_shown[pi], 0);
+    assert_eq!(app.best[pi], None);
+    // Jumping past it again marks it skipped: never opened now.
+    keys(&mut app, &[Key::End, Key::Char('J')]);
+    assert_eq!(app.progress[pi], Progress::Skipped);
+}
+
+#[test]
+fn exercises_choice_with_an_explanation_per_option() {
+    use parlab::lessons::Exercise;
+    let mut app = app(2);
+    open(&mut app, PI);
+    let index = exercise_of(&app, "Question");
+    let pi = lesson_index(&app, PI);
+    let Exercise::Choice(choice) = &mut app.course.lessons[pi].exercises[index] else { panic!("a choice") };
+    choice.explanations = (0..choice.options.len()).map(|i| format!("Why option {} is what it is.", i + 1)).collect();
+    let choice = choice.clone();
+    let wrong = (choice.answer + 1) % choice.options.len();
+    go_to_exercise(&mut app, index);
+    keys(&mut app, &[option_key(wrong), Key::Enter]);
+    let text = render(&app, 120, 40);
+    assert!(text.contains(&format!("Why option {} is", wrong + 1)), "the chosen option's explanation shows:\n{text}");
+    assert!(
+        !text.contains(&format!("Why option {} is", choice.answer + 1)),
+        "the right answer's stays hidden until it is found:\n{text}"
+    );
+    keys(&mut app, &[option_key(choice.answer), Key::Enter]);
+    both_sizes("exercises_choice_explained", &app);
+    let text = render(&app, 120, 40);
+    for i in 0..choice.options.len() {
+        assert!(text.contains(&format!("Why option {} is", i + 1)), "every option is explained once answered:\n{text}");
+    }
+}
+
+#[test]
+fn a_run_step_done_in_a_sweep_is_announced_after_the_sweep() {
+    let mut app = app(2);
+    open(&mut app, PI);
+    let pi = lesson_index(&app, PI);
+    let index = exercise_of(&app, "Run");
+    keys(&mut app, &[Key::Enter, Key::Char('s')]);
+    assert_eq!(app.screen, Screen::Lab);
+    let Some(plan) = app.run.as_ref().map(|r| r.plan.clone()) else { panic!("s sweeps") };
+    let points = sweep_points();
+    feed(&mut app, &plan, points.clone());
+    app.update(Event::Run(RunEvent::Finished(Box::new(app.results.clone().unwrap()))));
+    let message = app.message.clone().unwrap();
+    assert!(
+        message.starts_with("Finished: 6 points") && message.contains(&format!("Exercise {} done", index + 1)),
+        "{message}"
+    );
+    assert!(app.exercise_record(pi, index).unwrap().done);
+    let fastest = app
+        .results
+        .as_ref()
+        .unwrap()
+        .points
+        .iter()
+        .filter(|p| p.workers > 1)
+        .max_by(|a, b| a.speedup.unwrap().total_cmp(&b.speedup.unwrap()));
+    let fastest = fastest.map(|p| (p.backend.clone(), p.workers));
+    assert_eq!(app.best[pi].as_ref().map(|b| (b.backend.clone(), b.workers)), fastest, "the best speedup is kept");
 }

@@ -144,10 +144,16 @@ fn bar(fraction: f64, width: usize) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
-fn draw_progress(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub(super) fn draw_progress(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let line = match &app.run {
         Some(run) => {
-            let what = if run.sweep { "Sweep" } else { "Run" };
+            let what = if run.exercise.is_some() {
+                "Measuring"
+            } else if run.sweep {
+                "Sweep"
+            } else {
+                "Run"
+            };
             let current = run.current.as_ref().map_or("sequential reference".to_string(), |(b, w)| format!("{b} ×{w}"));
             let last = run.last.as_ref().map_or(String::new(), |s| {
                 format!(

@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Theme, markdown};
-use crate::app::{App, LessonsPane, Progress, Target};
+use crate::app::summary::{self, LessonStatus};
+use crate::app::{App, LessonsPane, Target};
 use crate::lessons::{Exercise, Lesson};
 
 struct Areas {
@@ -31,7 +32,7 @@ fn areas(app: &App, body: Rect) -> Areas {
 }
 
 /// The revealed hints, newest first, wrapped to `width`.
-fn hint_lines(hints: &[String], width: u16) -> Vec<Line<'static>> {
+pub(super) fn hint_lines(hints: &[String], width: u16) -> Vec<Line<'static>> {
     hints
         .iter()
         .enumerate()
@@ -43,36 +44,34 @@ fn hint_lines(hints: &[String], width: u16) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn mark(progress: Progress) -> &'static str {
-    match progress {
-        Progress::New => "·",
-        Progress::Read => "○",
-        Progress::Ran => "✓",
-    }
-}
-
-/// The reader's lines: the lesson text, then its exercises.
-fn reader_lines(lesson: &Lesson, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+/// The reader's lines: the lesson text, then its exercises with their marks.
+fn reader_lines(app: &App, lesson: &Lesson, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = markdown::render(&lesson.text, width, theme);
     if !lesson.exercises.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Try it", theme.heading(2)));
+        lines.push(Line::from(vec![
+            Span::raw("Press "),
+            Span::styled("t", theme.key()),
+            Span::raw(" to answer these on the Exercises screen."),
+        ]));
         let plain = |text: &str, first: &str, rest: &str| {
             markdown::wrap(&[(text.to_string(), Style::new())], first, rest, width as usize, Style::new())
         };
         for (i, exercise) in lesson.exercises.iter().enumerate() {
             lines.push(Line::raw(""));
-            let number = format!("{}. ", i + 1);
+            let record = app.exercise_record(app.opened, i);
+            let number = format!("{} {}. ", super::exercises::mark(record), i + 1);
             match exercise {
-                Exercise::Predict(p) => lines.extend(plain(&format!("Predict: {}", p.prompt), &number, "   ")),
+                Exercise::Predict(p) => lines.extend(plain(&format!("Predict: {}", p.prompt), &number, "     ")),
                 Exercise::Choice(c) => {
-                    lines.extend(plain(&c.prompt, &number, "   "));
+                    lines.extend(plain(&c.prompt, &number, "     "));
                     for (j, option) in c.options.iter().enumerate() {
-                        let label = format!("   {}) ", (b'a' + j as u8) as char);
-                        lines.extend(plain(option, &label, "      "));
+                        let label = format!("     {}) ", j + 1);
+                        lines.extend(plain(option, &label, "        "));
                     }
                 }
-                Exercise::Run(r) => lines.extend(plain(&format!("Run: {}", r.prompt), &number, "   ")),
+                Exercise::Run(r) => lines.extend(plain(&format!("Run: {}", r.prompt), &number, "     ")),
             }
         }
     }
@@ -87,7 +86,7 @@ fn reader_width(area: Rect) -> u16 {
 pub fn max_scroll(app: &App, body: Rect, theme: &Theme) -> u16 {
     let Some(lesson) = app.opened_lesson() else { return 0 };
     let a = areas(app, body);
-    let lines = reader_lines(lesson, reader_width(a.reader), theme).len();
+    let lines = reader_lines(app, lesson, reader_width(a.reader), theme).len();
     lines.saturating_sub(a.reader.height.saturating_sub(2) as usize) as u16
 }
 
@@ -100,8 +99,12 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     let offset = app.selected.saturating_sub(inner.height.saturating_sub(1) as usize);
     let mut lines = Vec::new();
     for (i, lesson) in app.course.lessons.iter().enumerate().skip(offset).take(inner.height as usize) {
-        let progress = app.progress.get(i).copied().unwrap_or(Progress::New);
-        let mark_style = if progress == Progress::Ran { theme.good() } else { theme.dim() };
+        let status = summary::status(app, i);
+        let mark_style = match status {
+            LessonStatus::Done => theme.good(),
+            LessonStatus::Measured | LessonStatus::Read => Style::new(),
+            LessonStatus::New | LessonStatus::Skipped => theme.dim(),
+        };
         let text = format!("{}. {}", i + 1, lesson.title);
         let mut style = Style::new();
         if i == app.selected {
@@ -116,15 +119,19 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
         let pad = width.saturating_sub(Span::raw(shown.as_str()).width());
         shown.push_str(&" ".repeat(pad));
         lines.push(Line::from(vec![
-            Span::styled(format!("{} ", mark(progress)), mark_style),
+            Span::styled(format!("{} ", status.mark()), mark_style),
             Span::styled(shown, style),
         ]));
     }
     let legend_row = inner.height.saturating_sub(1);
     frame.render_widget(Paragraph::new(lines), inner);
-    if inner.height as usize > app.course.lessons.len() + 2 {
-        let legend = Line::styled("· new  ○ read  ✓ measured", theme.dim());
-        frame.render_widget(legend, Rect { y: inner.y + legend_row, height: 1, ..inner });
+    if inner.height as usize > app.course.lessons.len() + 3 {
+        let legend = vec![
+            Line::styled("· new  » skipped  ○ read", theme.dim()),
+            Line::styled("◑ measured  ✓ done", theme.dim()),
+        ];
+        let y = inner.y + legend_row.saturating_sub(1);
+        frame.render_widget(Paragraph::new(legend), Rect { y, height: 2, ..inner });
     }
 
     let reader_focused = app.lessons_pane == LessonsPane::Reader;
@@ -141,7 +148,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(a.reader);
     frame.render_widget(block, a.reader);
     let text_area = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
-    let lines = reader_lines(lesson, reader_width(a.reader), theme);
+    let lines = reader_lines(app, lesson, reader_width(a.reader), theme);
     let total = lines.len();
     let scroll = app.reader_scroll.min(total.saturating_sub(text_area.height as usize) as u16);
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text_area);

@@ -4,11 +4,13 @@
 
 mod chart;
 mod cores;
+mod exercises;
 mod help;
 mod lab;
 mod lessons;
 mod machine;
 pub mod markdown;
+mod progress;
 mod results;
 
 use ratatui::Frame;
@@ -17,7 +19,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::app::{App, LabPane, LessonsPane, Screen, Target};
+use crate::app::{App, ExercisesPane, LabPane, LessonsPane, Screen, Target};
+use crate::lessons::Exercise;
 
 /// The smallest terminal parlab draws its screens in.
 pub const MIN_WIDTH: u16 = 70;
@@ -102,9 +105,26 @@ pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
-/// The three horizontal bands of every screen: tabs, body, footer.
-fn frame_areas(area: Rect) -> [Rect; 3] {
-    Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area)
+/// The one-line notice above the footer: a warning on every screen, the last
+/// message on screens other than the Lab (which has its own line for it).
+fn notice(app: &App) -> Option<(&str, bool)> {
+    if let Some(warning) = &app.warning {
+        return Some((warning, true));
+    }
+    app.message.as_deref().filter(|_| app.screen != Screen::Lab).map(|m| (m, false))
+}
+
+/// The horizontal bands of every screen: tabs, body, footer, and the notice line
+/// between body and footer when there is one.
+fn frame_areas(app: &App, area: Rect) -> [Rect; 4] {
+    // A warning wraps onto up to three lines: the learner must be able to read all of it.
+    let rows = notice(app).map_or(0, |(text, warning)| {
+        if warning { (text.chars().count() as u16 + 13).div_ceil(area.width.max(1)).clamp(1, 3) } else { 1 }
+    });
+    let [tabs, body, notice, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(rows), Constraint::Length(1)])
+            .areas(area);
+    [tabs, body, notice, footer]
 }
 
 /// Draws the whole UI.
@@ -123,12 +143,19 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }), rect);
         return;
     }
-    let [tabs, body, footer] = frame_areas(area);
+    let [tabs, body, notice_area, footer] = frame_areas(app, area);
     draw_tabs(frame, tabs, app, &theme);
     match app.screen {
         Screen::Lessons => lessons::draw(frame, body, app, &theme),
         Screen::Lab => lab::draw(frame, body, app, &theme),
+        Screen::Exercises => exercises::draw(frame, body, app, &theme),
+        Screen::Progress => progress::draw(frame, body, app, &theme),
         Screen::Machine => machine::draw(frame, body, app, &theme),
+    }
+    if let Some((text, warning)) = notice(app) {
+        let style = if warning { theme.bad() } else { Style::new() };
+        let text = if warning { format!(" ⚠ {text}") } else { format!(" {text}") };
+        frame.render_widget(Paragraph::new(Line::styled(text, style)).wrap(Wrap { trim: false }), notice_area);
     }
     draw_footer(frame, footer, app, &theme);
     if app.help {
@@ -161,12 +188,13 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let used: usize = spans.iter().map(Span::width).sum();
     let context = match app.screen {
         Screen::Lab => app.lab_lesson().map(|lesson| format!("lesson: {}", lesson.title)),
-        Screen::Lessons => Some(format!("course: {}", app.course.title)),
+        Screen::Exercises => app.opened_lesson().map(|lesson| format!("lesson: {}", lesson.title)),
+        Screen::Lessons | Screen::Progress => Some(format!("course: {}", app.course.title)),
         Screen::Machine => None,
     };
     if let Some(text) = context {
         let room = (area.width as usize).saturating_sub(used + 1);
-        if room > 10 {
+        if room >= 16 {
             let shown: String = text.chars().take(room).collect();
             let pad = room.saturating_sub(Span::raw(shown.as_str()).width());
             spans.push(Span::raw(" ".repeat(pad)));
@@ -185,19 +213,60 @@ pub fn footer_keys(app: &App) -> Vec<(&'static str, String)> {
             LessonsPane::List => {
                 add("↑↓", "choose");
                 add("Enter", "read");
-                add("2", "lab");
-                add("3", "machine");
+                add("t", "exercises");
+                add("J", "jump here");
+                add("4", "progress");
                 add("?", "help");
                 add("q", "quit");
             }
             LessonsPane::Reader => {
                 add("↑↓", "scroll");
                 add("Enter", "open the lab");
+                add("t", "exercises");
                 add("n", "hint");
                 add("Esc", "list");
                 add("?", "help");
             }
         },
+        Screen::Exercises => {
+            let exercise = app.opened_lesson().and_then(|l| l.exercises.get(app.exercises_view.selected));
+            if app.running() {
+                add("c", "cancel");
+            }
+            match (app.exercises_view.pane, exercise) {
+                (ExercisesPane::Detail, Some(Exercise::Predict(_))) => {
+                    add("0-9 .", "type");
+                    add("Enter", "measure");
+                }
+                (ExercisesPane::Detail, Some(Exercise::Choice(c))) => {
+                    keys.push(("↑↓", format!("or 1-{} choose", c.options.len())));
+                    let mut add = |key: &'static str, what: &str| keys.push((key, what.to_string()));
+                    add("Enter", "answer");
+                }
+                (ExercisesPane::Detail, Some(Exercise::Run(_))) => add("Enter", "set up the lab"),
+                _ => {
+                    add("↑↓", "choose");
+                    add("Enter", "answer");
+                    add("q", "back");
+                }
+            }
+            let mut add = |key: &'static str, what: &str| keys.push((key, what.to_string()));
+            if app.exercises_view.pane == ExercisesPane::Detail {
+                add("Esc", "list");
+            }
+            add("n", "hint");
+            add("2", "lab");
+            add("?", "help");
+        }
+        Screen::Progress => {
+            add("↑↓", "choose");
+            add("Enter", "open");
+            add("e", "export .md");
+            add("J", "jump here");
+            add("R R", "reset");
+            add("q", "back");
+            add("?", "help");
+        }
         Screen::Lab => {
             let point = app
                 .lab
@@ -211,6 +280,7 @@ pub fn footer_keys(app: &App) -> Vec<(&'static str, String)> {
                 keys.push(("r", point));
             }
             let mut add = |key: &'static str, what: &str| keys.push((key, what.to_string()));
+            add("t", "exercises");
             if app.results.is_some() {
                 add("e", "export");
             }
@@ -257,7 +327,7 @@ pub fn reader_max_scroll(app: &App, area: Rect) -> u16 {
     if too_small(area) {
         return 0;
     }
-    let [_, body, _] = frame_areas(area);
+    let [_, body, _, _] = frame_areas(app, area);
     lessons::max_scroll(app, body, &theme(app))
 }
 
@@ -266,7 +336,7 @@ pub fn hit_test(app: &App, area: Rect, column: u16, row: u16) -> Option<Target> 
     if too_small(area) || app.help {
         return None;
     }
-    let [tabs, body, _] = frame_areas(area);
+    let [tabs, body, _, _] = frame_areas(app, area);
     let at = Position { x: column, y: row };
     if tabs.contains(at) {
         return tab_positions(tabs)
@@ -280,6 +350,8 @@ pub fn hit_test(app: &App, area: Rect, column: u16, row: u16) -> Option<Target> 
     match app.screen {
         Screen::Lessons => lessons::hit_test(app, body, at),
         Screen::Lab => lab::hit_test(app, body, at),
+        Screen::Exercises => exercises::hit_test(app, body, at),
+        Screen::Progress => progress::hit_test(app, body, at),
         Screen::Machine => Some(Target::Machine),
     }
 }

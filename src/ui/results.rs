@@ -20,11 +20,11 @@ fn columns() -> Vec<(&'static str, usize, Cell)> {
         ("workers", 7, |p| format!("{}{}", p.workers, if p.oversubscribed { "*" } else { "" })),
         ("median", 8, |p| seconds(p.median_s)),
         ("speedup", 7, |p| p.speedup.map_or("-".into(), |s| format!("{s:.2}x"))),
-        ("busy", 5, |p| p.busy_cores.map_or("-".into(), |b| format!("{b:.1}"))),
+        ("cpu cores", 9, |p| format!("{:.1}", p.cpu_cores)),
         ("spread", 6, |p| format!("{:.0}%{}", p.spread * 100.0, if p.noisy { "!" } else { "" })),
         ("eff.", 5, |p| p.efficiency.map_or("-".into(), |e| format!("{:.0}%", e * 100.0))),
         ("vs seq", 7, |p| p.speedup_vs_seq.map_or("-".into(), |s| format!("{s:.2}x"))),
-        ("cpu", 5, |p| format!("{:.1}", p.cpu_cores)),
+        ("busy", 5, |p| p.busy_cores.map_or("-".into(), |b| format!("{b:.1}"))),
     ]
 }
 

@@ -1,0 +1,379 @@
+//! The Exercises screen: the current lesson's exercises in a list with their marks, the
+//! selected one beside it (a prediction being typed and its measurement, a question
+//! with feedback per option, a run step), the run's progress and cores while a
+//! prediction is measured, and the hints revealed so far.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Theme, cores, lab, lessons, markdown};
+use crate::app::exercises::{format_value, metric_words, option_explanation, tolerance};
+use crate::app::summary::kind_words;
+use crate::app::{App, ExercisesPane, Target};
+use crate::lessons::progress::ExerciseRecord;
+use crate::lessons::{Choice, Exercise, Predict, RunStep};
+
+struct Areas {
+    list: Rect,
+    detail: Rect,
+    progress: Option<Rect>,
+    cores: Option<Rect>,
+    hints: Option<Rect>,
+}
+
+fn areas(app: &App, body: Rect) -> Areas {
+    let list_width = if body.width >= 110 { 34 } else { 26 };
+    let [list, right] = Layout::horizontal([Constraint::Length(list_width), Constraint::Fill(1)]).areas(body);
+    let measuring = app.run.as_ref().is_some_and(|r| r.exercise.is_some());
+    let hints = app.visible_hints(app.opened);
+    let hint_height = if hints.is_empty() {
+        0
+    } else {
+        let lines = lessons::hint_lines(hints, right.width.saturating_sub(2)).len() as u16;
+        (lines + 2).min(right.height / 4).max(3)
+    };
+    let core_height = if measuring { (app.cores.per_core.len() as u16 + 2).clamp(3, right.height / 3) } else { 0 };
+    let [detail, progress, cores, hints] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(u16::from(measuring)),
+        Constraint::Length(core_height),
+        Constraint::Length(hint_height),
+    ])
+    .areas(right);
+    Areas {
+        list,
+        detail,
+        progress: measuring.then_some(progress),
+        cores: measuring.then_some(cores),
+        hints: (hint_height > 0).then_some(hints),
+    }
+}
+
+/// The mark of an exercise in the list: done, missed (an answer that was wrong or a
+/// prediction outside the tolerance) or to do.
+pub fn mark(record: Option<&ExerciseRecord>) -> &'static str {
+    match record {
+        Some(r) if r.done && r.passed != Some(false) => "✓",
+        Some(r) if r.passed == Some(false) || (r.chosen.is_some() && !r.done) => "✗",
+        _ => "·",
+    }
+}
+
+fn short(exercise: &Exercise) -> String {
+    match exercise {
+        Exercise::Predict(p) => format!("{} ×{} {}", p.backend, p.workers, metric_short(p)),
+        Exercise::Choice(c) => c.prompt.clone(),
+        Exercise::Run(r) => format!("{} ×{}", r.backend, r.workers),
+    }
+}
+
+fn metric_short(p: &Predict) -> &'static str {
+    use crate::lessons::Metric;
+    match p.metric {
+        Metric::Speedup => "speedup",
+        Metric::SpeedupVsSeq => "speedup vs seq",
+        Metric::Efficiency => "efficiency",
+        Metric::BusyCores => "busy cores",
+        Metric::SerialFraction => "serial fraction",
+    }
+}
+
+/// `text` cut to `width` columns (with …) and padded to it.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut shown: String = if text.chars().count() > width {
+        text.chars().take(width.saturating_sub(1)).chain(['…']).collect()
+    } else {
+        text.to_string()
+    };
+    let pad = width.saturating_sub(Span::raw(shown.as_str()).width());
+    shown.push_str(&" ".repeat(pad));
+    shown
+}
+
+pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
+    let a = areas(app, body);
+    let view = &app.exercises_view;
+    let Some(lesson) = app.opened_lesson() else {
+        frame.render_widget(theme.block(" No lessons ", false), body);
+        return;
+    };
+    let records = app.exercise_records.get(app.opened);
+    let done = records.map_or(0, |r| r.iter().filter(|r| r.done).count());
+    let list_focused = view.pane == ExercisesPane::List;
+    let block = theme.block(format!(" Exercises {done}/{} ", lesson.exercises.len()), list_focused);
+    let inner = block.inner(a.list);
+    frame.render_widget(block, a.list);
+    let mut lines = Vec::new();
+    let width = inner.width.saturating_sub(2) as usize;
+    for (i, exercise) in lesson.exercises.iter().enumerate() {
+        let record = records.and_then(|r| r.get(i));
+        let m = mark(record);
+        let mark_style = match m {
+            "✓" => theme.good(),
+            "✗" => theme.warn(),
+            _ => theme.dim(),
+        };
+        let mut style = Style::new();
+        if i == view.selected {
+            style = if list_focused { theme.selected() } else { style.add_modifier(Modifier::BOLD) };
+        }
+        let text = format!("{}. {}: {}", i + 1, kind_words(exercise), short(exercise));
+        lines.push(Line::from(vec![Span::styled(format!("{m} "), mark_style), Span::styled(fit(&text, width), style)]));
+    }
+    if lesson.exercises.is_empty() {
+        lines.push(Line::styled("This lesson has no exercises.", theme.dim()));
+    }
+    let rows = lines.len();
+    frame.render_widget(Paragraph::new(lines), inner);
+    if inner.height as usize > rows + 3 {
+        let legend = vec![Line::styled("✓ done  ✗ missed", theme.dim()), Line::styled("· to do", theme.dim())];
+        let y = inner.y + inner.height - 2;
+        frame.render_widget(Paragraph::new(legend), Rect { y, height: 2, ..inner });
+    }
+
+    let detail_focused = view.pane == ExercisesPane::Detail;
+    let title = match lesson.exercises.get(view.selected) {
+        Some(exercise) => {
+            format!(" {} of {} · {} ", view.selected + 1, lesson.exercises.len(), kind_words(exercise))
+        }
+        None => " Exercise ".to_string(),
+    };
+    let block = theme.block(title, detail_focused);
+    let inner = block.inner(a.detail);
+    frame.render_widget(block, a.detail);
+    let text_area = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
+    let width = text_area.width as usize;
+    let record = records.and_then(|r| r.get(view.selected));
+    let lines = match lesson.exercises.get(view.selected) {
+        Some(Exercise::Predict(p)) => predict_lines(app, p, record, width, detail_focused, theme),
+        Some(Exercise::Choice(c)) => choice_lines(app, c, record, width, theme),
+        Some(Exercise::Run(r)) => run_lines(app, r, record, width, theme),
+        None => vec![Line::raw("Open a lesson with exercises: 1, choose, Enter.")],
+    };
+    frame.render_widget(Paragraph::new(lines), text_area);
+
+    if let Some(area) = a.progress {
+        lab::draw_progress(frame, area, app, theme);
+    }
+    if let Some(area) = a.cores {
+        cores::draw(frame, area, app, theme);
+    }
+    if let Some(area) = a.hints {
+        let hints = app.visible_hints(app.opened);
+        let block = theme.block(format!(" Hints {} of {} ", hints.len(), lesson.hints.len()), false);
+        frame
+            .render_widget(Paragraph::new(lessons::hint_lines(hints, area.width.saturating_sub(2))).block(block), area);
+    }
+}
+
+fn wrap(text: &str, first: &str, rest: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    markdown::wrap(&[(text.to_string(), style)], first, rest, width, style)
+}
+
+fn predict_lines(
+    app: &App,
+    p: &Predict,
+    record: Option<&ExerciseRecord>,
+    width: usize,
+    focused: bool,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let view = &app.exercises_view;
+    let mut lines = wrap(&p.prompt, "", "", width, Style::new().add_modifier(Modifier::BOLD));
+    lines.push(Line::raw(""));
+    let size = app.size_override.or_else(|| app.opened_lesson().map(|l| l.size)).unwrap_or(0);
+    let unit = app.opened_lesson().and_then(|l| crate::kernels::find(&l.kernel)).map_or("units", |k| k.size_unit());
+    let kernel = app.opened_lesson().map_or("", |l| l.kernel.as_str());
+    lines.extend(wrap(
+        &format!(
+            "parlab measures the {} on {kernel}, {} {unit}. A prediction within ±{:.2} counts.",
+            metric_words(p),
+            lab::group(size),
+            tolerance(p)
+        ),
+        "",
+        "",
+        width,
+        theme.dim(),
+    ));
+    lines.push(Line::raw(""));
+    let measuring = app.run.as_ref().is_some_and(|r| r.exercise == Some((app.opened, view.selected)));
+    let cursor = if focused && !measuring { "▏" } else { "" };
+    let input = if view.input.is_empty() && !focused { "(not given yet)".to_string() } else { view.input.clone() };
+    lines.push(Line::from(vec![Span::raw("Your prediction: "), Span::styled(format!("{input}{cursor}"), theme.key())]));
+    if let Some(note) = &view.note {
+        lines.extend(wrap(note, "", "", width, theme.warn()));
+    }
+    lines.push(Line::raw(""));
+    if measuring {
+        lines.push(Line::styled("Measuring... watch the cores below.", theme.warn()));
+        return lines;
+    }
+    if let Some(r) = record
+        && let (Some(prediction), Some(measured)) = (r.prediction, r.measured)
+    {
+        let passed = r.passed == Some(true);
+        lines.push(Line::from(vec![
+            Span::raw("Predicted  "),
+            Span::styled(format_value(p.metric, prediction), Style::new().add_modifier(Modifier::BOLD)),
+        ]));
+        lines.push(Line::from(vec![
+            Span::raw("Measured   "),
+            Span::styled(format_value(p.metric, measured), Style::new().add_modifier(Modifier::BOLD)),
+            Span::raw("   "),
+            if passed {
+                Span::styled(format!("✓ within ±{:.2}", tolerance(p)), theme.good())
+            } else {
+                Span::styled(format!("✗ outside ±{:.2}", tolerance(p)), theme.warn())
+            },
+        ]));
+        lines.push(Line::styled(
+            format!(
+                "Gap        {:.2} {} the measurement",
+                (prediction - measured).abs(),
+                if prediction > measured { "above" } else { "below" }
+            ),
+            theme.dim(),
+        ));
+        lines.push(Line::raw(""));
+        for why in &r.explanation {
+            lines.extend(wrap(why, "• ", "  ", width, Style::new()));
+        }
+        lines.push(Line::raw(""));
+        lines.extend(wrap("Another number and Enter measures again.", "", "", width, theme.dim()));
+    } else if focused {
+        lines.extend(wrap(
+            "Type a number (e.g. 1.5) and press Enter: parlab measures it at 1 and the asked workers.",
+            "",
+            "",
+            width,
+            theme.dim(),
+        ));
+    } else {
+        lines.extend(wrap("Press Enter to answer.", "", "", width, theme.dim()));
+    }
+    lines
+}
+
+fn choice_lines(
+    app: &App,
+    c: &Choice,
+    record: Option<&ExerciseRecord>,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let view = &app.exercises_view;
+    let focused = view.pane == ExercisesPane::Detail;
+    let mut lines = wrap(&c.prompt, "", "", width, Style::new().add_modifier(Modifier::BOLD));
+    lines.push(Line::raw(""));
+    let done = record.is_some_and(|r| r.done);
+    let chosen = record.and_then(|r| r.chosen);
+    for (i, option) in c.options.iter().enumerate() {
+        let pointer = if i == view.option && focused { "▸ " } else { "  " };
+        let first = format!("{pointer}{}) ", i + 1);
+        let mut style = Style::new();
+        if i == view.option && focused {
+            style = theme.selected();
+        }
+        let mut pieces = vec![(option.clone(), style)];
+        if chosen == Some(i) || (done && i == c.answer) {
+            pieces.push((" ".to_string(), Style::new()));
+            pieces.push(if i == c.answer {
+                ("✓ right".to_string(), theme.good())
+            } else {
+                ("✗ not this one".to_string(), theme.warn())
+            });
+        }
+        lines.extend(markdown::wrap(&pieces, &first, "     ", width, Style::new()));
+        let show_why = done || chosen == Some(i);
+        if show_why && let Some(why) = option_explanation(c, i) {
+            lines.extend(wrap(why, "     ↳ ", "       ", width, theme.dim()));
+        }
+    }
+    lines.push(Line::raw(""));
+    match chosen {
+        Some(_) if done => {
+            // With an explanation per option the right one already says why.
+            let mut text = "Right.".to_string();
+            if !c.explanation.trim().is_empty() && option_explanation(c, c.answer).is_none() {
+                text = format!("Right. {}", c.explanation.trim());
+            }
+            lines.extend(wrap(&text, "", "", width, theme.good()));
+        }
+        Some(_) => lines.extend(wrap("Not quite: think again and try another option.", "", "", width, theme.warn())),
+        None => lines.extend(wrap(
+            &format!("Choose with ↑↓ or 1-{}, then press Enter.", c.options.len()),
+            "",
+            "",
+            width,
+            theme.dim(),
+        )),
+    }
+    lines
+}
+
+fn run_lines(
+    app: &App,
+    r: &RunStep,
+    record: Option<&ExerciseRecord>,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = wrap(&r.prompt, "", "", width, Style::new().add_modifier(Modifier::BOLD));
+    lines.push(Line::raw(""));
+    let kernel = app.opened_lesson().map_or("", |l| l.kernel.as_str());
+    lines.extend(wrap(
+        &format!(
+            "This step completes by itself once {} ×{} has been measured on {kernel} in the Lab \
+             (r runs the underlined point, s a sweep that includes it).",
+            r.backend, r.workers
+        ),
+        "",
+        "",
+        width,
+        theme.dim(),
+    ));
+    lines.push(Line::raw(""));
+    match record.filter(|rec| rec.done) {
+        Some(rec) => {
+            let mut text = format!("✓ Done: {} ×{} measured", r.backend, r.workers);
+            if let Some(s) = rec.speedup {
+                text.push_str(&format!(", speedup {s:.2}x"));
+            }
+            if let Some(b) = rec.busy_cores {
+                text.push_str(&format!(", {b:.1} cores busy"));
+            }
+            text.push('.');
+            lines.extend(wrap(&text, "", "", width, theme.good()));
+            lines.push(Line::raw(""));
+            lines.extend(wrap("Enter sets the Lab up for it again.", "", "", width, theme.dim()));
+        }
+        None => {
+            lines.push(Line::raw("Not measured yet."));
+            lines.push(Line::raw(""));
+            lines.extend(wrap(
+                &format!("Enter sets the Lab up for {} ×{} and goes there.", r.backend, r.workers),
+                "",
+                "",
+                width,
+                theme.dim(),
+            ));
+        }
+    }
+    lines
+}
+
+pub fn hit_test(app: &App, body: Rect, at: Position) -> Option<Target> {
+    let a = areas(app, body);
+    if a.list.contains(at) {
+        let row = at.y.checked_sub(a.list.y + 1)? as usize;
+        return Some(Target::ExerciseRow(row));
+    }
+    if a.detail.contains(at) {
+        return Some(Target::Exercise);
+    }
+    None
+}
