@@ -195,15 +195,19 @@ fn is_timing(claim: &Claim) -> bool {
 
 /// Why a claim cannot be checked on this machine right now, if it cannot.
 fn reason_to_skip(claim: &Claim, cpus: usize) -> Option<String> {
-    if let Some(min) = claim.min_cpus {
-        if cpus < min {
-            return Some(format!("needs {min} CPUs, this machine has {cpus} available"));
-        }
-        if let Some(busy) = busy_elsewhere()
-            && (cpus as f64 - busy) < min as f64 - 0.5
-        {
-            return Some(format!("needs {min} free CPUs, but other programs keep {busy:.1} of the {cpus} CPUs busy"));
-        }
+    if let Some(min) = claim.min_cpus
+        && cpus < min
+    {
+        return Some(format!("needs {min} CPUs, this machine has {cpus} available"));
+    }
+    // A timing claim needs its CPUs free of other work (at least one, for a claim about a
+    // single worker), or it measures the other programs.
+    let free_needed = claim.min_cpus.or(is_timing(claim).then_some(1));
+    if let Some(min) = free_needed
+        && let Some(busy) = busy_elsewhere()
+        && (cpus as f64 - busy) < min as f64 - 0.5
+    {
+        return Some(format!("needs {min} free CPUs, but other programs keep {busy:.1} of the {cpus} CPUs busy"));
     }
     if let Some(max) = claim.max_cpus
         && cpus > max

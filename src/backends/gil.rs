@@ -6,10 +6,9 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
-use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{Backend, BackendError, ExecStats, Execution, Job, WorkerTally, assemble, static_ranges};
+use super::{Backend, BackendError, ExecStats, Execution, Job, WorkerTally, assemble, on_threads, static_ranges};
 use crate::kernels::{GlobalLock, ItemCtx, KernelSpec, ParamInfo};
 
 pub struct GilThreads;
@@ -47,28 +46,14 @@ impl Backend for GilThreads {
         let serial = workload.serial_part(&ItemCtx::with_lock(&main));
         main.release();
 
-        let parts = thread::scope(|scope| {
-            let handles: Vec<_> = static_ranges(workload.items(), job.workers)
-                .into_iter()
-                .enumerate()
-                .map(|(worker, range)| {
-                    let (gil, tally) = (&gil, &tally);
-                    thread::Builder::new().name(format!("parlab-gil-{worker}")).spawn_scoped(scope, move || {
-                        let handle = GilHandle { gil, me: worker };
-                        handle.acquire();
-                        let part = tally.run(worker, range, |r| workload.run_range(r, &ItemCtx::with_lock(&handle)));
-                        handle.release();
-                        part
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|handle| match handle {
-                    Ok(h) => h.join().map_err(|_| BackendError::Worker("a worker thread panicked".into())),
-                    Err(e) => Err(BackendError::Worker(format!("could not start a thread: {e}"))),
-                })
-                .collect::<Result<Vec<_>, _>>()
+        let blocks = static_ranges(workload.items(), job.workers);
+        let parts = on_threads("parlab-gil", job.workers, |worker| {
+            let handle = GilHandle { gil: &gil, me: worker };
+            handle.acquire();
+            let part =
+                tally.run(worker, blocks[worker].clone(), |r| workload.run_range(r, &ItemCtx::with_lock(&handle)));
+            handle.release();
+            part
         })?;
         let outcome = assemble(workload, serial, parts)?;
         let mut stats = ExecStats { lock_handovers: gil.handovers.load(Ordering::Relaxed), ..ExecStats::default() };

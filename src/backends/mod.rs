@@ -167,6 +167,31 @@ pub fn static_ranges(items: usize, workers: usize) -> Vec<Range<usize>> {
     (0..workers).map(|w| (w * items / workers)..((w + 1) * items / workers)).collect()
 }
 
+/// Runs `work(worker)` on `workers` scoped threads named `{name}-{worker}` and returns
+/// their results in worker order. A thread that cannot start or that panics fails the
+/// execution.
+pub fn on_threads<T: Send>(
+    name: &str,
+    workers: usize,
+    work: impl Fn(usize) -> T + Sync,
+) -> Result<Vec<T>, BackendError> {
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                std::thread::Builder::new().name(format!("{name}-{worker}")).spawn_scoped(scope, move || work(worker))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| match handle {
+                Ok(h) => h.join().map_err(|_| BackendError::Worker("a worker thread panicked".into())),
+                Err(e) => Err(BackendError::Worker(format!("could not start a thread: {e}"))),
+            })
+            .collect()
+    })
+}
+
 /// Sorts partials by first item, checks that they cover `0..items` exactly once, and
 /// combines them (the serial part's partial first, if any).
 pub fn assemble(

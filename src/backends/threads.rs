@@ -5,9 +5,8 @@
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
 
-use super::{Backend, BackendError, ExecStats, Execution, Job, WorkerTally, assemble, static_ranges};
+use super::{Backend, BackendError, ExecStats, Execution, Job, WorkerTally, assemble, on_threads, static_ranges};
 use crate::kernels::{ItemCtx, ParamInfo, Partial, Workload};
 
 pub struct Threads;
@@ -108,27 +107,9 @@ impl Backend for Threads {
         let tally = WorkerTally::new(job.workers);
         let queue = ChunkQueue { next: AtomicUsize::new(0), items: workload.items(), workers: job.workers, schedule };
         let blocks = static_ranges(workload.items(), job.workers);
-        let parts = thread::scope(|scope| {
-            let handles: Vec<_> = blocks
-                .into_iter()
-                .enumerate()
-                .map(|(worker, block)| {
-                    let (tally, queue) = (&tally, &queue);
-                    thread::Builder::new().name(format!("parlab-thread-{worker}")).spawn_scoped(scope, move || {
-                        match schedule {
-                            Schedule::Static => vec![tally.run(worker, block, |r| workload.run_range(r, &ctx))],
-                            _ => drain(queue, worker, tally, workload),
-                        }
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|handle| match handle {
-                    Ok(h) => h.join().map_err(|_| BackendError::Worker("a worker thread panicked".into())),
-                    Err(e) => Err(BackendError::Worker(format!("could not start a thread: {e}"))),
-                })
-                .collect::<Result<Vec<_>, _>>()
+        let parts = on_threads("parlab-thread", job.workers, |worker| match schedule {
+            Schedule::Static => vec![tally.run(worker, blocks[worker].clone(), |r| workload.run_range(r, &ctx))],
+            _ => drain(&queue, worker, &tally, workload),
         })?;
         let outcome = assemble(workload, serial, parts.into_iter().flatten().collect())?;
         let mut stats = ExecStats::default();

@@ -3,6 +3,7 @@
 
 use crate::kernels;
 use crate::measure::Report;
+use crate::sysmon::cpu_list;
 
 /// A chart to embed: its path relative to the report and a caption (also the alt text).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,21 +182,4 @@ fn thousands(n: u64) -> String {
 /// Keeps table cells intact.
 fn escape(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
-
-/// "0-3,6" style list.
-fn cpu_list(cpus: &[usize]) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < cpus.len() {
-        let start = cpus[i];
-        let mut end = start;
-        while i + 1 < cpus.len() && cpus[i + 1] == end + 1 {
-            i += 1;
-            end = cpus[i];
-        }
-        out.push(if start == end { start.to_string() } else { format!("{start}-{end}") });
-        i += 1;
-    }
-    out.join(",")
 }

@@ -144,8 +144,8 @@ pub fn pool_cpu_count(facts: &MachineFacts) -> CpuCountReason {
     CpuCountReason { cpus, explanation: why }
 }
 
-/// "0-3,6" style list.
-fn cpu_list(cpus: &[usize]) -> String {
+/// A CPU list in the compact form taskset and /proc use, e.g. "0-3,6".
+pub fn cpu_list(cpus: &[usize]) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
     while i < cpus.len() {

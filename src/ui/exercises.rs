@@ -191,7 +191,7 @@ fn predict_lines(
         &format!(
             "parlab measures the {} on {kernel}, {} {unit}. A prediction within ±{:.2} counts.",
             metric_words(p),
-            lab::group(size),
+            crate::plot::thousands(size),
             tolerance(p)
         ),
         "",

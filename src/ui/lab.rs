@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::{Theme, chart, cores, results};
 use crate::app::{App, LabPane, LabRow, LabSetup, Target};
 use crate::kernels;
+use crate::plot::thousands;
 
 /// Width of the setup rows' labels.
 const LABEL: u16 = 10;
@@ -42,23 +43,10 @@ fn options(lab: &LabSetup, row: LabRow) -> Vec<String> {
         LabRow::Workers => lab.workers.iter().map(|w| format!("{} {}", mark(w.on), w.value)).collect(),
         LabRow::Size => {
             let unit = kernels::find(&lab.kernel).map_or("units", |k| k.size_unit());
-            vec![format!("◂ {} {unit} ▸", group(lab.size))]
+            vec![format!("◂ {} {unit} ▸", thousands(lab.size))]
         }
         LabRow::Reps => vec![format!("◂ {} ▸ timed + {} warm-up per point", lab.reps, lab.warmup)],
     }
-}
-
-/// 200000000 -> "200,000,000".
-pub fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn row_label(row: LabRow) -> &'static str {
