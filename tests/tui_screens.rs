@@ -586,3 +586,48 @@ fn a_run_step_done_in_a_sweep_is_announced_after_the_sweep() {
     let fastest = fastest.map(|p| (p.backend.clone(), p.workers));
     assert_eq!(app.best[pi].as_ref().map(|b| (b.backend.clone(), b.workers)), fastest, "the best speedup is kept");
 }
+
+#[test]
+fn lab_shows_the_walk_heat_map_on_m() {
+    let mut app = app(2);
+    keys(&mut app, &[Key::Down, Key::Enter, Key::Enter, Key::Char('s')]);
+    // A real walk outcome (seeded, so the same every time) for every point.
+    let mut spec = KernelSpec::new("walk").unwrap();
+    spec.size = 20_000;
+    let workload = spec.build().unwrap();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let job = parlab::backends::Job { spec: &spec, workload: workload.as_ref(), workers: 1, cancel: &cancel };
+    let outcome = parlab::backends::find("seq").unwrap().execute(&job).unwrap().outcome;
+    let mut plan = plan(&["threads", "rayon"]);
+    plan.spec = spec;
+    let points = sweep_points()
+        .into_iter()
+        .map(|mut p| {
+            p.kernel = "walk".into();
+            p.outcome = outcome.clone();
+            p
+        })
+        .collect();
+    feed(&mut app, &plan, points);
+    app.update(Event::Run(RunEvent::Finished(Box::new(app.results.clone().unwrap()))));
+    assert!(!app.lab_map);
+    keys(&mut app, &[Key::Char('m')]);
+    assert!(app.lab_map, "m shows the heat map when the results hold one");
+    both_sizes("lab_walk_heat_map", &app);
+    let text = render(&app, 120, 40);
+    assert!(text.contains("Heat map: where the walkers ended"));
+    assert!(text.contains("20,000 walkers"));
+    keys(&mut app, &[Key::Char('m')]);
+    assert!(render(&app, 120, 40).contains("Speedup"), "m again brings the speedup chart back");
+}
+
+#[test]
+fn m_without_a_heat_map_says_why() {
+    let mut app = app(2);
+    keys(&mut app, &[Key::Down, Key::Enter, Key::Enter, Key::Char('s')]);
+    let plan = plan(&["threads", "rayon"]);
+    feed(&mut app, &plan, sweep_points());
+    keys(&mut app, &[Key::Char('m')]);
+    assert!(!app.lab_map);
+    assert!(app.message.as_deref().unwrap_or("").contains("No heat map"));
+}

@@ -289,6 +289,8 @@ pub struct App {
     pub run: Option<RunProgress>,
     /// Every point measured in this Lab session (same kernel and size), with fits.
     pub results: Option<Report>,
+    /// The Lab shows the results' heat map (walk endpoints) instead of the speedup chart.
+    pub lab_map: bool,
     /// A one-line message for the learner (outcome of the last action).
     pub message: Option<String>,
     /// Set when the app should exit.
@@ -334,6 +336,7 @@ impl App {
             cores: CoreHistory::new(cores),
             run: None,
             results: None,
+            lab_map: false,
             message: None,
             quit: false,
             progress_changed: false,
@@ -721,6 +724,16 @@ impl App {
                 self.results = None;
                 self.results_scroll = 0;
                 self.message = Some("Results cleared.".into());
+                return None;
+            }
+            Key::Char('m') => {
+                let has_map = self.results.as_ref().and_then(crate::plot::Heatmap::from_report).is_some();
+                if has_map {
+                    self.lab_map = !self.lab_map;
+                } else {
+                    self.message =
+                        Some("No heat map: only kernels whose outcome is a 2D histogram (walk) have one.".into());
+                }
                 return None;
             }
             Key::Char('e') => {

@@ -16,7 +16,7 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-pub use heatmap::Heatmap;
+pub use heatmap::{Heatmap, viridis};
 pub use histogram::Distribution;
 
 use crate::measure::{Point, Report};

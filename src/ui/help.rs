@@ -31,6 +31,7 @@ const KEYS: &[(&str, &str)] = &[
     ("s r", "sweep every switched-on point / run the underlined one"),
     ("c x", "cancel the run (after the current repetition) / clear results"),
     ("e", "export results, report.md and charts to ./parlab-results/"),
+    ("m", "walk: heat map of where the walkers ended / speedup chart"),
     ("Tab", "move between setup and results"),
     ("", "Progress"),
     ("e", "write ./parlab-progress.md (never overwrites: -2, -3...)"),

@@ -7,10 +7,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Theme, chart, cores, results};
+use super::{Theme, chart, cores, heatmap, results};
 use crate::app::{App, LabPane, LabRow, LabSetup, Target};
 use crate::kernels;
-use crate::plot::thousands;
+use crate::plot::{Heatmap, thousands};
 
 /// Width of the setup rows' labels.
 const LABEL: u16 = 10;
@@ -79,7 +79,10 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     cores::draw(frame, a.cores, app, theme);
     draw_progress(frame, a.progress, app, theme);
     results::draw(frame, a.results, app, theme);
-    chart::draw(frame, a.chart, app, theme);
+    match app.results.as_ref().filter(|_| app.lab_map).and_then(Heatmap::from_report) {
+        Some(map) => heatmap::draw(frame, a.chart, &map, theme),
+        None => chart::draw(frame, a.chart, app, theme),
+    }
 }
 
 fn draw_setup(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {

@@ -5,6 +5,7 @@
 mod chart;
 mod cores;
 mod exercises;
+mod heatmap;
 mod help;
 mod lab;
 mod lessons;
@@ -283,6 +284,9 @@ pub fn footer_keys(app: &App) -> Vec<(&'static str, String)> {
             add("t", "exercises");
             if app.results.is_some() {
                 add("e", "export");
+            }
+            if app.results.as_ref().and_then(crate::plot::Heatmap::from_report).is_some() {
+                add("m", if app.lab_map { "speedup chart" } else { "heat map" });
             }
             if app.lab_pane == LabPane::Setup {
                 add("↑↓", "row");
