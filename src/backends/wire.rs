@@ -76,22 +76,21 @@ impl Writer {
 
     /// Appends a length-prefixed list of u64.
     pub fn u64s(&mut self, values: &[u64]) -> &mut Self {
-        self.u64(values.len() as u64);
-        let start = self.buf.len();
-        self.buf.resize(start + 8 * values.len(), 0);
-        for (slot, value) in self.buf[start..].chunks_exact_mut(8).zip(values) {
-            slot.copy_from_slice(&value.to_le_bytes());
-        }
-        self
+        self.words(values, u64::to_le_bytes)
     }
 
     /// Appends a length-prefixed list of f64 (bit patterns, so every value round-trips).
     pub fn f64s(&mut self, values: &[f64]) -> &mut Self {
+        self.words(values, f64::to_le_bytes)
+    }
+
+    /// Appends a length-prefixed list of 8-byte words.
+    fn words<T: Copy>(&mut self, values: &[T], to_le: fn(T) -> [u8; 8]) -> &mut Self {
         self.u64(values.len() as u64);
         let start = self.buf.len();
         self.buf.resize(start + 8 * values.len(), 0);
-        for (slot, value) in self.buf[start..].chunks_exact_mut(8).zip(values) {
-            slot.copy_from_slice(&value.to_le_bytes());
+        for (slot, &value) in self.buf[start..].chunks_exact_mut(8).zip(values) {
+            slot.copy_from_slice(&to_le(value));
         }
         self
     }
@@ -173,22 +172,19 @@ impl<'a> Reader<'a> {
 
     /// Reads a length-prefixed list of u64.
     pub fn u64s(&mut self) -> Result<Vec<u64>, WireError> {
-        let count = self.len(8)?;
-        let bytes = self.take(8 * count)?;
-        Ok(bytes
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-            .collect())
+        self.words(u64::from_le_bytes)
     }
 
     /// Reads a length-prefixed list of f64.
     pub fn f64s(&mut self) -> Result<Vec<f64>, WireError> {
+        self.words(f64::from_le_bytes)
+    }
+
+    /// Reads a length-prefixed list of 8-byte words.
+    fn words<T>(&mut self, from_le: fn([u8; 8]) -> T) -> Result<Vec<T>, WireError> {
         let count = self.len(8)?;
         let bytes = self.take(8 * count)?;
-        Ok(bytes
-            .chunks_exact(8)
-            .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-            .collect())
+        Ok(bytes.chunks_exact(8).map(|c| from_le([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect())
     }
 
     /// Fails unless every byte was read.
