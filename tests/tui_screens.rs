@@ -631,3 +631,15 @@ fn m_without_a_heat_map_says_why() {
     assert!(!app.lab_map);
     assert!(app.message.as_deref().unwrap_or("").contains("No heat map"));
 }
+
+#[test]
+fn values_that_vary_between_repetitions_are_listed_under_their_point() {
+    let mut app = app(2);
+    keys(&mut app, &[Key::Down, Key::Enter, Key::Enter, Key::Char('s')]);
+    let plan = plan(&["threads", "rayon"]);
+    let mut points = sweep_points();
+    points[1].varying.insert("lost_updates".into(), vec![1_093_000.0, 987_500.0, 1_120_000.0]);
+    feed(&mut app, &plan, points);
+    let text = render(&app, 120, 40);
+    assert!(text.contains("lost_updates: 1.09M 987.5k 1.12M"), "{text}");
+}

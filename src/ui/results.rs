@@ -28,6 +28,22 @@ fn columns() -> Vec<(&'static str, usize, Cell)> {
     ]
 }
 
+/// A number in at most about six characters: 1234567 -> 1.23M, 0.5 -> 0.5.
+fn compact(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude >= 1e9 {
+        format!("{:.2}G", value / 1e9)
+    } else if magnitude >= 1e6 {
+        format!("{:.2}M", value / 1e6)
+    } else if magnitude >= 1e4 {
+        format!("{:.1}k", value / 1e3)
+    } else if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.3}")
+    }
+}
+
 /// Lines of the table for a panel `width` columns wide.
 pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let Some(report) = app.results.as_ref() else {
@@ -70,6 +86,13 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             }
             spans.push(Span::raw(text));
             out.push(Line::from(spans));
+            // Outcome values that changed between repetitions (a race's lost updates,
+            // peak memory): one line each, so a learner sees the run-to-run spread.
+            for (name, values) in &point.varying {
+                let listed: Vec<String> = values.iter().map(|&v| compact(v)).collect();
+                let line = format!("{:<backend_width$}   {name}: {}", "", listed.join(" "));
+                out.push(Line::styled(line.chars().take(width).collect::<String>(), theme.dim()));
+            }
         }
         if let Some(fit) = report.fit_of(backend) {
             let limit = fit.speedup_limit.map_or("no limit".into(), |l| format!("at most {l:.1}x"));
