@@ -276,6 +276,25 @@ fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Draws a min-max whisker at plot x `at`, from `low` to `high`, with caps `cap` pixels
+/// to either side.
+pub fn draw_whisker<DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)>>(
+    area: &DrawingArea<DB, CT>,
+    at: f64,
+    (low, high): (f64, f64),
+    cap: i32,
+    style: ShapeStyle,
+) -> Result<(), PlotError> {
+    area.draw(&PathElement::new(vec![(at, low), (at, high)], style)).drawn()?;
+    for end in [low, high] {
+        area.draw(
+            &(EmptyElement::<(f64, f64), DB>::at((at, end)) + PathElement::new(vec![(-cap, 0), (cap, 0)], style)),
+        )
+        .drawn()?;
+    }
+    Ok(())
+}
+
 /// Draws a marker of one of five shapes (circle, triangle, square, diamond, inverted
 /// triangle), filled or hollow, `radius` pixels from its centre.
 pub fn draw_marker<DB: DrawingBackend, CT: CoordTranslate>(

@@ -186,17 +186,9 @@ pub fn draw_ratio<DB: DrawingBackend>(
             .draw_series(std::iter::once(PathElement::new(joined, color.mix(0.45).stroke_width(line.max(2) - 1))))
             .drawn()?;
         for m in backend_marks {
-            let (px, low, high) = (at(m), y.clamp(m.low), y.clamp(m.high));
-            let cap = theme.px(4.0);
+            let px = at(m);
             let style = color.stroke_width(line.max(2) - 1);
-            chart.draw_series(std::iter::once(PathElement::new(vec![(px, low), (px, high)], style))).drawn()?;
-            for end in [low, high] {
-                chart
-                    .draw_series(std::iter::once(
-                        EmptyElement::at((px, end)) + PathElement::new(vec![(-cap, 0), (cap, 0)], style),
-                    ))
-                    .drawn()?;
-            }
+            frame::draw_whisker(chart.plotting_area(), px, (y.clamp(m.low), y.clamp(m.high)), theme.px(4.0), style)?;
             let centre = (px, y.scale.position(m.median));
             if y.contains(m.median) {
                 frame::draw_marker(chart.plotting_area(), centre, i, theme.px(5.0), color, !m.oversubscribed, line)?;

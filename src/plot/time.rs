@@ -149,17 +149,9 @@ pub fn draw<DB: DrawingBackend>(
         let joined: Vec<(f64, f64)> = points.iter().map(|p| (at(p), y.scale.position(p.median_s))).collect();
         chart.draw_series(std::iter::once(PathElement::new(joined, color.mix(0.45).stroke_width(thin)))).drawn()?;
         for p in points.iter() {
-            let (px, low, high) = (at(p), y.clamp(p.min_s), y.clamp(p.max_s));
-            let cap = theme.px(4.0);
+            let px = at(p);
             let style = color.stroke_width(thin);
-            chart.draw_series(std::iter::once(PathElement::new(vec![(px, low), (px, high)], style))).drawn()?;
-            for end in [low, high] {
-                chart
-                    .draw_series(std::iter::once(
-                        EmptyElement::at((px, end)) + PathElement::new(vec![(-cap, 0), (cap, 0)], style),
-                    ))
-                    .drawn()?;
-            }
+            frame::draw_whisker(chart.plotting_area(), px, (y.clamp(p.min_s), y.clamp(p.max_s)), theme.px(4.0), style)?;
             let centre = (px, y.scale.position(p.median_s));
             frame::draw_marker(chart.plotting_area(), centre, *i, theme.px(5.0), color, !p.oversubscribed, line)?;
         }
