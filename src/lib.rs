@@ -2,7 +2,7 @@
 //!
 //! A [`kernels::Kernel`] describes independent items of work; a [`backends::Backend`]
 //! runs them on a number of workers; [`measure`] times verified runs and fits Amdahl's
-//! law; [`sysmon`] watches every core. The command line ([`cli`]) and the terminal UI
+//! law; [`sysmon`] watches every core; [`present`] writes the results as text. The command line ([`cli`]) and the terminal UI
 //! are views over those measurements.
 
 pub mod app;
@@ -13,6 +13,7 @@ pub mod kernels;
 pub mod lessons;
 pub mod measure;
 pub mod plot;
+pub mod present;
 pub mod sysmon;
 pub mod tui;
 pub mod ui;

@@ -70,7 +70,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             }
             RunEvent::Sample { backend, workers, warmup, seconds, done, total } => {
                 let kind = if *warmup { "warm-up" } else { "timed" };
-                let text = format!("[{done}/{total}] {backend} x{workers}: {kind} run {}", table::seconds(*seconds));
+                let text =
+                    format!("[{done}/{total}] {backend} x{workers}: {kind} run {}", crate::present::seconds(*seconds));
                 if live {
                     let _ = write!(stderr, "\r\x1b[2K{text}");
                 } else {

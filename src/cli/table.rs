@@ -1,68 +1,31 @@
-//! The plain-text results table `parlab run` prints: one block per backend.
+//! The plain-text results table `parlab run` prints: one block per backend, the columns
+//! of [`present::table`](crate::present::table), the costs beyond time under each row.
 
 use crate::backends;
-use crate::measure::Report;
-
-fn ratio(value: Option<f64>) -> String {
-    value.map_or("-".into(), |v| format!("{v:.2}x"))
-}
-
-fn percent(value: Option<f64>) -> String {
-    value.map_or("-".into(), |v| format!("{:.0}%", v * 100.0))
-}
-
-/// Seconds with three significant figures and a unit.
-pub fn seconds(value: f64) -> String {
-    if value >= 1.0 {
-        format!("{value:.3} s")
-    } else if value >= 1e-3 {
-        format!("{:.1} ms", value * 1e3)
-    } else {
-        format!("{:.1} us", value * 1e6)
-    }
-}
+use crate::measure::{Point, Report};
+use crate::present::table::{Style, columns};
+use crate::present::{bytes, seconds};
 
 /// The results as text tables, with the fitted serial fraction under each backend.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let cpus = report.machine.available_parallelism;
-    let mut any_oversubscribed = false;
+    let columns = columns(Style::Text, report);
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> =
+            cells.iter().zip(&columns).map(|(cell, c)| format!("{cell:>w$}", w = c.width)).collect();
+        format!("{}\n", padded.join("  "))
+    };
+    let indent = columns.first().map_or(0, |c| c.width);
     for backend in report.backends() {
         let like = backends::find(backend).map_or(String::new(), |b| format!("  (like {})", b.mirrors()));
         out.push_str(&format!("\n{backend}{like}\n"));
-        out.push_str(&format!(
-            "{:>8}  {:>10}  {:>7}  {:>8}  {:>8}  {:>10}  {:>10}  {:>9}  {:>10}  {:>8}\n",
-            "workers",
-            "median",
-            "spread",
-            "speedup",
-            "vs seq",
-            "efficiency",
-            "Karp-Flatt",
-            "cpu cores",
-            "busy cores",
-            "verified"
-        ));
+        out.push_str(&line(columns.iter().map(|c| c.name.to_string()).collect()));
         for p in report.points_of(backend) {
-            any_oversubscribed |= p.oversubscribed;
-            let workers = format!("{}{}", p.workers, if p.oversubscribed { "*" } else { "" });
-            let spread = format!("{:.1}%{}", p.spread * 100.0, if p.noisy { "!" } else { "" });
-            out.push_str(&format!(
-                "{:>8}  {:>10}  {:>7}  {:>8}  {:>8}  {:>10}  {:>10}  {:>9.2}  {:>10}  {:>8}\n",
-                workers,
-                seconds(p.median_s),
-                spread,
-                ratio(p.speedup),
-                ratio(p.speedup_vs_seq),
-                percent(p.efficiency),
-                p.karp_flatt.map_or("-".into(), |e| format!("{e:.3}")),
-                p.cpu_cores,
-                p.busy_cores.map_or("-".into(), |b| format!("{b:.2}")),
-                if p.verified { "yes" } else { "NO" },
-            ));
+            out.push_str(&line(columns.iter().map(|c| c.cell(p, Style::Text)).collect()));
             let extras = extras(p);
             if !extras.is_empty() {
-                out.push_str(&format!("{:>8}  {extras}\n", ""));
+                out.push_str(&format!("{:>indent$}  {extras}\n", ""));
             }
         }
         match report.fit_of(backend) {
@@ -82,7 +45,7 @@ pub fn render(report: &Report) -> String {
             None => {}
         }
     }
-    if any_oversubscribed {
+    if report.points.iter().any(|p| p.oversubscribed) {
         out.push_str(&format!(
             "\n* oversubscribed: more workers than the {cpus} available CPUs (left out of the fit)\n"
         ));
@@ -94,7 +57,7 @@ pub fn render(report: &Report) -> String {
 }
 
 /// Costs beyond time worth printing under a row.
-fn extras(p: &crate::measure::Point) -> String {
+fn extras(p: &Point) -> String {
     let s = &p.stats;
     let mut parts = Vec::new();
     if let Some(startup) = s.startup_s {
@@ -116,16 +79,4 @@ fn extras(p: &crate::measure::Point) -> String {
         parts.push(format!("lock changed hands {} times", s.lock_handovers));
     }
     parts.join(", ")
-}
-
-/// Bytes with a binary unit.
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 { format!("{n} B") } else { format!("{value:.1} {}", UNITS[unit]) }
 }

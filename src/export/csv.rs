@@ -1,70 +1,26 @@
-//! CSV: one row per measured point with the scalar fields of the JSON format.
+//! CSV: one row per measured point, the [`Row`] of the shared table model written by
+//! the `csv` crate, so the header and the rows come from one type.
 
-use crate::measure::Report;
+use crate::measure::{Point, Report};
+use crate::present::table::Row;
 
-/// Column names, in order.
-pub const COLUMNS: &[&str] = &[
-    "kernel",
-    "size",
-    "backend",
-    "workers",
-    "median_s",
-    "min_s",
-    "max_s",
-    "spread",
-    "noisy",
-    "speedup",
-    "speedup_vs_seq",
-    "efficiency",
-    "karp_flatt",
-    "busy_cores",
-    "cpu_time_s",
-    "cpu_cores",
-    "oversubscribed",
-    "verified",
-    "repetitions",
-    "bytes_sent",
-    "bytes_received",
-    "messages",
-];
-
-/// The report as CSV text, header first.
+/// The report as CSV text, header first (a report with no points is the header alone).
 pub fn to_csv(report: &Report) -> String {
-    let mut out = COLUMNS.join(",");
-    out.push('\n');
-    let opt = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x}"));
-    for p in &report.points {
-        let row = [
-            field(&p.kernel),
-            report.plan.spec.size.to_string(),
-            field(&p.backend),
-            p.workers.to_string(),
-            format!("{}", p.median_s),
-            format!("{}", p.min_s),
-            format!("{}", p.max_s),
-            format!("{}", p.spread),
-            p.noisy.to_string(),
-            opt(p.speedup),
-            opt(p.speedup_vs_seq),
-            opt(p.efficiency),
-            opt(p.karp_flatt),
-            opt(p.busy_cores),
-            format!("{}", p.cpu_time_s),
-            format!("{}", p.cpu_cores),
-            p.oversubscribed.to_string(),
-            p.verified.to_string(),
-            p.times_s.len().to_string(),
-            p.stats.bytes_sent.to_string(),
-            p.stats.bytes_received.to_string(),
-            p.stats.messages.to_string(),
-        ];
-        out.push_str(&row.join(","));
-        out.push('\n');
+    let size = report.plan.spec.size;
+    let blank;
+    let (points, header_only) = if report.points.is_empty() {
+        // The header comes from a row; a blank point gives one without data.
+        blank = [Point::new("", "", 0, Vec::new())];
+        (&blank[..], true)
+    } else {
+        (&report.points[..], false)
+    };
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    for point in points {
+        // Writing into memory cannot fail, and every field of a row serialises.
+        writer.serialize(Row::of(size, point)).expect("a CSV row");
     }
-    out
-}
-
-/// Quotes a field when it holds a comma, quote or newline.
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
+    let bytes = writer.into_inner().expect("CSV in memory");
+    let text = String::from_utf8(bytes).expect("CSV of UTF-8 fields");
+    if header_only { text.lines().next().map_or(String::new(), |h| format!("{h}\n")) } else { text }
 }

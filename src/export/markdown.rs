@@ -3,6 +3,8 @@
 
 use crate::kernels;
 use crate::measure::Report;
+use crate::present::table::{Style, Unit, columns};
+use crate::present::{kernel_title, seconds, thousands};
 use crate::sysmon::cpu_list;
 
 /// A chart to embed: its path relative to the report and a caption (also the alt text).
@@ -20,7 +22,7 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
     let kernel = kernels::find(&spec.kernel);
     let unit = kernel.map_or("units", |k| k.size_unit());
     let mut out = String::new();
-    out.push_str(&format!("# parlab report: {}\n\n", crate::plot::kernel_title(report)));
+    out.push_str(&format!("# parlab report: {}\n\n", kernel_title(report)));
     if let Some(k) = kernel {
         out.push_str(&format!("{}\n\n", k.about()));
     }
@@ -88,35 +90,18 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
     ));
 
     out.push_str("\n## Results\n\n");
-    // The column against seq only when seq was measured.
-    let with_seq = report.points.iter().any(|p| p.speedup_vs_seq.is_some());
-    out.push_str(&format!(
-        "| backend | workers | median | min | max | spread | speedup |{} efficiency | Karp-Flatt | CPU cores used | verified |\n",
-        if with_seq { " vs seq |" } else { "" }
-    ));
-    out.push_str(&format!("|---|--:|--:|--:|--:|--:|--:|{}--:|--:|--:|---|\n", if with_seq { "--:|" } else { "" }));
-    let ratio = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.2}x"));
+    let columns = columns(Style::Markdown, report);
+    let header: Vec<&str> = columns.iter().map(|c| c.title).collect();
+    out.push_str(&format!("| backend | {} |\n", header.join(" | ")));
+    let align: Vec<&str> = columns.iter().map(|c| if c.unit == Unit::YesNo { "---" } else { "--:" }).collect();
+    out.push_str(&format!("|---|{}|\n", align.join("|")));
     for backend in report.backends() {
         for p in report.points_of(backend) {
-            let vs_seq = if with_seq { format!(" {} |", ratio(p.speedup_vs_seq)) } else { String::new() };
-            out.push_str(&format!(
-                "| {} | {}{} | {} | {} | {} | {:.1} %{} | {} |{vs_seq} {} | {} | {:.2} | {} |\n",
-                p.backend,
-                p.workers,
-                if p.oversubscribed { "*" } else { "" },
-                seconds(p.median_s),
-                seconds(p.min_s),
-                seconds(p.max_s),
-                p.spread * 100.0,
-                if p.noisy { " !" } else { "" },
-                ratio(p.speedup),
-                p.efficiency.map_or("-".into(), |e| format!("{:.0} %", e * 100.0)),
-                p.karp_flatt.map_or("-".into(), |e| format!("{e:.3}")),
-                p.cpu_cores,
-                if p.verified { "yes" } else { "NO" },
-            ));
+            let cells: Vec<String> = columns.iter().map(|c| c.cell(p, Style::Markdown)).collect();
+            out.push_str(&format!("| {} | {} |\n", p.backend, cells.join(" | ")));
         }
     }
+    let with_seq = report.points.iter().any(|p| p.speedup_vs_seq.is_some());
     out.push('\n');
     out.push_str(&format!(
         "Speedup is against the same backend at 1 worker{}. Efficiency is speedup / workers. Karp-Flatt is the serial fraction each point implies. CPU cores used is process CPU time / wall time.\n",
@@ -162,21 +147,6 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
         }
     }
     out
-}
-
-/// Seconds with three significant figures and a unit.
-fn seconds(value: f64) -> String {
-    if value >= 1.0 {
-        format!("{value:.3} s")
-    } else if value >= 1e-3 {
-        format!("{:.1} ms", value * 1e3)
-    } else {
-        format!("{:.1} µs", value * 1e6)
-    }
-}
-
-fn thousands(n: u64) -> String {
-    crate::plot::thousands(n)
 }
 
 /// Keeps table cells intact.

@@ -18,6 +18,8 @@ use plotters::prelude::*;
 
 pub use heatmap::{Heatmap, viridis};
 pub use histogram::Distribution;
+// Titles, the machine card and counts are written as everywhere else in parlab.
+pub use crate::present::{kernel_title, machine_card, thousands};
 
 use crate::measure::{Point, Report};
 
@@ -180,51 +182,9 @@ pub fn has_scaling(report: &Report) -> bool {
     !scaling_backends(report).is_empty()
 }
 
-/// The title naming kernel and size, e.g. "pi, 200,000,000 darts".
-pub fn kernel_title(report: &Report) -> String {
-    let spec = &report.plan.spec;
-    let unit = crate::kernels::find(&spec.kernel).map_or("units", |k| k.size_unit());
-    let mut title = format!("{}, {} {unit}", spec.kernel, thousands(spec.size));
-    for (key, value) in &spec.params {
-        title.push_str(&format!(", {key}={value}"));
-    }
-    title
-}
-
-/// The footer machine card: CPU model, cores available, parlab version, date.
-pub fn machine_card(report: &Report) -> String {
-    let m = &report.machine;
-    let date = report.created.get(..10).unwrap_or(&report.created);
-    format!(
-        "{} | {} of {} CPUs available | parlab {} | {date}",
-        m.cpu_model, m.available_parallelism, m.logical_cores, report.parlab_version
-    )
-}
-
-/// 200000000 -> "200,000,000".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(200_000_000), "200,000,000");
-    }
 
     #[test]
     fn formats_from_names() {

@@ -9,6 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::text::{fit, mark};
 use super::{Theme, cores, lab, lessons, markdown};
 use crate::app::exercises::{format_value, metric_words, option_explanation, tolerance};
 use crate::app::summary::kind_words;
@@ -52,16 +53,6 @@ fn areas(app: &App, body: Rect) -> Areas {
     }
 }
 
-/// The mark of an exercise in the list: done, missed (an answer that was wrong or a
-/// prediction outside the tolerance) or to do.
-pub fn mark(record: Option<&ExerciseRecord>) -> &'static str {
-    match record {
-        Some(r) if r.done && r.passed != Some(false) => "✓",
-        Some(r) if r.passed == Some(false) || (r.chosen.is_some() && !r.done) => "✗",
-        _ => "·",
-    }
-}
-
 fn short(exercise: &Exercise) -> String {
     match exercise {
         Exercise::Predict(p) => format!("{} ×{} {}", p.backend, p.workers, metric_short(p)),
@@ -79,18 +70,6 @@ fn metric_short(p: &Predict) -> &'static str {
         Metric::BusyCores => "busy cores",
         Metric::SerialFraction => "serial fraction",
     }
-}
-
-/// `text` cut to `width` columns (with …) and padded to it.
-pub fn fit(text: &str, width: usize) -> String {
-    let mut shown: String = if text.chars().count() > width {
-        text.chars().take(width.saturating_sub(1)).chain(['…']).collect()
-    } else {
-        text.to_string()
-    };
-    let pad = width.saturating_sub(Span::raw(shown.as_str()).width());
-    shown.push_str(&" ".repeat(pad));
-    shown
 }
 
 pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
@@ -191,7 +170,7 @@ fn predict_lines(
         &format!(
             "parlab measures the {} on {kernel}, {} {unit}. A prediction within ±{:.2} counts.",
             metric_words(p),
-            crate::plot::thousands(size),
+            crate::present::thousands(size),
             tolerance(p)
         ),
         "",

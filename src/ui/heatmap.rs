@@ -10,7 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use crate::plot::{Heatmap, thousands, viridis};
+use crate::plot::{Heatmap, viridis};
+use crate::present::thousands;
 
 /// Sums a `bins` x `bins` grid into `side` x `side` cells (row 0 = lowest y).
 fn resample(map: &Heatmap, side: usize) -> Vec<u64> {

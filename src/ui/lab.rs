@@ -10,7 +10,8 @@ use ratatui::widgets::Paragraph;
 use super::{Theme, chart, cores, heatmap, results};
 use crate::app::{App, LabPane, LabRow, LabSetup, Target};
 use crate::kernels;
-use crate::plot::{Heatmap, thousands};
+use crate::plot::Heatmap;
+use crate::present::thousands;
 
 /// Width of the setup rows' labels.
 const LABEL: u16 = 10;
@@ -147,11 +148,7 @@ pub(super) fn draw_progress(frame: &mut Frame, area: Rect, app: &App, theme: &Th
             };
             let current = run.current.as_ref().map_or("sequential reference".to_string(), |(b, w)| format!("{b} ×{w}"));
             let last = run.last.as_ref().map_or(String::new(), |s| {
-                format!(
-                    "  last {} {}",
-                    if s.warmup { "warm-up" } else { "timed" },
-                    crate::cli::table::seconds(s.seconds)
-                )
+                format!("  last {} {}", if s.warmup { "warm-up" } else { "timed" }, crate::present::seconds(s.seconds))
             });
             let fraction = if run.total > 0 { run.done as f64 / run.total as f64 } else { 0.0 };
             Line::from(vec![

@@ -7,6 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::text::mark;
 use super::{Theme, markdown};
 use crate::app::summary::{self, LessonStatus};
 use crate::app::{App, LessonsPane, Target};
@@ -61,7 +62,7 @@ fn reader_lines(app: &App, lesson: &Lesson, width: u16, theme: &Theme) -> Vec<Li
         for (i, exercise) in lesson.exercises.iter().enumerate() {
             lines.push(Line::raw(""));
             let record = app.exercise_record(app.opened, i);
-            let number = format!("{} {}. ", super::exercises::mark(record), i + 1);
+            let number = format!("{} {}. ", mark(record), i + 1);
             match exercise {
                 Exercise::Predict(p) => lines.extend(plain(&format!("Predict: {}", p.prompt), &number, "     ")),
                 Exercise::Choice(c) => {

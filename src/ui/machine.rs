@@ -14,7 +14,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let block = theme.block(" This machine (parlab info) ", true);
     let width = area.width.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
-    for text in crate::cli::info::describe(&app.facts).lines() {
+    for text in crate::present::describe(&app.facts).lines() {
         // Keep the hanging indent of `parlab info` when a line wraps.
         let (first, rest, body) = match text.strip_prefix("  - ") {
             Some(body) => ("  - ", "    ", body),

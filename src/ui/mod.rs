@@ -13,6 +13,7 @@ mod machine;
 pub mod markdown;
 mod progress;
 mod results;
+mod text;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};

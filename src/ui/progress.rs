@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use super::exercises::{fit, mark};
+use super::text::{fit, mark};
 use crate::app::summary::{self, LessonStatus, best_words, exercise_outcome, kind_words};
 use crate::app::{App, Target};
 

@@ -1,5 +1,6 @@
-//! The results table: one row per measured (backend, workers), with the columns that
-//! fit the panel's width, and the fitted serial fraction under each backend.
+//! The results panel: the columns of [`present::table`](crate::present::table) that fit
+//! the panel's width (most important first, with `…` and a note naming the rest when
+//! some do not fit), one block per backend, the fitted serial fraction under each.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,39 +10,13 @@ use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use crate::app::{App, LabPane};
-use crate::cli::table::seconds;
-use crate::measure::Point;
+use crate::present::compact;
+use crate::present::table::{self, Column};
 
-type Cell = fn(&Point) -> String;
-
-/// (header, width, cell), most important first.
-fn columns() -> Vec<(&'static str, usize, Cell)> {
-    vec![
-        ("workers", 7, |p| format!("{}{}", p.workers, if p.oversubscribed { "*" } else { "" })),
-        ("median", 8, |p| seconds(p.median_s)),
-        ("speedup", 7, |p| p.speedup.map_or("-".into(), |s| format!("{s:.2}x"))),
-        ("cpu cores", 9, |p| format!("{:.1}", p.cpu_cores)),
-        ("spread", 6, |p| format!("{:.0}%{}", p.spread * 100.0, if p.noisy { "!" } else { "" })),
-        ("eff.", 5, |p| p.efficiency.map_or("-".into(), |e| format!("{:.0}%", e * 100.0))),
-        ("vs seq", 7, |p| p.speedup_vs_seq.map_or("-".into(), |s| format!("{s:.2}x"))),
-        ("busy", 5, |p| p.busy_cores.map_or("-".into(), |b| format!("{b:.1}"))),
-    ]
-}
-
-/// A number in at most about six characters: 1234567 -> 1.23M, 0.5 -> 0.5.
-fn compact(value: f64) -> String {
-    let magnitude = value.abs();
-    if magnitude >= 1e9 {
-        format!("{:.2}G", value / 1e9)
-    } else if magnitude >= 1e6 {
-        format!("{:.2}M", value / 1e6)
-    } else if magnitude >= 1e4 {
-        format!("{:.1}k", value / 1e3)
-    } else if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.3}")
-    }
+/// `cells` right-aligned in their columns' widths, one space apart.
+fn row(columns: &[&Column], cells: impl Iterator<Item = String>) -> String {
+    let padded: Vec<String> = cells.zip(columns).map(|(cell, c)| format!("{cell:>w$}", w = c.narrow)).collect();
+    padded.join(" ")
 }
 
 /// Lines of the table for a panel `width` columns wide.
@@ -62,45 +37,32 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             ]),
         ];
     };
-    let backend_width = report.backends().iter().map(|b| b.len()).max().unwrap_or(7).max(7);
-    let mut used = backend_width;
-    let chosen: Vec<(&str, usize, Cell)> = columns()
-        .into_iter()
-        .take_while(|(_, w, _)| {
-            used += w + 1;
-            used <= width
-        })
-        .collect();
-    let mut header = format!("{:<backend_width$}", "backend");
-    for (name, w, _) in &chosen {
-        header.push_str(&format!(" {name:>w$}"));
+    let cut = |text: String| text.chars().take(width).collect::<String>();
+    let (columns, left_out) = table::panel_columns(width);
+    let mut header = row(&columns, columns.iter().map(|c| c.short.to_string()));
+    if !left_out.is_empty() {
+        header.push_str(" …");
     }
-    let mut out = vec![Line::styled(header, Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))];
+    let mut out = vec![Line::styled(cut(header), Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))];
     for (index, backend) in report.backends().into_iter().enumerate() {
-        for (row, point) in report.points_of(backend).into_iter().enumerate() {
-            let name = if row == 0 { backend.to_string() } else { String::new() };
-            let mut spans = vec![Span::styled(format!("{name:<backend_width$}"), theme.series(index))];
-            let mut text = String::new();
-            for (_, w, cell) in &chosen {
-                text.push_str(&format!(" {:>w$}", cell(point)));
-            }
-            spans.push(Span::raw(text));
-            out.push(Line::from(spans));
+        out.push(Line::styled(cut(backend.to_string()), theme.series(index)));
+        for point in report.points_of(backend) {
+            out.push(Line::raw(row(&columns, columns.iter().map(|c| c.cell(point, table::Style::Panel)))));
             // Outcome values that changed between repetitions (a race's lost updates,
             // peak memory): one line each, so a learner sees the run-to-run spread.
             for (name, values) in &point.varying {
                 let listed: Vec<String> = values.iter().map(|&v| compact(v)).collect();
-                let line = format!("{:<backend_width$}   {name}: {}", "", listed.join(" "));
-                out.push(Line::styled(line.chars().take(width).collect::<String>(), theme.dim()));
+                out.push(Line::styled(cut(format!("  {name}: {}", listed.join(" "))), theme.dim()));
             }
         }
         if let Some(fit) = report.fit_of(backend) {
             let limit = fit.speedup_limit.map_or("no limit".into(), |l| format!("at most {l:.1}x"));
-            out.push(Line::styled(
-                format!("{:<backend_width$} Amdahl s={:.2}, {limit}", "", fit.serial_fraction),
-                theme.dim(),
-            ));
+            out.push(Line::styled(cut(format!("  Amdahl s={:.2}, {limit}", fit.serial_fraction)), theme.dim()));
         }
+    }
+    if !left_out.is_empty() {
+        let names: Vec<&str> = left_out.iter().map(|c| c.short).collect();
+        out.push(Line::styled(cut(format!("… {} not shown: widen the window", names.join(", "))), theme.dim()));
     }
     if report.points.iter().any(|p| p.oversubscribed) {
         out.push(Line::styled(
