@@ -100,3 +100,28 @@ fn a_csv_of_no_points_still_has_its_header() {
     assert_eq!(csv.lines().count(), 1, "{csv}");
     assert!(csv.starts_with("kernel,size,backend,workers,median_s,"), "{csv}");
 }
+
+/// The real binary prints the table the snapshot above pins, and writes the CSV the
+/// test above checks: both rendered from the results.json it wrote in the same run.
+#[test]
+fn parlab_run_prints_the_table_and_writes_the_csv_of_its_own_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, csv) = (dir.path().join("results.json"), dir.path().join("results.csv"));
+    let output = assert_cmd::Command::cargo_bin("parlab")
+        .unwrap()
+        .args(["run", "pi", "--size", "200k", "--backends", "seq,gil,processes", "--workers", "1,3", "--reps", "2"])
+        .arg("--json")
+        .arg(&json)
+        .arg("--csv")
+        .arg(&csv)
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let report = export::json::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let table = parlab::cli::table::render(&report);
+    assert!(table.contains("processes  (like"), "{table}");
+    assert!(stdout.ends_with(&table), "stdout:\n{stdout}\ntable:\n{table}");
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), export::csv::to_csv(&report));
+}
