@@ -208,8 +208,8 @@ fn clicks_and_the_wheel_land_on_what_is_drawn() {
     assert_eq!(app.selected, 1);
     app.update(Event::Mouse(Mouse::Click(Target::LessonRow(1))));
     assert_eq!(app.opened, 1, "a second click opens the lesson");
-    app.reader_max_scroll = ui::reader_max_scroll(&app, area);
-    assert!(app.reader_max_scroll > 0, "the pi lesson is longer than the reader");
+    app.set_reader_max_scroll(ui::reader_max_scroll(&app, area));
+    assert!(app.reader_max_scroll() > 0, "the pi lesson is longer than the reader");
     let reader = ui::hit_test(&app, area, 60, 10).expect("the reader is under the mouse");
     assert_eq!(reader, Target::Reader);
     app.update(Event::Mouse(Mouse::ScrollDown(reader)));
@@ -217,7 +217,7 @@ fn clicks_and_the_wheel_land_on_what_is_drawn() {
     for _ in 0..100 {
         app.update(Event::Mouse(Mouse::ScrollDown(reader)));
     }
-    assert_eq!(app.reader_scroll, app.reader_max_scroll, "scrolling stops at the end");
+    assert_eq!(app.reader_scroll, app.reader_max_scroll(), "scrolling stops at the end");
 
     // The "2 Lab" tab, then the "[ ] seq" option of the backends row.
     let tab = ui::hit_test(&app, area, 23, 0).expect("a tab");
@@ -287,7 +287,7 @@ fn to_list(app: &mut App) {
     if app.lessons_pane == parlab::app::LessonsPane::Reader {
         keys(app, &[Key::Esc]);
     }
-    assert!(!app.quit && app.lessons_pane == parlab::app::LessonsPane::List);
+    assert!(!app.quitting() && app.lessons_pane == parlab::app::LessonsPane::List);
 }
 
 /// Position of the first exercise of `kind` in the opened lesson.
@@ -490,8 +490,8 @@ fn progress_survives_a_restart_and_resumes() {
     assert_eq!(second.screen, Screen::Lab, "resumes on the screen the learner left");
     assert_eq!(second.opened, pi);
     assert_eq!(second.exercise_records, first.exercise_records);
-    assert_eq!(second.hints_shown[pi], 2);
-    assert_eq!(second.best, first.best);
+    assert_eq!(second.lesson_record(pi).hints, 2);
+    assert_eq!(second.lesson_record(pi).best, first.lesson_record(pi).best);
     assert_eq!(second.progress_file(), saved);
 }
 
@@ -506,9 +506,10 @@ fn jump_and_reset() {
     to_list(&mut app);
     keys(&mut app, &[Key::End, Key::Char('J')]);
     assert_eq!(app.opened, last);
-    assert_eq!(app.progress[last], Progress::Read);
-    assert_eq!(app.progress[pi], Progress::Ran, "a lesson worked on is not skipped");
-    assert!(app.progress[..last].iter().enumerate().all(|(i, &p)| i == pi || p == Progress::Skipped));
+    let mark = |app: &App, lesson: usize| app.lesson_record(lesson).mark;
+    assert_eq!(mark(&app, last), Progress::Read);
+    assert_eq!(mark(&app, pi), Progress::Ran, "a lesson worked on is not skipped");
+    assert!((0..last).all(|i| i == pi || mark(&app, i) == Progress::Skipped));
     keys(&mut app, &[Key::Char('4'), Key::Home]);
     for _ in 0..pi {
         keys(&mut app, &[Key::Down]);
@@ -522,12 +523,12 @@ fn jump_and_reset() {
     assert!(app.exercise_record(pi, question).unwrap().done, "one R only asks");
     keys(&mut app, &[Key::Char('R')]);
     assert!(!app.exercise_record(pi, question).unwrap().done, "R twice resets");
-    assert_eq!(app.progress[pi], Progress::New);
-    assert_eq!(app.hints_shown[pi], 0);
-    assert_eq!(app.best[pi], None);
+    assert_eq!(mark(&app, pi), Progress::New);
+    assert_eq!(app.lesson_record(pi).hints, 0);
+    assert_eq!(app.lesson_record(pi).best, None);
     // Jumping past it again marks it skipped: never opened now.
     keys(&mut app, &[Key::End, Key::Char('J')]);
-    assert_eq!(app.progress[pi], Progress::Skipped);
+    assert_eq!(mark(&app, pi), Progress::Skipped);
 }
 
 #[test]
@@ -584,7 +585,11 @@ fn a_run_step_done_in_a_sweep_is_announced_after_the_sweep() {
         .filter(|p| p.workers > 1)
         .max_by(|a, b| a.speedup.unwrap().total_cmp(&b.speedup.unwrap()));
     let fastest = fastest.map(|p| (p.backend.clone(), p.workers));
-    assert_eq!(app.best[pi].as_ref().map(|b| (b.backend.clone(), b.workers)), fastest, "the best speedup is kept");
+    assert_eq!(
+        app.lesson_record(pi).best.as_ref().map(|b| (b.backend.clone(), b.workers)),
+        fastest,
+        "the best speedup is kept"
+    );
 }
 
 #[test]
