@@ -77,10 +77,10 @@ pub trait Table {
     fn help(&self) -> Vec<HelpLine>;
     /// The footer hints that show now.
     fn hints(&self, app: &App) -> Vec<FooterKey>;
-    /// The keys that do something now.
-    fn live(&self, app: &App) -> Vec<Key>;
     /// Every command: its help line and its keys.
     fn commands(&self) -> Vec<(HelpLine, Vec<Key>)>;
+    /// The command that takes `key` now, if any.
+    fn taking(&self, app: &App, key: Key) -> Option<HelpLine>;
 }
 
 impl<A: Copy> Table for Keys<A> {
@@ -104,15 +104,19 @@ impl<A: Copy> Table for Keys<A> {
             .collect()
     }
 
-    fn live(&self, app: &App) -> Vec<Key> {
-        self.0.iter().filter(|c| (c.when)(app)).flat_map(|c| c.bindings).map(|&(k, _)| k).collect()
-    }
-
     fn commands(&self) -> Vec<(HelpLine, Vec<Key>)> {
         self.0
             .iter()
             .map(|c| (HelpLine { keys: c.keys, help: c.help }, c.bindings.iter().map(|&(k, _)| k).collect()))
             .collect()
+    }
+
+    fn taking(&self, app: &App, key: Key) -> Option<HelpLine> {
+        self.0
+            .iter()
+            .filter(|c| (c.when)(app))
+            .find(|c| c.bindings.iter().any(|&(k, _)| k == key))
+            .map(|c| HelpLine { keys: c.keys, help: c.help })
     }
 }
 
@@ -232,16 +236,9 @@ impl App {
         keys
     }
 
-    /// The keys that do something now: those the applying commands of [`GLOBAL`] and of
-    /// the screen's table list. With the help open, any key closes it.
-    pub fn live_keys(&self) -> Vec<Key> {
-        if self.help {
-            return Key::all();
-        }
-        let mut keys = GLOBAL.live(self);
-        keys.extend(table(self.screen).live(self));
-        keys.sort_by_key(|k| format!("{k:?}"));
-        keys.dedup();
-        keys
+    /// The command that takes `key` now (the help overlay's line for it), looked up as
+    /// the handler does: the keys that work everywhere first, then the screen's.
+    pub fn command_taking(&self, key: Key) -> Option<HelpLine> {
+        GLOBAL.taking(self, key).or_else(|| table(self.screen).taking(self, key))
     }
 }

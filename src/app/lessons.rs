@@ -112,7 +112,7 @@ pub const KEYS: Keys<LessonsAction> = Keys(&[
             (Key::Home, A::Top),
             (Key::End, A::Bottom),
         ],
-        help: "in the text: scroll; PgUp PgDn Space by a page, Home End to the ends",
+        help: "in the text: scroll; PgUp PgDn Space a page, Home End the ends",
         when: reader,
         hints: &[Hint::new("↑↓", "scroll", 10, reader)],
     },

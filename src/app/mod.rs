@@ -90,7 +90,7 @@ impl Screen {
 pub use crate::lessons::progress::Mark as Progress;
 
 /// The whole state of the terminal lab.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct App {
     /// The course.
     pub course: Course,
