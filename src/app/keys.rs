@@ -228,6 +228,18 @@ pub fn table(screen: Screen) -> &'static dyn Table {
 }
 
 impl App {
+    /// Does what `action` of [`GLOBAL`] says.
+    pub(super) fn global_action(&mut self, action: GlobalAction) -> Option<super::Effect> {
+        match action {
+            GlobalAction::Quit => self.quit_now(),
+            GlobalAction::Help => {
+                self.help = true;
+                None
+            }
+            GlobalAction::Show(screen) => self.show(screen),
+        }
+    }
+
     /// The footer for the state the app is in: the hints that show now, by rank.
     pub fn footer_keys(&self) -> Vec<FooterKey> {
         let mut keys = GLOBAL.hints(self);

@@ -296,7 +296,7 @@ impl App {
         }
     }
 
-    fn quit_now(&mut self) -> Option<Effect> {
+    pub(super) fn quit_now(&mut self) -> Option<Effect> {
         self.quit = true;
         Some(Effect::Quit)
     }
@@ -315,12 +315,7 @@ impl App {
         // A reset waits for a second press: any other key in between calls it off.
         let armed = self.confirm_reset;
         let effect = match global {
-            Some(GlobalAction::Help) => {
-                self.help = true;
-                None
-            }
-            Some(GlobalAction::Show(screen)) => self.show(screen),
-            Some(GlobalAction::Quit) => self.quit_now(),
+            Some(action) => self.global_action(action),
             None => match self.screen {
                 Screen::Lessons => lessons::KEYS.find(self, key).and_then(|a| self.lessons_action(a)),
                 Screen::Lab => lab::KEYS.find(self, key).and_then(|a| self.lab_action(a)),
