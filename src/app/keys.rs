@@ -29,7 +29,8 @@ pub struct Hint {
     pub label: Label,
     /// Place in the footer: lower comes first and stays longest.
     pub rank: u8,
-    /// When the footer shows it.
+    /// When the footer shows it. Usually when its command works; it may differ, e.g. a
+    /// pane's keys are named as long as the pane has the keys.
     pub when: fn(&App) -> bool,
 }
 
