@@ -8,7 +8,7 @@ use std::io::{self, Stdout};
 use std::path::Path;
 use std::sync::Arc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
 use crossbeam_channel::{Receiver, never, select, unbounded};
@@ -130,6 +130,12 @@ fn key(event: KeyEvent) -> Option<Key> {
     })
 }
 
+/// Feeds `event` to the app, dated: the app never reads the clock itself.
+fn update(app: &mut App, event: Event) -> Option<Effect> {
+    app.update(Event::Tick(SystemTime::now()));
+    app.update(event)
+}
+
 /// Folder (in the current directory) that `e` exports into; taken names get -2, -3, ...
 const EXPORT_DIR: &str = "parlab-results";
 /// File name (in the current directory, without `.md`) of the progress summary `e` writes.
@@ -173,7 +179,7 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
     let mut dirty = false;
     let mut last_draw = Instant::now();
 
-    while !app.quit {
+    while !app.quitting() {
         let size = terminal.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
         let runs = handle.as_ref().map_or_else(never, |h| h.events.clone());
@@ -183,7 +189,7 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
         select! {
             recv(input) -> event => {
                 let Ok(event) = event else { break };
-                app.reader_max_scroll = ui::reader_max_scroll(&app, area);
+                app.set_reader_max_scroll(ui::reader_max_scroll(&app, area));
                 let event = match event {
                     TermEvent::Key(k) => key(k).map(Event::Key),
                     TermEvent::Mouse(m) => {
@@ -204,26 +210,26 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
                     other => other,
                 };
                 if let Some(event) = event {
-                    effect = app.update(event);
+                    effect = update(&mut app, event);
                     dirty = true;
                 }
             }
             recv(cpu) -> snapshot => {
                 if let Ok(snapshot) = snapshot {
-                    app.update(Event::Cpu(snapshot));
+                    update(&mut app, Event::Cpu(snapshot));
                     dirty = true;
                 }
             }
             recv(runs) -> event => {
                 match event {
                     Ok(event) => {
-                        app.update(Event::Run(event));
+                        update(&mut app, Event::Run(event));
                     }
                     Err(_) => {
                         handle = None;
                         if app.running() {
                             // The runner ended without a last word: it panicked.
-                            app.update(Event::Run(RunEvent::Failed("the run stopped unexpectedly (a panic in the runner)".into())));
+                            update(&mut app, Event::Run(RunEvent::Failed("the run stopped unexpectedly (a panic in the runner)".into())));
                             terminal.clear()?;
                         }
                     }
@@ -232,24 +238,24 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
             }
             recv(exported) -> result => {
                 if let Ok(result) = result {
-                    app.update(Event::Exported(result));
+                    update(&mut app, Event::Exported(result));
                     dirty = true;
                 }
             }
             recv(progress_exported) -> result => {
                 if let Ok(result) = result {
-                    app.update(Event::ProgressExported(result));
+                    update(&mut app, Event::ProgressExported(result));
                     dirty = true;
                 }
             }
             recv(save_errors) -> why => {
                 if let Ok(why) = why {
-                    app.update(Event::ProgressSaveFailed(why));
+                    update(&mut app, Event::ProgressSaveFailed(why));
                     dirty = true;
                 }
             }
             recv(signals) -> _ => {
-                effect = app.update(Event::Terminate);
+                effect = update(&mut app, Event::Terminate);
             }
             default(wait.min(Duration::from_secs(3600))) => {}
         }
@@ -280,13 +286,13 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
             }
             Some(Effect::Quit) | None => {}
         }
-        if app.progress_changed {
-            app.progress_changed = false;
-            if let Some(saver) = &saver {
-                saver.save(app.progress_file());
-            }
+        // Taken whether or not there is a saver, so it does not pile up.
+        if app.take_progress_changed()
+            && let Some(saver) = &saver
+        {
+            saver.save(app.progress_file());
         }
-        if app.quit {
+        if app.quitting() {
             break;
         }
         if dirty && last_draw.elapsed() >= interval {

@@ -208,8 +208,8 @@ fn clicks_and_the_wheel_land_on_what_is_drawn() {
     assert_eq!(app.selected, 1);
     app.update(Event::Mouse(Mouse::Click(Target::LessonRow(1))));
     assert_eq!(app.opened, 1, "a second click opens the lesson");
-    app.reader_max_scroll = ui::reader_max_scroll(&app, area);
-    assert!(app.reader_max_scroll > 0, "the pi lesson is longer than the reader");
+    app.set_reader_max_scroll(ui::reader_max_scroll(&app, area));
+    assert!(app.reader_max_scroll() > 0, "the pi lesson is longer than the reader");
     let reader = ui::hit_test(&app, area, 60, 10).expect("the reader is under the mouse");
     assert_eq!(reader, Target::Reader);
     app.update(Event::Mouse(Mouse::ScrollDown(reader)));
@@ -217,7 +217,7 @@ fn clicks_and_the_wheel_land_on_what_is_drawn() {
     for _ in 0..100 {
         app.update(Event::Mouse(Mouse::ScrollDown(reader)));
     }
-    assert_eq!(app.reader_scroll, app.reader_max_scroll, "scrolling stops at the end");
+    assert_eq!(app.reader_scroll, app.reader_max_scroll(), "scrolling stops at the end");
 
     // The "2 Lab" tab, then the "[ ] seq" option of the backends row.
     let tab = ui::hit_test(&app, area, 23, 0).expect("a tab");
@@ -287,7 +287,7 @@ fn to_list(app: &mut App) {
     if app.lessons_pane == parlab::app::LessonsPane::Reader {
         keys(app, &[Key::Esc]);
     }
-    assert!(!app.quit && app.lessons_pane == parlab::app::LessonsPane::List);
+    assert!(!app.quitting() && app.lessons_pane == parlab::app::LessonsPane::List);
 }
 
 /// Position of the first exercise of `kind` in the opened lesson.
@@ -405,9 +405,13 @@ fn exercises_choice_answered_wrong_then_right() {
     let record = app.exercise_record(pi, index).unwrap();
     assert_eq!((record.chosen, record.done), (Some(wrong), false));
     both_sizes("exercises_choice_wrong", &app);
+    // The app dates what it records with the time the events bring, never the clock's.
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_341_600);
+    app.update(Event::Tick(at));
     keys(&mut app, &[option_key(choice.answer), Key::Enter]);
     let record = app.exercise_record(pi, index).unwrap();
     assert_eq!((record.chosen, record.done, record.attempts), (Some(choice.answer), true, 2));
+    assert_eq!(record.when.as_deref(), Some("2026-11-22T10:00:00Z"));
     both_sizes("exercises_choice_right", &app);
 }
 
@@ -490,8 +494,8 @@ fn progress_survives_a_restart_and_resumes() {
     assert_eq!(second.screen, Screen::Lab, "resumes on the screen the learner left");
     assert_eq!(second.opened, pi);
     assert_eq!(second.exercise_records, first.exercise_records);
-    assert_eq!(second.hints_shown[pi], 2);
-    assert_eq!(second.best, first.best);
+    assert_eq!(second.lesson_record(pi).hints, 2);
+    assert_eq!(second.lesson_record(pi).best, first.lesson_record(pi).best);
     assert_eq!(second.progress_file(), saved);
 }
 
@@ -506,9 +510,10 @@ fn jump_and_reset() {
     to_list(&mut app);
     keys(&mut app, &[Key::End, Key::Char('J')]);
     assert_eq!(app.opened, last);
-    assert_eq!(app.progress[last], Progress::Read);
-    assert_eq!(app.progress[pi], Progress::Ran, "a lesson worked on is not skipped");
-    assert!(app.progress[..last].iter().enumerate().all(|(i, &p)| i == pi || p == Progress::Skipped));
+    let mark = |app: &App, lesson: usize| app.lesson_record(lesson).mark;
+    assert_eq!(mark(&app, last), Progress::Read);
+    assert_eq!(mark(&app, pi), Progress::Ran, "a lesson worked on is not skipped");
+    assert!((0..last).all(|i| i == pi || mark(&app, i) == Progress::Skipped));
     keys(&mut app, &[Key::Char('4'), Key::Home]);
     for _ in 0..pi {
         keys(&mut app, &[Key::Down]);
@@ -522,12 +527,12 @@ fn jump_and_reset() {
     assert!(app.exercise_record(pi, question).unwrap().done, "one R only asks");
     keys(&mut app, &[Key::Char('R')]);
     assert!(!app.exercise_record(pi, question).unwrap().done, "R twice resets");
-    assert_eq!(app.progress[pi], Progress::New);
-    assert_eq!(app.hints_shown[pi], 0);
-    assert_eq!(app.best[pi], None);
+    assert_eq!(mark(&app, pi), Progress::New);
+    assert_eq!(app.lesson_record(pi).hints, 0);
+    assert_eq!(app.lesson_record(pi).best, None);
     // Jumping past it again marks it skipped: never opened now.
     keys(&mut app, &[Key::End, Key::Char('J')]);
-    assert_eq!(app.progress[pi], Progress::Skipped);
+    assert_eq!(mark(&app, pi), Progress::Skipped);
 }
 
 #[test]
@@ -584,14 +589,32 @@ fn a_run_step_done_in_a_sweep_is_announced_after_the_sweep() {
         .filter(|p| p.workers > 1)
         .max_by(|a, b| a.speedup.unwrap().total_cmp(&b.speedup.unwrap()));
     let fastest = fastest.map(|p| (p.backend.clone(), p.workers));
-    assert_eq!(app.best[pi].as_ref().map(|b| (b.backend.clone(), b.workers)), fastest, "the best speedup is kept");
+    assert_eq!(
+        app.lesson_record(pi).best.as_ref().map(|b| (b.backend.clone(), b.workers)),
+        fastest,
+        "the best speedup is kept"
+    );
 }
 
 #[test]
 fn lab_shows_the_walk_heat_map_on_m() {
     let mut app = app(2);
-    keys(&mut app, &[Key::Down, Key::Enter, Key::Enter, Key::Char('s')]);
-    // A real walk outcome (seeded, so the same every time) for every point.
+    walk_results(&mut app);
+    assert!(!app.lab_map);
+    keys(&mut app, &[Key::Char('m')]);
+    assert!(app.lab_map, "m shows the heat map when the results hold one");
+    both_sizes("lab_walk_heat_map", &app);
+    let text = render(&app, 120, 40);
+    assert!(text.contains("Heat map: where the walkers ended"));
+    assert!(text.contains("20,000 walkers"));
+    keys(&mut app, &[Key::Char('m')]);
+    assert!(render(&app, 120, 40).contains("Speedup"), "m again brings the speedup chart back");
+}
+
+/// From the lesson list: the pi lesson's Lab after a sweep whose points hold a real walk
+/// outcome (seeded, so the same every time), which has a heat map.
+fn walk_results(app: &mut App) {
+    keys(app, &[Key::Down, Key::Enter, Key::Enter, Key::Char('s')]);
     let mut spec = KernelSpec::new("walk").unwrap();
     spec.size = 20_000;
     let workload = spec.build().unwrap();
@@ -608,17 +631,8 @@ fn lab_shows_the_walk_heat_map_on_m() {
             p
         })
         .collect();
-    feed(&mut app, &plan, points);
+    feed(app, &plan, points);
     app.update(Event::Run(RunEvent::Finished(Box::new(app.results.clone().unwrap()))));
-    assert!(!app.lab_map);
-    keys(&mut app, &[Key::Char('m')]);
-    assert!(app.lab_map, "m shows the heat map when the results hold one");
-    both_sizes("lab_walk_heat_map", &app);
-    let text = render(&app, 120, 40);
-    assert!(text.contains("Heat map: where the walkers ended"));
-    assert!(text.contains("20,000 walkers"));
-    keys(&mut app, &[Key::Char('m')]);
-    assert!(render(&app, 120, 40).contains("Speedup"), "m again brings the speedup chart back");
 }
 
 #[test]
@@ -642,4 +656,153 @@ fn values_that_vary_between_repetitions_are_listed_under_their_point() {
     feed(&mut app, &plan, points);
     let text = render(&app, 120, 40);
     assert!(text.contains("lost_updates: 1.09M 987.5k 1.12M"), "{text}");
+}
+
+/// States that between them put every key table's every command to work: each screen,
+/// each pane and kind of exercise, idle and running, with cursors away from the ends.
+fn key_states() -> Vec<(String, App)> {
+    let mut states = Vec::new();
+    let mut add = |name: &str, app: &App| states.push((name.to_string(), app.clone()));
+
+    let mut a = app(2);
+    keys(&mut a, &[Key::Down, Key::Down]);
+    add("lesson list", &a);
+    keys(&mut a, &[Key::Enter, Key::Down, Key::Down, Key::Down]);
+    add("lesson text", &a);
+
+    let mut a = app(2);
+    open(&mut a, PI);
+    keys(&mut a, &[Key::Enter]);
+    assert_eq!(a.screen, Screen::Lab);
+    add("lab setup", &a);
+    keys(&mut a, &[Key::Char('s')]);
+    add("lab running", &a);
+    let plan = a.run.as_ref().unwrap().plan.clone();
+    feed(&mut a, &plan, sweep_points());
+    a.update(Event::Run(RunEvent::Finished(Box::new(a.results.clone().unwrap()))));
+    keys(&mut a, &[Key::Tab, Key::Down]);
+    a.message = None;
+    add("lab results", &a);
+    let mut a = app(2);
+    walk_results(&mut a);
+    a.message = None;
+    add("lab with a heat map", &a);
+
+    let mut a = app(2);
+    open(&mut a, PI);
+    keys(&mut a, &[Key::Char('t'), Key::Esc, Key::Home, Key::Down]);
+    add("exercise list", &a);
+    let mut a = app(2);
+    open(&mut a, PI);
+    let predict = exercise_of(&a, "Predict");
+    go_to_exercise(&mut a, predict);
+    type_text(&mut a, "1.5");
+    add("predict", &a);
+    keys(&mut a, &[Key::Enter]);
+    assert!(a.running());
+    add("predict measuring", &a);
+
+    let mut a = app(2);
+    open(&mut a, PI);
+    let question = exercise_of(&a, "Question");
+    let pi = lesson_index(&a, PI);
+    let parlab::lessons::Exercise::Choice(choice) = &mut a.course.lessons[pi].exercises[question] else {
+        panic!("a question")
+    };
+    // Nine options, so every option key has one to choose.
+    choice.options = (1..=9).map(|i| format!("option {i}")).collect();
+    go_to_exercise(&mut a, question);
+    keys(&mut a, &[Key::Home]);
+    add("question, first option", &a);
+    keys(&mut a, &[Key::Char('5')]);
+    add("question, fifth option", &a);
+
+    let mut a = app(2);
+    open(&mut a, GIL);
+    let step = exercise_of(&a, "Run");
+    go_to_exercise(&mut a, step);
+    add("run step", &a);
+
+    let mut a = app(2);
+    keys(&mut a, &[Key::Char('4'), Key::Down, Key::Down]);
+    add("progress", &a);
+
+    let mut a = app(2);
+    keys(&mut a, &[Key::Char('5'), Key::Down, Key::Down]);
+    add("machine", &a);
+    states
+}
+
+/// The footer and help lines of every command of `screen`'s table and of the keys that
+/// work everywhere, with their keys.
+fn registered(screen: Screen) -> Vec<(&'static str, parlab::app::HelpLine, Vec<Key>)> {
+    use parlab::app::keys::{GLOBAL, Table, table};
+    let global = GLOBAL.commands().into_iter().map(|(line, keys)| ("Everywhere", line, keys));
+    global.chain(table(screen).commands().into_iter().map(move |(line, keys)| (screen.title(), line, keys))).collect()
+}
+
+#[test]
+fn every_key_handled_is_listed_and_every_key_listed_is_handled() {
+    use std::collections::BTreeSet;
+    let mut worked = BTreeSet::new();
+    for (name, state) in key_states() {
+        for key in Key::all() {
+            let mut after = state.clone();
+            let effect = after.update(Event::Key(key));
+            let did_something = effect.is_some() || after != state;
+            match state.command_taking(key) {
+                Some(line) if did_something => {
+                    worked.insert((state.screen.title(), line.keys, line.help, format!("{key:?}")));
+                }
+                Some(_) => {}
+                None => assert!(!did_something, "{name}: {key:?} does something, but no command lists it"),
+            }
+        }
+    }
+    for screen in Screen::ALL {
+        for (group, line, keys) in registered(screen) {
+            for key in keys {
+                let somewhere = |title: &str| worked.contains(&(title, line.keys, line.help, format!("{key:?}")));
+                let ok = if group == "Everywhere" {
+                    Screen::ALL.iter().any(|s| somewhere(s.title()))
+                } else {
+                    somewhere(screen.title())
+                };
+                assert!(
+                    ok,
+                    "{group}: {key:?} of \"{} {}\" is listed but did nothing in any state",
+                    line.keys, line.help
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_key_is_visible_in_the_footer_or_the_help_at_120x40() {
+    for (name, state) in key_states() {
+        let text = render(&state, 120, 40);
+        let footer = text.lines().nth(39).unwrap();
+        let more = footer.contains("more: ?");
+        for key in state.footer_keys() {
+            let shown = footer.contains(&format!("{} {}", key.keys, key.label));
+            assert!(
+                shown || more,
+                "{name}: footer key {} {} is dropped without a sign:\n{footer}",
+                key.keys,
+                key.label
+            );
+        }
+        let mut help = state.clone();
+        help.update(Event::Key(Key::Char('?')));
+        assert!(help.help, "{name}: ? opens the help");
+        let text = render(&help, 120, 40);
+        for (group, line, _) in registered(state.screen) {
+            let shown = format!("{:<12} {}", line.keys, line.help);
+            assert!(
+                text.lines().any(|l| l.contains(&shown)),
+                "{name}: the help does not show \"{shown}\" ({group}):\n{text}"
+            );
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! tolerance with an explanation of the gap), multiple choice with feedback per option,
 //! and "run this and look" steps that complete when a matching point is measured.
 
+use super::keys::{Command, Hint, Keys};
 use super::{App, Effect, Key, RunProgress, Screen};
 use super::{LabSetup, Toggle};
 use crate::lessons::progress::{ExerciseKind, ExerciseRecord};
@@ -261,76 +262,62 @@ impl App {
             )
     }
 
-    pub(super) fn exercises_key(&mut self, key: Key) -> Option<Effect> {
-        if key == Key::Char('c') && self.run.is_some() {
-            self.message = Some("Cancelling after the current repetition...".into());
-            return Some(Effect::CancelRun);
-        }
+    /// Does what `action` says on the Exercises screen.
+    pub(super) fn exercises_action(&mut self, action: ExercisesAction) -> Option<Effect> {
         let count = self.current_exercises().len();
-        match self.exercises_view.pane {
-            ExercisesPane::List => match key {
-                Key::Up | Key::Char('k') => self.select_exercise(self.exercises_view.selected.saturating_sub(1)),
-                Key::Down | Key::Char('j') => self.select_exercise(self.exercises_view.selected + 1),
-                Key::Home => self.select_exercise(0),
-                Key::End => self.select_exercise(count.saturating_sub(1)),
-                Key::Enter | Key::Right | Key::Char('l') | Key::Tab | Key::BackTab if count > 0 => {
-                    self.exercises_view.pane = ExercisesPane::Detail;
-                }
-                Key::Char('n') => self.next_hint(self.opened),
-                Key::Char('q') | Key::Esc => {
-                    self.screen = Screen::Lessons;
-                    self.lessons_pane = super::LessonsPane::Reader;
-                }
-                _ => {}
-            },
-            ExercisesPane::Detail => {
-                if matches!(key, Key::Esc | Key::Tab | Key::BackTab) {
-                    self.exercises_view.pane = ExercisesPane::List;
-                    return None;
-                }
-                let index = self.exercises_view.selected;
-                match self.current_exercises().get(index).cloned() {
-                    Some(Exercise::Predict(p)) => return self.predict_key(index, &p, key),
-                    Some(Exercise::Choice(c)) => self.choice_key(index, &c, key),
-                    Some(Exercise::Run(r)) => match key {
-                        Key::Enter => {
-                            self.setup_run_step(&r.backend, r.workers);
-                        }
-                        Key::Char('n') => self.next_hint(self.opened),
-                        Key::Char('q') | Key::Left | Key::Char('h') => self.exercises_view.pane = ExercisesPane::List,
-                        Key::Down | Key::Char('j') => self.select_exercise(index + 1),
-                        Key::Up | Key::Char('k') => self.select_exercise(index.saturating_sub(1)),
-                        _ => {}
-                    },
-                    None => self.exercises_view.pane = ExercisesPane::List,
-                }
-            }
-        }
-        None
-    }
-
-    fn predict_key(&mut self, index: usize, predict: &Predict, key: Key) -> Option<Effect> {
+        let index = self.exercises_view.selected;
+        let options = self.current_options();
         let view = &mut self.exercises_view;
-        match key {
-            Key::Char(c) if c.is_ascii_digit() || matches!(c, '.' | ',' | '%') => {
+        match action {
+            X::Cancel => {
+                self.message = Some("Cancelling after the current repetition...".into());
+                return Some(Effect::CancelRun);
+            }
+            X::Up => self.select_exercise(index.saturating_sub(1)),
+            X::Down => self.select_exercise(index + 1),
+            X::First => self.select_exercise(0),
+            X::Last => self.select_exercise(count.saturating_sub(1)),
+            X::Open => view.pane = ExercisesPane::Detail,
+            X::Back => {
+                self.screen = Screen::Lessons;
+                self.lessons_pane = super::LessonsPane::Reader;
+            }
+            X::List => view.pane = ExercisesPane::List,
+            X::Type(c) => {
                 if view.input.len() < 12 {
                     view.input.push(c);
                 }
                 view.note = None;
             }
-            Key::Backspace => {
+            X::Erase => {
                 view.input.pop();
                 view.note = None;
             }
-            Key::Delete => view.input.clear(),
-            Key::Up | Key::Char('k') => self.select_exercise(index.saturating_sub(1)),
-            Key::Down | Key::Char('j') => self.select_exercise(index + 1),
-            Key::Char('q') => self.exercises_view.pane = ExercisesPane::List,
-            Key::Char('n') => self.next_hint(self.opened),
-            Key::Enter => return self.measure_prediction(index, predict),
-            _ => {}
+            X::Clear => view.input.clear(),
+            X::OptionUp => view.option = view.option.saturating_sub(1),
+            X::OptionDown => view.option = (view.option + 1).min(options.saturating_sub(1)),
+            X::Pick(option) => {
+                if option < options {
+                    view.option = option;
+                }
+            }
+            X::Enter => match self.current_exercises().get(index).cloned() {
+                Some(Exercise::Predict(p)) => return self.measure_prediction(index, &p),
+                Some(Exercise::Choice(c)) => self.answer_choice(index, &c),
+                Some(Exercise::Run(r)) => self.setup_run_step(&r.backend, r.workers),
+                None => {}
+            },
+            X::Hint => self.next_hint(self.opened),
         }
         None
+    }
+
+    /// The number of options of the exercise shown (0 unless it is a question).
+    fn current_options(&self) -> usize {
+        match self.current_exercises().get(self.exercises_view.selected) {
+            Some(Exercise::Choice(c)) => c.options.len(),
+            _ => 0,
+        }
     }
 
     fn measure_prediction(&mut self, index: usize, predict: &Predict) -> Option<Effect> {
@@ -381,29 +368,6 @@ impl App {
         Some(Effect::StartRun(plan))
     }
 
-    fn choice_key(&mut self, index: usize, choice: &Choice, key: Key) {
-        let options = choice.options.len();
-        match key {
-            Key::Up | Key::Char('k') => self.exercises_view.option = self.exercises_view.option.saturating_sub(1),
-            Key::Down | Key::Char('j') => {
-                self.exercises_view.option = (self.exercises_view.option + 1).min(options.saturating_sub(1))
-            }
-            Key::Char(c @ '1'..='9') => {
-                let option = c as usize - '1' as usize;
-                if option < options {
-                    self.exercises_view.option = option;
-                }
-            }
-            Key::Char(c @ 'a'..='i') if (c as usize - 'a' as usize) < options => {
-                self.exercises_view.option = c as usize - 'a' as usize;
-            }
-            Key::Enter | Key::Char(' ') => self.answer_choice(index, choice),
-            Key::Char('q') | Key::Left => self.exercises_view.pane = ExercisesPane::List,
-            Key::Char('n') => self.next_hint(self.opened),
-            _ => {}
-        }
-    }
-
     fn answer_choice(&mut self, index: usize, choice: &Choice) {
         let option = self.exercises_view.option;
         let right = option == choice.answer;
@@ -413,7 +377,7 @@ impl App {
             record.chosen = Some(option);
             if right && !record.done {
                 record.done = true;
-                record.when = Some(crate::measure::report::utc_now());
+                record.when = Some(crate::measure::report::utc(self.now));
             }
         }
         self.progress_changed = true;
@@ -467,7 +431,7 @@ impl App {
                 record.busy_cores = point.as_ref().and_then(|p| p.busy_cores);
                 if !record.done {
                     record.done = true;
-                    record.when = Some(crate::measure::report::utc_now());
+                    record.when = Some(crate::measure::report::utc(self.now));
                 }
                 record.explanation = explain_gap(report, &predict, prediction, value);
                 // On the Exercises screen the exercise itself shows the verdict.
@@ -515,7 +479,7 @@ impl App {
             record.busy_cores = point.busy_cores.or(record.busy_cores);
             if !record.done {
                 record.done = true;
-                record.when = Some(crate::measure::report::utc_now());
+                record.when = Some(crate::measure::report::utc(self.now));
                 let busy = point.busy_cores.map_or(String::new(), |b| format!(", {b:.1} cores busy"));
                 self.message = Some(format!(
                     "Exercise {} done: {} ×{} measured{busy}. (t: exercises)",
@@ -528,6 +492,235 @@ impl App {
         }
     }
 }
+
+/// What a key does on the Exercises screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExercisesAction {
+    /// Stop the measurement after the current repetition.
+    Cancel,
+    /// The exercise above.
+    Up,
+    /// The exercise below.
+    Down,
+    /// The first exercise.
+    First,
+    /// The last exercise.
+    Last,
+    /// List: answer the exercise under the cursor.
+    Open,
+    /// List: back to the lesson's text.
+    Back,
+    /// Detail: back to the list.
+    List,
+    /// Predict: type this character.
+    Type(char),
+    /// Predict: erase the last character.
+    Erase,
+    /// Predict: erase everything typed.
+    Clear,
+    /// Question: the option above.
+    OptionUp,
+    /// Question: the option below.
+    OptionDown,
+    /// Question: this option (from 0).
+    Pick(usize),
+    /// Measure the prediction, answer the question or set the Lab up for the run step.
+    Enter,
+    /// Show the lesson's next hint.
+    Hint,
+}
+
+fn shown(app: &App) -> Option<&Exercise> {
+    app.current_exercises().get(app.exercises_view.selected)
+}
+
+fn running(app: &App) -> bool {
+    app.run.is_some()
+}
+
+fn list(app: &App) -> bool {
+    app.exercises_view.pane == ExercisesPane::List
+}
+
+fn list_with_exercises(app: &App) -> bool {
+    list(app) && !app.current_exercises().is_empty()
+}
+
+fn detail(app: &App) -> bool {
+    app.exercises_view.pane == ExercisesPane::Detail
+}
+
+fn predicting(app: &App) -> bool {
+    detail(app) && matches!(shown(app), Some(Exercise::Predict(_)))
+}
+
+fn choosing(app: &App) -> bool {
+    detail(app) && matches!(shown(app), Some(Exercise::Choice(_)))
+}
+
+fn run_step(app: &App) -> bool {
+    detail(app) && matches!(shown(app), Some(Exercise::Run(_)))
+}
+
+fn predicting_or_run_step(app: &App) -> bool {
+    predicting(app) || run_step(app)
+}
+
+fn choose_label(app: &App) -> String {
+    format!("or 1-{} choose", app.current_options())
+}
+
+use ExercisesAction as X;
+
+/// The keys that type a prediction.
+const TYPING: &[(Key, ExercisesAction)] = &[
+    (Key::Char('0'), X::Type('0')),
+    (Key::Char('1'), X::Type('1')),
+    (Key::Char('2'), X::Type('2')),
+    (Key::Char('3'), X::Type('3')),
+    (Key::Char('4'), X::Type('4')),
+    (Key::Char('5'), X::Type('5')),
+    (Key::Char('6'), X::Type('6')),
+    (Key::Char('7'), X::Type('7')),
+    (Key::Char('8'), X::Type('8')),
+    (Key::Char('9'), X::Type('9')),
+    (Key::Char('.'), X::Type('.')),
+    (Key::Char(','), X::Type(',')),
+    (Key::Char('%'), X::Type('%')),
+    (Key::Backspace, X::Erase),
+    (Key::Delete, X::Clear),
+];
+
+/// The keys that choose an option: arrows, 1-9 and a-i.
+const CHOOSING: &[(Key, ExercisesAction)] = &[
+    (Key::Up, X::OptionUp),
+    (Key::Char('k'), X::OptionUp),
+    (Key::Down, X::OptionDown),
+    (Key::Char('j'), X::OptionDown),
+    (Key::Char('1'), X::Pick(0)),
+    (Key::Char('2'), X::Pick(1)),
+    (Key::Char('3'), X::Pick(2)),
+    (Key::Char('4'), X::Pick(3)),
+    (Key::Char('5'), X::Pick(4)),
+    (Key::Char('6'), X::Pick(5)),
+    (Key::Char('7'), X::Pick(6)),
+    (Key::Char('8'), X::Pick(7)),
+    (Key::Char('9'), X::Pick(8)),
+    (Key::Char('a'), X::Pick(0)),
+    (Key::Char('b'), X::Pick(1)),
+    (Key::Char('c'), X::Pick(2)),
+    (Key::Char('d'), X::Pick(3)),
+    (Key::Char('e'), X::Pick(4)),
+    (Key::Char('f'), X::Pick(5)),
+    (Key::Char('g'), X::Pick(6)),
+    (Key::Char('h'), X::Pick(7)),
+    (Key::Char('i'), X::Pick(8)),
+];
+
+/// The Exercises screen's keys.
+pub const KEYS: Keys<ExercisesAction> = Keys(&[
+    Command {
+        keys: "c",
+        bindings: &[(Key::Char('c'), X::Cancel)],
+        help: "cancel the measurement (after the current repetition)",
+        when: running,
+        hints: &[Hint::new("c", "cancel", 10, running)],
+    },
+    Command {
+        keys: "↑↓ Home End",
+        bindings: &[
+            (Key::Up, X::Up),
+            (Key::Char('k'), X::Up),
+            (Key::Down, X::Down),
+            (Key::Char('j'), X::Down),
+            (Key::Home, X::First),
+            (Key::End, X::Last),
+        ],
+        help: "choose an exercise (also j k)",
+        when: list,
+        hints: &[Hint::new("↑↓", "choose", 20, list)],
+    },
+    Command {
+        keys: "Enter → Tab",
+        bindings: &[
+            (Key::Enter, X::Open),
+            (Key::Right, X::Open),
+            (Key::Char('l'), X::Open),
+            (Key::Tab, X::Open),
+            (Key::BackTab, X::Open),
+        ],
+        help: "answer the exercise chosen (also l)",
+        when: list_with_exercises,
+        hints: &[Hint::new("Enter", "answer", 21, list)],
+    },
+    Command {
+        keys: "q Esc",
+        bindings: &[(Key::Char('q'), X::Back), (Key::Esc, X::Back)],
+        help: "on the list: back to the lesson's text",
+        when: list,
+        hints: &[Hint::new("q", "back", 22, list)],
+    },
+    Command {
+        keys: "0-9 . ⌫ Del",
+        bindings: TYPING,
+        help: "predict: type a number (Backspace erases, Delete clears)",
+        when: predicting,
+        hints: &[Hint::new("0-9 .", "type", 20, predicting)],
+    },
+    Command {
+        keys: "Enter",
+        bindings: &[(Key::Enter, X::Enter)],
+        help: "predict: measure it; question: answer; run step: set the Lab up",
+        when: detail,
+        hints: &[
+            Hint::new("Enter", "measure", 21, predicting),
+            Hint::new("Enter", "answer", 21, choosing),
+            Hint::new("Enter", "set up the lab", 21, run_step),
+        ],
+    },
+    Command {
+        keys: "↑↓ 1-9 a-i",
+        bindings: CHOOSING,
+        help: "question: choose an option (Space answers too)",
+        when: choosing,
+        hints: &[Hint::from("↑↓", choose_label, 20, choosing)],
+    },
+    Command {
+        keys: "Space",
+        bindings: &[(Key::Char(' '), X::Enter)],
+        help: "question: answer with the option chosen",
+        when: choosing,
+        hints: &[],
+    },
+    Command {
+        keys: "↑↓ j k",
+        bindings: &[(Key::Up, X::Up), (Key::Char('k'), X::Up), (Key::Down, X::Down), (Key::Char('j'), X::Down)],
+        help: "predict, run step: the exercise above / below",
+        when: predicting_or_run_step,
+        hints: &[],
+    },
+    Command {
+        keys: "Esc q ← h",
+        bindings: &[
+            (Key::Esc, X::List),
+            (Key::Tab, X::List),
+            (Key::BackTab, X::List),
+            (Key::Char('q'), X::List),
+            (Key::Left, X::List),
+            (Key::Char('h'), X::List),
+        ],
+        help: "back to the list of exercises (also Tab)",
+        when: detail,
+        hints: &[Hint::new("Esc", "list", 30, detail)],
+    },
+    Command {
+        keys: "n",
+        bindings: &[(Key::Char('n'), X::Hint)],
+        help: "show the lesson's next hint",
+        when: super::keys::always,
+        hints: &[Hint::new("n", "hint", 40, super::keys::always)],
+    },
+]);
 
 #[cfg(test)]
 mod tests {

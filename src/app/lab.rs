@@ -1,11 +1,15 @@
-//! The Lab's controls: kernel, backends, worker counts, size and repetitions, preset
-//! from a lesson, and the plans they describe.
+//! The Lab (beside `ui/lab.rs`): its controls (kernel, backends, worker counts, size
+//! and repetitions, preset from a lesson, and the plans they describe) and its input:
+//! the key table and what each action does.
 
 use std::collections::BTreeMap;
 
 use crate::kernels::{self, KernelSpec};
 use crate::lessons::Lesson;
 use crate::measure::{Plan, default_workers};
+
+use super::keys::{Command, Hint, Keys, always};
+use super::{App, Effect, Key, RunProgress, Screen};
 
 /// A rows of the Lab's setup panel, top to bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,6 +219,322 @@ impl LabSetup {
             warmup: self.warmup,
             repetitions: self.reps,
         })
+    }
+}
+
+/// Which pane of the Lab has the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabPane {
+    /// The setup controls.
+    Setup,
+    /// The results table.
+    Results,
+}
+
+/// What a key does in the Lab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabAction {
+    /// Measure the point under the cursors.
+    RunPoint,
+    /// Measure every switched-on point.
+    Sweep,
+    /// Stop the run after the current repetition.
+    Cancel,
+    /// Forget the results.
+    Clear,
+    /// Switch between the speedup chart and the heat map.
+    Map,
+    /// Write the results, report and charts to a fresh folder.
+    Export,
+    /// Show the lesson's next hint.
+    Hint,
+    /// The lesson's exercises.
+    Exercises,
+    /// Move the keys between setup and results.
+    Pane,
+    /// Back to the lesson.
+    Back,
+    /// Setup: the row above (-1) or below (1).
+    Row(isize),
+    /// Setup: along the row, or change its value.
+    Adjust(isize),
+    /// Setup: switch the option under the cursor; reset the kernel or size.
+    Toggle,
+    /// Results: scroll by this many rows (negative: up).
+    Scroll(i16),
+    /// Results: to the top.
+    Top,
+}
+
+fn idle(app: &App) -> bool {
+    app.run.is_none()
+}
+
+fn running(app: &App) -> bool {
+    app.run.is_some()
+}
+
+fn has_results(app: &App) -> bool {
+    app.results.is_some()
+}
+
+fn has_map(app: &App) -> bool {
+    app.results.as_ref().and_then(crate::plot::Heatmap::from_report).is_some()
+}
+
+fn setup(app: &App) -> bool {
+    app.lab_pane == LabPane::Setup && app.lab.is_some()
+}
+
+fn setup_idle(app: &App) -> bool {
+    setup(app) && idle(app)
+}
+
+fn setup_pane(app: &App) -> bool {
+    app.lab_pane == LabPane::Setup
+}
+
+fn results_pane(app: &App) -> bool {
+    app.lab_pane == LabPane::Results
+}
+
+fn run_label(app: &App) -> String {
+    app.lab
+        .as_ref()
+        .and_then(|l| Some(format!("run {}×{}", l.cursor_backend()?, l.cursor_workers()?)))
+        .unwrap_or_else(|| "run".into())
+}
+
+fn map_label(app: &App) -> String {
+    if app.lab_map { "speedup chart" } else { "heat map" }.into()
+}
+
+use LabAction as A;
+
+/// The Lab's keys.
+pub const KEYS: Keys<LabAction> = Keys(&[
+    Command {
+        keys: "s r",
+        bindings: &[(Key::Char('s'), A::Sweep), (Key::Char('r'), A::RunPoint)],
+        help: "sweep every switched-on point / run the underlined one",
+        when: always,
+        hints: &[Hint::new("s", "sweep", 11, idle), Hint::from("r", run_label, 12, idle)],
+    },
+    Command {
+        keys: "c",
+        bindings: &[(Key::Char('c'), A::Cancel)],
+        help: "cancel the run (after the current repetition)",
+        when: always,
+        hints: &[Hint::new("c", "cancel", 10, running)],
+    },
+    Command {
+        keys: "x",
+        bindings: &[(Key::Char('x'), A::Clear)],
+        help: "clear the results (not while a run is going)",
+        when: idle,
+        hints: &[],
+    },
+    Command {
+        keys: "e",
+        bindings: &[(Key::Char('e'), A::Export)],
+        help: "export results, report.md and charts to ./parlab-results/",
+        when: always,
+        hints: &[Hint::new("e", "export", 21, has_results)],
+    },
+    Command {
+        keys: "m",
+        bindings: &[(Key::Char('m'), A::Map)],
+        help: "walk: heat map of where the walkers ended / speedup chart",
+        when: always,
+        hints: &[Hint::from("m", map_label, 22, has_map)],
+    },
+    Command {
+        keys: "t",
+        bindings: &[(Key::Char('t'), A::Exercises)],
+        help: "the lesson's exercises",
+        when: always,
+        hints: &[Hint::new("t", "exercises", 20, always)],
+    },
+    Command {
+        keys: "n",
+        bindings: &[(Key::Char('n'), A::Hint)],
+        help: "show the lesson's next hint",
+        when: always,
+        hints: &[Hint::new("n", "hint", 61, always)],
+    },
+    Command {
+        keys: "Tab",
+        bindings: &[(Key::Tab, A::Pane), (Key::BackTab, A::Pane)],
+        help: "move between setup and results",
+        when: always,
+        hints: &[Hint::new("Tab", "pane", 60, always)],
+    },
+    Command {
+        keys: "q Esc",
+        bindings: &[(Key::Char('q'), A::Back), (Key::Esc, A::Back)],
+        help: "back to the lessons",
+        when: always,
+        hints: &[Hint::new("q", "back", 48, always)],
+    },
+    Command {
+        keys: "↑↓ j k",
+        bindings: &[
+            (Key::Up, A::Row(-1)),
+            (Key::Char('k'), A::Row(-1)),
+            (Key::Down, A::Row(1)),
+            (Key::Char('j'), A::Row(1)),
+        ],
+        help: "setup: choose a row",
+        when: setup,
+        hints: &[Hint::new("↑↓", "row", 23, setup_pane)],
+    },
+    Command {
+        keys: "←→ h l - +",
+        bindings: &[
+            (Key::Left, A::Adjust(-1)),
+            (Key::Char('h'), A::Adjust(-1)),
+            (Key::Char('-'), A::Adjust(-1)),
+            (Key::Right, A::Adjust(1)),
+            (Key::Char('l'), A::Adjust(1)),
+            (Key::Char('+'), A::Adjust(1)),
+        ],
+        help: "setup: move along the row; change kernel, size, reps",
+        when: setup,
+        hints: &[Hint::new("←→", "pick", 24, setup_pane)],
+    },
+    Command {
+        keys: "Enter Space",
+        bindings: &[(Key::Enter, A::Toggle), (Key::Char(' '), A::Toggle)],
+        help: "setup: switch a backend or worker count; reset kernel or size",
+        when: setup_idle,
+        hints: &[Hint::new("Enter", "on/off", 25, setup_pane)],
+    },
+    Command {
+        keys: "↑↓ j k Home",
+        bindings: &[
+            (Key::Up, A::Scroll(-1)),
+            (Key::Char('k'), A::Scroll(-1)),
+            (Key::Down, A::Scroll(1)),
+            (Key::Char('j'), A::Scroll(1)),
+            (Key::Home, A::Top),
+        ],
+        help: "results: scroll the table",
+        when: results_pane,
+        hints: &[Hint::new("↑↓", "scroll", 23, results_pane)],
+    },
+]);
+
+impl App {
+    /// Does what `action` says in the Lab.
+    pub(super) fn lab_action(&mut self, action: LabAction) -> Option<Effect> {
+        match action {
+            A::RunPoint => return self.start(false),
+            A::Sweep => return self.start(true),
+            A::Cancel => {
+                return if self.run.is_some() {
+                    self.message = Some("Cancelling after the current repetition...".into());
+                    Some(Effect::CancelRun)
+                } else {
+                    self.message = Some("Nothing is running.".into());
+                    None
+                };
+            }
+            A::Clear => {
+                self.results = None;
+                self.results_scroll = 0;
+                self.message = Some("Results cleared.".into());
+            }
+            A::Map => {
+                if has_map(self) {
+                    self.lab_map = !self.lab_map;
+                } else {
+                    self.message =
+                        Some("No heat map: only kernels whose outcome is a 2D histogram (walk) have one.".into());
+                }
+            }
+            A::Export => {
+                return match &self.results {
+                    Some(results) if !results.points.is_empty() => {
+                        self.message = Some("Exporting the results...".into());
+                        Some(Effect::Export(Box::new(results.clone())))
+                    }
+                    _ => {
+                        self.message = Some("Nothing to export yet: run a point (r) or a sweep (s) first.".into());
+                        None
+                    }
+                };
+            }
+            A::Hint => self.next_hint(self.lab_lesson),
+            A::Exercises => {
+                self.opened = self.lab_lesson;
+                self.selected = self.lab_lesson;
+                self.open_exercises();
+            }
+            A::Pane => {
+                self.lab_pane = match self.lab_pane {
+                    LabPane::Setup => LabPane::Results,
+                    LabPane::Results => LabPane::Setup,
+                };
+            }
+            A::Back => self.screen = Screen::Lessons,
+            A::Row(delta) => self.lab.as_mut()?.move_row(delta),
+            A::Adjust(delta) => self.lab.as_mut()?.adjust(delta),
+            A::Toggle => self.lab.as_mut()?.toggle(),
+            A::Scroll(rows) if rows < 0 => {
+                self.results_scroll = self.results_scroll.saturating_sub(rows.unsigned_abs())
+            }
+            A::Scroll(rows) => self.results_scroll = self.results_scroll.saturating_add(rows.unsigned_abs()),
+            A::Top => self.results_scroll = 0,
+        }
+        None
+    }
+
+    /// Starts measuring the point under the cursors, or every switched-on point.
+    fn start(&mut self, sweep: bool) -> Option<Effect> {
+        if self.run.is_some() {
+            self.message = Some("A run is in progress: wait for it or press c to cancel.".into());
+            return None;
+        }
+        let lab = self.lab.as_ref()?;
+        let plan = if sweep { lab.sweep_plan() } else { lab.point_plan() };
+        match plan {
+            Ok(plan) => {
+                let total = plan.total_runs();
+                self.message = None;
+                self.run = Some(RunProgress {
+                    sweep,
+                    plan: plan.clone(),
+                    done: 0,
+                    total,
+                    current: None,
+                    last: None,
+                    exercise: None,
+                });
+                Some(Effect::StartRun(plan))
+            }
+            Err(why) => {
+                self.message = Some(why);
+                None
+            }
+        }
+    }
+
+    /// Sets the Lab up for `lesson` (keeps the controls when it already is) and shows it.
+    pub fn open_lab(&mut self, lesson: usize) {
+        if self.setup_lab(lesson) {
+            self.screen = Screen::Lab;
+        }
+    }
+
+    /// Sets the Lab up for `lesson` without showing it; false when there is no such lesson.
+    pub(super) fn setup_lab(&mut self, lesson: usize) -> bool {
+        let Some(l) = self.course.lessons.get(lesson) else { return false };
+        if self.lab.is_none() || self.lab_lesson != lesson {
+            self.lab = Some(LabSetup::from_lesson(l, self.facts.available_parallelism, self.size_override));
+            self.lab_lesson = lesson;
+            self.lab_pane = LabPane::Setup;
+        }
+        true
     }
 }
 

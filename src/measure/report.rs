@@ -212,7 +212,12 @@ impl Report {
 
 /// Today's date and time, UTC, as ISO 8601 (e.g. 2026-11-22T10:04:05Z).
 pub fn utc_now() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    utc(std::time::SystemTime::now())
+}
+
+/// A time, UTC, as ISO 8601 (e.g. 2026-11-22T10:04:05Z).
+pub fn utc(time: std::time::SystemTime) -> String {
+    let secs = time.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, rest) = (secs / 86_400, secs % 86_400);
     let (y, m, d) = civil_from_days(days as i64);
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)

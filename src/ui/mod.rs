@@ -21,8 +21,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::app::{App, ExercisesPane, LabPane, LessonsPane, Screen, Target};
-use crate::lessons::Exercise;
+use crate::app::{App, FooterKey, Screen, Target};
 
 /// The smallest terminal parlab draws its screens in.
 pub const MIN_WIDTH: u16 = 70;
@@ -206,123 +205,31 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Line::from(spans), area);
 }
 
-/// The keys that matter on the current screen, most important first.
-pub fn footer_keys(app: &App) -> Vec<(&'static str, String)> {
-    let mut keys: Vec<(&'static str, String)> = Vec::new();
-    let mut add = |key: &'static str, what: &str| keys.push((key, what.to_string()));
-    match app.screen {
-        Screen::Lessons => match app.lessons_pane {
-            LessonsPane::List => {
-                add("↑↓", "choose");
-                add("Enter", "read");
-                add("t", "exercises");
-                add("J", "jump here");
-                add("4", "progress");
-                add("?", "help");
-                add("q", "quit");
-            }
-            LessonsPane::Reader => {
-                add("↑↓", "scroll");
-                add("Enter", "open the lab");
-                add("t", "exercises");
-                add("n", "hint");
-                add("Esc", "list");
-                add("?", "help");
-            }
-        },
-        Screen::Exercises => {
-            let exercise = app.opened_lesson().and_then(|l| l.exercises.get(app.exercises_view.selected));
-            if app.running() {
-                add("c", "cancel");
-            }
-            match (app.exercises_view.pane, exercise) {
-                (ExercisesPane::Detail, Some(Exercise::Predict(_))) => {
-                    add("0-9 .", "type");
-                    add("Enter", "measure");
-                }
-                (ExercisesPane::Detail, Some(Exercise::Choice(c))) => {
-                    keys.push(("↑↓", format!("or 1-{} choose", c.options.len())));
-                    let mut add = |key: &'static str, what: &str| keys.push((key, what.to_string()));
-                    add("Enter", "answer");
-                }
-                (ExercisesPane::Detail, Some(Exercise::Run(_))) => add("Enter", "set up the lab"),
-                _ => {
-                    add("↑↓", "choose");
-                    add("Enter", "answer");
-                    add("q", "back");
-                }
-            }
-            let mut add = |key: &'static str, what: &str| keys.push((key, what.to_string()));
-            if app.exercises_view.pane == ExercisesPane::Detail {
-                add("Esc", "list");
-            }
-            add("n", "hint");
-            add("2", "lab");
-            add("?", "help");
-        }
-        Screen::Progress => {
-            add("↑↓", "choose");
-            add("Enter", "open");
-            add("e", "export .md");
-            add("J", "jump here");
-            add("R R", "reset");
-            add("q", "back");
-            add("?", "help");
-        }
-        Screen::Lab => {
-            let point = app
-                .lab
-                .as_ref()
-                .and_then(|l| Some(format!("run {}×{}", l.cursor_backend()?, l.cursor_workers()?)))
-                .unwrap_or_else(|| "run".into());
-            if app.running() {
-                add("c", "cancel");
-            } else {
-                add("s", "sweep");
-                keys.push(("r", point));
-            }
-            let mut add = |key: &'static str, what: &str| keys.push((key, what.to_string()));
-            add("t", "exercises");
-            if app.results.is_some() {
-                add("e", "export");
-            }
-            if app.results.as_ref().and_then(crate::plot::Heatmap::from_report).is_some() {
-                add("m", if app.lab_map { "speedup chart" } else { "heat map" });
-            }
-            if app.lab_pane == LabPane::Setup {
-                add("↑↓", "row");
-                add("←→", "pick");
-                add("Enter", "on/off");
-            } else {
-                add("↑↓", "scroll");
-            }
-            add("q", "back");
-            add("?", "help");
-            add("Tab", "pane");
-            add("n", "hint");
-        }
-        Screen::Machine => {
-            add("↑↓", "scroll");
-            add("1", "lessons");
-            add("2", "lab");
-            add("q", "back");
-            add("?", "help");
-        }
-    }
-    keys
-}
+/// What the footer ends with when some keys did not fit: the help lists them all.
+const MORE: (&str, &str) = ("more: ", "?");
 
+/// The footer: the keys of the app's footer table that fit, most important (lowest
+/// rank) first; when some do not fit, it ends with "more: ?" instead of hiding them
+/// silently.
 fn draw_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let keys = app.footer_keys();
+    let width = |key: &FooterKey| key.keys.chars().count() + key.label.chars().count() + 3;
+    let room = area.width as usize;
+    let all = 1 + keys.iter().map(width).sum::<usize>();
+    let room = if all > room { room.saturating_sub(MORE.0.len() + MORE.1.len()) } else { room };
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    for (key, what) in footer_keys(app) {
-        let width = key.chars().count() + what.chars().count() + 3;
-        if used + width > area.width as usize {
+    for key in &keys {
+        if used + width(key) > room {
             break;
         }
-        used += width;
-        spans.push(Span::styled(key, theme.key()));
-        spans.push(Span::raw(format!(" {what}  ")));
+        used += width(key);
+        spans.push(Span::styled(key.keys, theme.key()));
+        spans.push(Span::raw(format!(" {}  ", key.label)));
+    }
+    if all > area.width as usize {
+        spans.push(Span::raw(MORE.0));
+        spans.push(Span::styled(MORE.1, theme.key()));
     }
     frame.render_widget(Line::from(spans), area);
 }
