@@ -33,6 +33,9 @@ const REPETITIONS: u32 = 3;
 const WARMUP: u32 = 1;
 /// How long other programs' load is sampled before each measurement.
 const LOAD_PROBE: Duration = Duration::from_millis(300);
+/// Held by the tests that start or look for parlab processes, so that one test's
+/// processes are never another's leftovers when the tests run in parallel.
+static PROCESSES: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux).
 const TICKS_PER_S: f64 = 100.0;
 
@@ -314,6 +317,7 @@ fn load_skip(claim: &Claim, timing: bool, cpus: usize, busy: Option<f64>) -> Opt
 
 #[test]
 fn every_claim_of_the_course_holds_on_this_machine() {
+    let _alone = PROCESSES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let parlab = PathBuf::from(env!("CARGO_BIN_EXE_parlab"));
     let parlab = parlab.canonicalize().unwrap_or(parlab);
     backends::set_worker_program(&parlab);
@@ -447,4 +451,25 @@ fn this_process_s_children_are_found() {
     let _ = child.wait();
     assert!(found, "a child of this process is one of its descendants");
     assert!(!descendants(&processes()).iter().any(|p| p.pid == child.id() as i32), "a reaped child is gone");
+}
+
+#[test]
+fn a_parlab_worker_left_running_is_found() {
+    let _alone = PROCESSES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let parlab = PathBuf::from(env!("CARGO_BIN_EXE_parlab"));
+    let parlab = parlab.canonicalize().unwrap_or(parlab);
+    // A worker waits on its stdin: while the pipe is open it stays, as a stray one would.
+    let mut worker = Command::new(&parlab)
+        .args(["worker", "--parent", &std::process::id().to_string()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("parlab worker starts");
+    let pid = format!("pid {} ", worker.id());
+    let found = leftovers(&parlab);
+    drop(worker.stdin.take());
+    let stopped = worker.wait();
+    assert!(found.iter().any(|p| p.starts_with(&pid) && p.contains("worker")), "{found:?}");
+    assert!(stopped.is_ok());
+    assert_eq!(leftovers(&parlab), Vec::<String>::new(), "a worker that was waited for is gone");
 }
