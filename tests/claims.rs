@@ -71,11 +71,28 @@ struct Load {
 }
 
 impl Load {
+    const NONE: Load = Load { before: None, during: None };
+
     fn worst(self) -> Option<f64> {
-        match (self.before, self.during) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        }
+        max(self.before, self.during)
+    }
+
+    /// The worse of two loads, phase by phase (a ratio claim measures twice).
+    fn merge(self, other: Load) -> Load {
+        Load { before: max(self.before, other.before), during: max(self.during, other.during) }
+    }
+
+    /// "1.2 before, 0.4 during the measurement".
+    fn words(self) -> String {
+        let show = |v: Option<f64>| v.map_or("?".to_string(), |v| format!("{v:.1}"));
+        format!("{} before, {} during the measurement", show(self.before), show(self.during))
+    }
+}
+
+fn max(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -233,21 +250,18 @@ impl Checker {
         }
     }
 
-    /// The figure the claim compares, and the worst load of other programs seen while
+    /// The figure the claim compares, and the load of other programs seen while
     /// its measurements ran.
-    fn claim_value(&mut self, claim: &Claim, lesson_kernel: &str) -> Result<(f64, Option<f64>), Miss> {
+    fn claim_value(&mut self, claim: &Claim, lesson_kernel: &str) -> Result<(f64, Load), Miss> {
         if !claim.metric.is_measured() {
-            return pool_cpus(claim.taskset.as_deref(), &self.parlab).map(|v| (v, None));
+            return pool_cpus(claim.taskset.as_deref(), &self.parlab).map(|v| (v, Load::NONE));
         }
         let mut values = Vec::new();
-        let mut load: Option<f64> = None;
+        let mut load = Load::NONE;
         for (m, figure) in claim.figures(lesson_kernel) {
             let spec = m.spec().ok_or_else(|| Miss::Fail(format!("unknown kernel {}", m.kernel)))?;
             let measured = self.measure(&figure.plan(spec, WARMUP, REPETITIONS))?;
-            load = match (load, measured.load.worst()) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
+            load = load.merge(measured.load);
             match figure.read(&measured.report) {
                 Ok(value) => values.push(value),
                 Err(e) if e.is_machine_limit() => return Err(Miss::Skip(Skip::Machine(e.to_string()))),
@@ -303,14 +317,15 @@ fn cpus_skip(claim: &Claim, cpus: usize) -> Option<String> {
 }
 
 /// Why a timing claim measured while other programs kept `busy` CPUs busy says nothing.
-fn load_skip(claim: &Claim, timing: bool, cpus: usize, busy: Option<f64>) -> Option<String> {
+fn load_skip(claim: &Claim, timing: bool, cpus: usize, load: Load) -> Option<String> {
     // A timing claim needs its CPUs free of other work (at least one, for a claim about a
     // single worker), or it measures the other programs.
     let needed = claim.min_cpus.or(timing.then_some(1))?;
-    let busy = busy?;
+    let busy = load.worst()?;
     ((cpus as f64 - busy) < needed as f64 - 0.5).then(|| {
         format!(
-            "needs {needed} free CPUs, but other programs kept {busy:.1} of the {cpus} CPUs busy while it was measured"
+            "needs {needed} free CPUs, but other programs kept {busy:.1} of the {cpus} CPUs busy ({})",
+            load.words()
         )
     })
 }
@@ -351,17 +366,21 @@ fn every_claim_of_the_course_holds_on_this_machine() {
             let clock = Instant::now();
             let outcome = match cpus_skip(claim, cpus) {
                 Some(why) => Err(Miss::Skip(Skip::Cpus(why))),
-                None => checker.claim_value(claim, &lesson.kernel).and_then(|(value, busy)| {
-                    match load_skip(claim, timing, cpus, busy) {
+                None => checker.claim_value(claim, &lesson.kernel).and_then(|(value, load)| {
+                    match load_skip(claim, timing, cpus, load) {
                         Some(why) => Err(Miss::Skip(Skip::Load(why))),
-                        None => Ok((value, busy)),
+                        None => Ok((value, load)),
                     }
                 }),
             };
             match outcome {
-                Ok((measured, busy)) => {
+                Ok((measured, load)) => {
                     let holds = claim.holds(measured);
-                    let elsewhere = busy.map_or(String::new(), |b| format!(", {b:.1} CPUs busy elsewhere"));
+                    let elsewhere = if load.worst().is_some() {
+                        format!("; CPUs busy elsewhere: {}", load.words())
+                    } else {
+                        String::new()
+                    };
                     println!(
                         "{} {label}: measured {measured:.4}, claim {} ({:.1} s{elsewhere})",
                         if holds { "ok  " } else { "FAIL" },
@@ -440,6 +459,8 @@ fn load_elsewhere_is_the_machine_s_busy_time_minus_this_process_tree_s() {
     assert!(start.elsewhere_since(&start).is_none(), "no ticks passed: no reading");
     let load = Load { before: Some(0.2), during: Some(1.7) };
     assert_eq!(load.worst(), Some(1.7), "load during the run counts, not only before it");
+    let ratio = load.merge(Load { before: Some(0.9), during: None });
+    assert_eq!((ratio.before, ratio.during), (Some(0.9), Some(1.7)));
 }
 
 #[test]
