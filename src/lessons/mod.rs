@@ -1,6 +1,8 @@
 //! The course: an ordered manifest (`course.toml`) plus one Markdown file per lesson,
 //! embedded in the binary or loaded from an instructor's folder, and the checks that
-//! turn every mistake in them into a `file:line: message`. No terminal code here.
+//! turn every mistake in them into a `file:line: message`. The figures that predictions
+//! and claims are about (plan, read, grade) are modelled once, in [`figure`]. No terminal
+//! code here.
 
 mod embedded;
 pub mod figure;
