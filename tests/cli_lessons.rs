@@ -80,3 +80,66 @@ tolerance = 0.05
             .and(predicate::str::contains("2 problems found")),
     );
 }
+
+#[test]
+fn check_judges_predictions_by_the_figure_model_the_lab_measures_them_with() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("course.toml"),
+        r#"title = "t"
+[[lesson]]
+id = "a"
+title = "A"
+file = "a.md"
+kernel = "pi"
+backends = ["seq", "threads"]
+
+[[lesson.exercises]]
+kind = "predict"
+prompt = "seq cannot take 2 workers"
+backend = "seq"
+workers = 2
+metric = "speedup"
+
+[[lesson.exercises]]
+kind = "predict"
+prompt = "no fit from one worker"
+backend = "threads"
+workers = 1
+metric = "serial_fraction"
+
+[[lesson.exercises]]
+kind = "predict"
+prompt = "not a measurement"
+backend = "threads"
+workers = 2
+metric = "pool_cpus"
+
+[[lesson.exercises]]
+kind = "predict"
+prompt = "an outcome needs a tolerance"
+backend = "threads"
+workers = 2
+metric = "outcome:estimate"
+
+[[lesson.exercises]]
+kind = "predict"
+prompt = "fine"
+backend = "threads"
+workers = 2
+metric = "stats:messages"
+tolerance = 0.5
+"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.md"), "# A\n").unwrap();
+    parlab().args(["lessons", "check"]).arg(dir.path()).assert().code(2).stderr(
+        predicate::str::contains("course.toml:9: backend 'seq' always runs with 1 worker")
+            .and(predicate::str::contains("course.toml:16: serial_fraction needs workers of 2 or more to fit"))
+            .and(predicate::str::contains("course.toml:23: metric pool_cpus is not read from a measurement"))
+            .and(predicate::str::contains(
+                "course.toml:30: metric outcome:estimate has no default tolerance for a prediction: give `tolerance`",
+            ))
+            .and(predicate::str::contains("4 problems found")),
+    );
+}

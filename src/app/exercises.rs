@@ -7,7 +7,7 @@ use super::keys::{Command, Hint, Keys};
 use super::{App, Effect, Key, RunProgress, Screen};
 use super::{LabSetup, Toggle};
 use crate::lessons::progress::{ExerciseKind, ExerciseRecord};
-use crate::lessons::{Choice, Exercise, Lesson, Metric, Predict};
+use crate::lessons::{Choice, Exercise, Lesson, Predict};
 use crate::measure::{Plan, Point, Report};
 
 /// Which pane of the Exercises screen has the keys.
@@ -59,83 +59,35 @@ pub fn fresh_records(lesson: &Lesson) -> Vec<ExerciseRecord> {
         .collect()
 }
 
-/// How far off a prediction may be when the manifest gives no tolerance.
-pub fn default_tolerance(metric: Metric) -> f64 {
-    match metric {
-        Metric::Speedup | Metric::SpeedupVsSeq => 0.3,
-        Metric::Efficiency => 0.15,
-        Metric::BusyCores => 0.5,
-        Metric::SerialFraction => 0.1,
-    }
-}
-
 /// The tolerance of a predict exercise.
 pub fn tolerance(predict: &Predict) -> f64 {
-    predict.tolerance.unwrap_or_else(|| default_tolerance(predict.metric))
+    predict.tolerance()
 }
 
 /// The figure in words, e.g. "speedup of gil ×2 over gil ×1".
 pub fn metric_words(predict: &Predict) -> String {
-    let (b, w) = (&predict.backend, predict.workers);
-    match predict.metric {
-        Metric::Speedup => format!("speedup of {b} ×{w} over {b} ×1"),
-        Metric::SpeedupVsSeq => format!("speedup of {b} ×{w} over seq"),
-        Metric::Efficiency => format!("efficiency of {b} ×{w} (speedup ÷ {w} workers)"),
-        Metric::BusyCores => format!("busy cores while {b} ×{w} runs"),
-        Metric::SerialFraction => format!("serial fraction of {b} fitted from ×1 and ×{w} (Amdahl)"),
-    }
-}
-
-/// A value of the figure with its unit, e.g. "1.93x".
-pub fn format_value(metric: Metric, value: f64) -> String {
-    match metric {
-        Metric::Speedup | Metric::SpeedupVsSeq => format!("{value:.2}x"),
-        Metric::Efficiency | Metric::SerialFraction => format!("{value:.2}"),
-        Metric::BusyCores => format!("{value:.1} cores"),
-    }
+    predict.figure().words()
 }
 
 /// The plan that measures a prediction: the lesson's kernel, size and parameters (as
-/// its Lab would run them), the exercise's backend at 1 and the asked worker count, and
-/// seq first when the figure is against seq.
+/// its Lab would run them), the points the figure needs (`Figure::backends` and
+/// `Figure::worker_counts`), and always 1 worker too, so that the explanation of the gap
+/// can show the speedup and Karp-Flatt figure of the point.
 pub fn predict_plan(lesson: &Lesson, predict: &Predict, cpus: usize, size: Option<u64>) -> Result<Plan, String> {
+    let figure = predict.figure();
     let mut lab = LabSetup::from_lesson(lesson, cpus, size);
-    let mut backends = Vec::new();
-    if predict.metric == Metric::SpeedupVsSeq && predict.backend != "seq" {
-        backends.push("seq".to_string());
-    }
-    backends.push(predict.backend.clone());
-    lab.backends = backends.into_iter().map(|value| Toggle { value, on: true }).collect();
-    let mut workers = vec![1, predict.workers];
+    lab.backends = figure.backends().into_iter().map(|value| Toggle { value, on: true }).collect();
+    let mut workers = figure.worker_counts();
+    workers.push(1);
+    workers.sort_unstable();
     workers.dedup();
     lab.workers = workers.into_iter().map(|value| Toggle { value, on: true }).collect();
     lab.sweep_plan()
 }
 
-fn point<'a>(report: &'a Report, predict: &Predict) -> Option<&'a Point> {
-    report.points.iter().find(|p| p.backend == predict.backend && p.workers == predict.workers)
-}
-
 /// The measured value of the predicted figure, or why there is none.
 pub fn measured_value(report: &Report, predict: &Predict) -> Result<f64, String> {
-    let p =
-        point(report, predict).ok_or_else(|| format!("{} ×{} was not measured", predict.backend, predict.workers))?;
-    let missing = |what: &str| format!("{what} of {} ×{} could not be worked out", predict.backend, predict.workers);
-    match predict.metric {
-        Metric::Speedup => p.speedup.ok_or_else(|| missing("the speedup")),
-        Metric::SpeedupVsSeq => p.speedup_vs_seq.ok_or_else(|| missing("the speedup over seq")),
-        Metric::Efficiency => p.efficiency.ok_or_else(|| missing("the efficiency")),
-        Metric::BusyCores => p.busy_cores.ok_or_else(|| {
-            "the busy cores were not sampled: each repetition was shorter than a sampling interval (0.25 s); \
-             measure a larger size"
-                .to_string()
-        }),
-        Metric::SerialFraction => report
-            .fit_of(&predict.backend)
-            .map(|f| f.serial_fraction)
-            .or(p.karp_flatt)
-            .ok_or_else(|| missing("the serial fraction")),
-    }
+    predict.figure().read(report).map_err(|e| e.to_string())
 }
 
 /// Why the measurement came out as it did, in a few sentences built from the report.
@@ -149,10 +101,10 @@ pub fn explain_gap(report: &Report, predict: &Predict, prediction: f64, measured
             "The machine did better than you expected; the figures below say why.".to_string()
         });
     }
-    let Some(p) = point(report, predict) else { return lines };
+    let Some(p) = predict.figure().point(report) else { return lines };
     let cpus = report.machine.available_parallelism.max(1);
     let usable = p.workers.min(cpus);
-    if matches!(predict.metric, Metric::Speedup | Metric::SpeedupVsSeq | Metric::Efficiency) && p.workers > 1 {
+    if predict.metric.about().scaling && p.workers > 1 {
         if p.workers > cpus {
             lines.push(format!(
                 "{} workers share {cpus} available CPU{}: at best {usable}x, the extra workers only queue.",
@@ -344,7 +296,7 @@ impl App {
         };
         // The measurement's points join the Lab's results for this lesson.
         self.setup_lab(lesson_index);
-        let metric = predict.metric;
+        let metric = predict.metric.clone();
         if let Some(record) = self.exercise_records.get_mut(lesson_index).and_then(|r| r.get_mut(index)) {
             record.first_prediction.get_or_insert(prediction);
             record.prediction = Some(prediction);
@@ -417,13 +369,14 @@ impl App {
             self.exercises_view.note = Some("The measurement did not finish; press Enter to measure again.".into());
             return;
         };
-        let measured = measured_value(report, &predict);
-        let point = point(report, &predict).cloned();
+        let figure = predict.figure();
+        let measured = figure.read(report).map_err(|e| e.to_string());
+        let point = figure.point(report).cloned();
         let Some(record) = self.exercise_records.get_mut(lesson).and_then(|r| r.get_mut(index)) else { return };
         match measured {
             Ok(value) => {
                 let prediction = record.prediction.unwrap_or(0.0);
-                let passed = (prediction - value).abs() <= tolerance(&predict) + 1e-9;
+                let passed = predict.passes(prediction, value);
                 record.measured = Some(value);
                 record.passed = Some(passed);
                 record.attempts += 1;
@@ -439,8 +392,8 @@ impl App {
                     format!(
                         "Exercise {}: predicted {}, measured {}{}",
                         index + 1,
-                        format_value(predict.metric, prediction),
-                        format_value(predict.metric, value),
+                        predict.metric.format(prediction),
+                        predict.metric.format(value),
                         if passed {
                             ": within the tolerance. (t: exercises)"
                         } else {
@@ -725,6 +678,7 @@ pub const KEYS: Keys<ExercisesAction> = Keys(&[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lessons::Metric;
     use crate::lessons::progress::ExerciseKind;
 
     fn predict(metric: Metric, backend: &str, workers: usize) -> Predict {

@@ -1,7 +1,6 @@
 //! The learner's progress over the whole course, as the Progress screen shows it and as
 //! the Markdown proof of completion (`parlab-progress.md`) writes it.
 
-use super::exercises::{format_value, tolerance};
 use super::{App, Progress};
 use crate::lessons::Exercise;
 use crate::lessons::progress::{BestRun, ExerciseRecord};
@@ -145,20 +144,20 @@ pub fn exercise_outcome(exercise: &Exercise, record: &ExerciseRecord) -> Option<
         Exercise::Predict(p) => {
             let prediction = record.prediction?;
             let Some(measured) = record.measured else {
-                return Some(format!("predicted {}, not measured yet", format_value(p.metric, prediction)));
+                return Some(format!("predicted {}, not measured yet", p.metric.format(prediction)));
             };
             let verdict = if record.passed == Some(true) { "within" } else { "outside" };
             let first = match record.first_prediction {
                 Some(first) if (first - prediction).abs() > 1e-9 => {
-                    format!(" (first guess {})", format_value(p.metric, first))
+                    format!(" (first guess {})", p.metric.format(first))
                 }
                 _ => String::new(),
             };
             Some(format!(
                 "predicted {}, measured {}: {verdict} ±{:.2}{first}",
-                format_value(p.metric, prediction),
-                format_value(p.metric, measured),
-                tolerance(p)
+                p.metric.format(prediction),
+                p.metric.format(measured),
+                p.tolerance()
             ))
         }
         Exercise::Choice(c) => {

@@ -35,7 +35,20 @@ pub fn list(dir: Option<&Path>) -> Result<ExitCode> {
 pub fn check(dir: &Path) -> Result<ExitCode> {
     match lessons::load_dir(dir) {
         Ok(course) => {
-            println!("{}: {} lessons, no problems found", dir.display(), course.lessons.len());
+            // Every prediction and claim was checked by loading, through the figure model
+            // the Exercises screen and the claims test measure them with.
+            let claims: usize = course.lessons.iter().map(|l| l.claims.len()).sum();
+            let predictions = course
+                .lessons
+                .iter()
+                .flat_map(|l| &l.exercises)
+                .filter(|e| matches!(e, lessons::Exercise::Predict(_)))
+                .count();
+            println!(
+                "{}: {} lessons, {predictions} predictions and {claims} claims, no problems found",
+                dir.display(),
+                course.lessons.len()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(errors) => {

@@ -7,6 +7,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::figure::Figure;
+pub use super::figure::{Metric, Op};
+use crate::kernels::{self, KernelSpec};
+
 /// The whole `course.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -92,6 +96,24 @@ pub struct Predict {
     pub tolerance: Option<f64>,
 }
 
+impl Predict {
+    /// The figure predicted.
+    pub fn figure(&self) -> Figure {
+        Figure { metric: self.metric.clone(), backend: self.backend.clone(), workers: self.workers }
+    }
+
+    /// How far off a prediction may be: the manifest's tolerance, else the metric's default
+    /// (`parlab lessons check` refuses a metric without one when the manifest gives none).
+    pub fn tolerance(&self) -> f64 {
+        self.tolerance.or(self.metric.about().default_tolerance).unwrap_or(0.0)
+    }
+
+    /// Whether `prediction` is within the tolerance of the `measured` figure.
+    pub fn passes(&self, prediction: f64, measured: f64) -> bool {
+        Op::Near.holds(measured, prediction, self.tolerance())
+    }
+}
+
 /// A multiple-choice question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -173,8 +195,8 @@ pub struct Claim {
     /// 1 worker (speedup, efficiency, karp_flatt, serial_fraction) also measure 1 worker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<usize>,
-    /// Figure measured (see [`ClaimMetric`]).
-    pub metric: ClaimMetric,
+    /// Figure measured (see [`Metric`]).
+    pub metric: Metric,
     /// A second measurement: the claim is about metric / (the versus measurement's metric).
     /// Fields left out are the claim's own; `params`, when given, replace the claim's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,7 +242,7 @@ pub struct Versus {
     pub workers: Option<usize>,
     /// Metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metric: Option<ClaimMetric>,
+    pub metric: Option<Metric>,
 }
 
 /// One fully resolved measurement of a claim.
@@ -238,7 +260,47 @@ pub struct Measurement {
     pub workers: usize,
 }
 
+impl Measurement {
+    /// The kernel spec measured (the kernel's small size when the claim gives none);
+    /// `None` for an unknown kernel.
+    pub fn spec(&self) -> Option<KernelSpec> {
+        let kernel = kernels::find(&self.kernel)?;
+        Some(KernelSpec {
+            kernel: self.kernel.clone(),
+            size: self.size.unwrap_or_else(|| kernel.small_size()),
+            seed: 42,
+            params: self.params.clone(),
+        })
+    }
+
+    /// `metric` of this measurement's point.
+    pub fn figure(&self, metric: &Metric) -> Figure {
+        Figure { metric: metric.clone(), backend: self.backend.clone(), workers: self.workers }
+    }
+}
+
 impl Claim {
+    /// What the claim measures: its own figure, then its versus figure if it has one.
+    pub fn figures(&self, lesson_kernel: &str) -> Vec<(Measurement, Figure)> {
+        let own = self.measurement(lesson_kernel);
+        let own_figure = own.figure(&self.metric);
+        let mut figures = vec![(own, own_figure)];
+        if let Some((versus, metric)) = self.versus_measurement(lesson_kernel) {
+            let figure = versus.figure(&metric);
+            figures.push((versus, figure));
+        }
+        figures
+    }
+
+    /// The figure the claim compares: the own value, or its ratio to the versus value.
+    pub fn figure_value(&self, own: f64, versus: Option<f64>) -> Result<f64, String> {
+        match versus {
+            None => Ok(own),
+            Some(0.0) => Err("the versus measurement is 0, so there is no ratio".into()),
+            Some(other) => Ok(own / other),
+        }
+    }
+
     /// The measurement the claim is about, in a lesson whose kernel is `lesson_kernel`.
     pub fn measurement(&self, lesson_kernel: &str) -> Measurement {
         Measurement {
@@ -251,7 +313,7 @@ impl Claim {
     }
 
     /// The second measurement of a ratio claim, and its metric.
-    pub fn versus_measurement(&self, lesson_kernel: &str) -> Option<(Measurement, ClaimMetric)> {
+    pub fn versus_measurement(&self, lesson_kernel: &str) -> Option<(Measurement, Metric)> {
         let versus = self.versus.as_ref()?;
         let own = self.measurement(lesson_kernel);
         let params = versus.params.clone().unwrap_or_else(|| own.params.clone());
@@ -281,180 +343,6 @@ impl Claim {
     }
 }
 
-/// The figure a claim is about; written as a string in the manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub enum ClaimMetric {
-    /// `time`: median wall time, seconds.
-    Time,
-    /// `speedup`: against the same backend at 1 worker.
-    Speedup,
-    /// `speedup_vs_seq`: against seq.
-    SpeedupVsSeq,
-    /// `efficiency`: speedup / workers.
-    Efficiency,
-    /// `karp_flatt`: the Karp-Flatt serial fraction at `workers`.
-    KarpFlatt,
-    /// `serial_fraction`: Amdahl fit over 1 and `workers` workers.
-    SerialFraction,
-    /// `cpu_cores`: process CPU time / wall time (how many cores the run kept busy).
-    CpuCores,
-    /// `busy_cores`: mean busy cores of the whole machine while the point ran.
-    BusyCores,
-    /// `outcome:NAME`: a scalar of the kernel's outcome, the largest over the timed
-    /// repetitions (e.g. `outcome:lost_updates`).
-    Outcome(String),
-    /// `stats:FIELD`: a cost the backend reports (e.g. `stats:messages`), median repetition.
-    Stats(String),
-    /// `pool_cpus`: the CPU count a pool would use, as `parlab info` reports it
-    /// (run under `taskset -c` when the claim has `taskset`).
-    PoolCpus,
-}
-
-/// The backend costs a `stats:FIELD` metric can name (the fields of `ExecStats`).
-pub const STATS_FIELDS: &[&str] = &[
-    "startup_s",
-    "messages",
-    "bytes_sent",
-    "bytes_received",
-    "encode_s",
-    "transfer_s",
-    "lock_handovers",
-    "result_bytes",
-];
-
-impl ClaimMetric {
-    /// Whether the metric is measured against the same backend at 1 worker.
-    pub fn needs_one_worker(&self) -> bool {
-        matches!(self, Self::Speedup | Self::Efficiency | Self::KarpFlatt | Self::SerialFraction)
-    }
-}
-
-impl TryFrom<String> for ClaimMetric {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        if let Some(name) = text.strip_prefix("outcome:") {
-            return if name.is_empty() {
-                Err("metric 'outcome:' needs a name, e.g. outcome:lost_updates".into())
-            } else {
-                Ok(Self::Outcome(name.to_string()))
-            };
-        }
-        if let Some(field) = text.strip_prefix("stats:") {
-            return if STATS_FIELDS.contains(&field) {
-                Ok(Self::Stats(field.to_string()))
-            } else {
-                Err(format!("unknown stats field '{field}'; valid fields: {}", STATS_FIELDS.join(", ")))
-            };
-        }
-        Ok(match text.as_str() {
-            "time" => Self::Time,
-            "speedup" => Self::Speedup,
-            "speedup_vs_seq" => Self::SpeedupVsSeq,
-            "efficiency" => Self::Efficiency,
-            "karp_flatt" => Self::KarpFlatt,
-            "serial_fraction" => Self::SerialFraction,
-            "cpu_cores" => Self::CpuCores,
-            "busy_cores" => Self::BusyCores,
-            "pool_cpus" => Self::PoolCpus,
-            _ => {
-                return Err(format!(
-                    "unknown metric '{text}'; valid metrics: time, speedup, speedup_vs_seq, efficiency, karp_flatt, serial_fraction, cpu_cores, busy_cores, pool_cpus, outcome:NAME, stats:FIELD"
-                ));
-            }
-        })
-    }
-}
-
-impl From<ClaimMetric> for String {
-    fn from(metric: ClaimMetric) -> String {
-        metric.to_string()
-    }
-}
-
-impl std::fmt::Display for ClaimMetric {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Time => f.write_str("time"),
-            Self::Speedup => f.write_str("speedup"),
-            Self::SpeedupVsSeq => f.write_str("speedup_vs_seq"),
-            Self::Efficiency => f.write_str("efficiency"),
-            Self::KarpFlatt => f.write_str("karp_flatt"),
-            Self::SerialFraction => f.write_str("serial_fraction"),
-            Self::CpuCores => f.write_str("cpu_cores"),
-            Self::BusyCores => f.write_str("busy_cores"),
-            Self::Outcome(name) => write!(f, "outcome:{name}"),
-            Self::Stats(field) => write!(f, "stats:{field}"),
-            Self::PoolCpus => f.write_str("pool_cpus"),
-        }
-    }
-}
-
-/// A figure a claim or prediction is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// Speedup against the same backend at 1 worker.
-    Speedup,
-    /// Speedup against seq.
-    SpeedupVsSeq,
-    /// Speedup divided by workers.
-    Efficiency,
-    /// Mean busy cores of the machine while the point ran.
-    BusyCores,
-    /// Fitted Amdahl serial fraction of the backend.
-    SerialFraction,
-}
-
-/// A comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Op {
-    /// Less than.
-    #[serde(rename = "<")]
-    Less,
-    /// At most.
-    #[serde(rename = "<=")]
-    AtMost,
-    /// Greater than.
-    #[serde(rename = ">")]
-    Greater,
-    /// At least.
-    #[serde(rename = ">=")]
-    AtLeast,
-    /// Exactly equal.
-    #[serde(rename = "==")]
-    Equal,
-    /// Within the claim's `tolerance`.
-    #[serde(rename = "~=")]
-    Near,
-}
-
-impl Op {
-    /// Whether `measured op value` holds; `tolerance` is used by `~=` only.
-    pub fn holds(self, measured: f64, value: f64, tolerance: f64) -> bool {
-        match self {
-            Op::Less => measured < value,
-            Op::AtMost => measured <= value,
-            Op::Greater => measured > value,
-            Op::AtLeast => measured >= value,
-            Op::Equal => measured == value,
-            Op::Near => (measured - value).abs() <= tolerance,
-        }
-    }
-
-    /// The operator as written in the manifest.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Op::Less => "<",
-            Op::AtMost => "<=",
-            Op::Greater => ">",
-            Op::AtLeast => ">=",
-            Op::Equal => "==",
-            Op::Near => "~=",
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,11 +366,11 @@ mod tests {
     fn metrics_read_and_write_as_the_manifest_spells_them() {
         for text in ["time", "speedup_vs_seq", "serial_fraction", "outcome:lost_updates", "stats:messages", "pool_cpus"]
         {
-            let metric = ClaimMetric::try_from(text.to_string()).unwrap();
+            let metric = Metric::try_from(text.to_string()).unwrap();
             assert_eq!(metric.to_string(), text);
         }
-        assert!(ClaimMetric::try_from("outcome:".to_string()).is_err());
-        assert!(ClaimMetric::try_from("speed".to_string()).is_err());
+        assert!(Metric::try_from("outcome:".to_string()).is_err());
+        assert!(Metric::try_from("speed".to_string()).is_err());
         assert!(Op::Near.holds(2.3, 2.0, 0.5) && !Op::Near.holds(2.6, 2.0, 0.5));
         assert!(Op::Equal.holds(0.0, 0.0, 0.0) && !Op::Equal.holds(1e-12, 0.0, 0.0));
     }
@@ -506,7 +394,7 @@ value = 3.0"#,
         assert_eq!((own.kernel.as_str(), own.size, own.workers), ("square", Some(100), 2));
         assert_eq!((versus.kernel.as_str(), versus.backend.as_str(), versus.size), ("square", "processes", Some(100)));
         assert_eq!(versus.params.get("chunksize").map(String::as_str), Some("1000"));
-        assert_eq!(metric, ClaimMetric::Time);
+        assert_eq!(metric, Metric::Time);
         assert!(claim.holds(3.0) && !claim.holds(2.9));
     }
 }

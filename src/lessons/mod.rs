@@ -1,8 +1,11 @@
 //! The course: an ordered manifest (`course.toml`) plus one Markdown file per lesson,
 //! embedded in the binary or loaded from an instructor's folder, and the checks that
-//! turn every mistake in them into a `file:line: message`. No terminal code here.
+//! turn every mistake in them into a `file:line: message`. The figures that predictions
+//! and claims are about (plan, read, grade) are modelled once, in [`figure`]. No terminal
+//! code here.
 
 mod embedded;
+pub mod figure;
 pub mod manifest;
 pub mod progress;
 
@@ -11,7 +14,8 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-pub use manifest::{Choice, Claim, ClaimMetric, Exercise, Measurement, Metric, Op, Predict, RunStep, Versus};
+pub use figure::{Figure, FigureError, Metric, Op};
+pub use manifest::{Choice, Claim, Exercise, Measurement, Predict, RunStep, Versus};
 
 use crate::backends;
 use crate::kernels;
@@ -285,17 +289,17 @@ fn check_lesson(
                     );
                 }
             }
-            Exercise::Predict(Predict { backend, workers, .. }) | Exercise::Run(RunStep { backend, workers, .. }) => {
+            Exercise::Run(RunStep { backend, workers, .. }) => {
                 if !offered(backend) {
                     fail(span.clone(), format!("backend '{backend}' is not one of this lesson's backends"));
                 }
                 if *workers == 0 || *workers > MAX_WORKERS {
                     fail(span.clone(), format!("{workers} is not a valid worker count (1 to {MAX_WORKERS})"));
                 }
-                if let Exercise::Predict(Predict { tolerance: Some(t), .. }) = exercise.get_ref()
-                    && (t.is_nan() || *t < 0.0)
-                {
-                    fail(span, format!("tolerance {t} must be 0 or more"));
+            }
+            Exercise::Predict(predict) => {
+                for why in check_prediction(predict, &offered) {
+                    fail(span.clone(), why);
                 }
             }
         }
@@ -366,6 +370,27 @@ fn check_params(
     Ok(())
 }
 
+/// Everything wrong with a predict exercise, judged by the figure model the Exercises
+/// screen measures it with.
+fn check_prediction(predict: &Predict, offered: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let mut problems = Vec::new();
+    let figure = predict.figure();
+    if !offered(&predict.backend) {
+        problems.push(format!("backend '{}' is not one of this lesson's backends", predict.backend));
+    }
+    problems.extend(figure.problems().into_iter().filter(|why| !why.starts_with("unknown backend")));
+    if !figure.metric.is_measured() {
+        return problems;
+    }
+    match predict.tolerance {
+        Some(t) if t.is_nan() || t < 0.0 => problems.push(format!("tolerance {t} must be 0 or more")),
+        None if figure.metric.about().default_tolerance.is_none() => problems
+            .push(format!("metric {} has no default tolerance for a prediction: give `tolerance`", figure.metric)),
+        _ => {}
+    }
+    problems
+}
+
 /// Everything wrong with one claim of a lesson whose kernel is `lesson_kernel`.
 fn check_claim(claim: &Claim, lesson_kernel: &str) -> Vec<String> {
     let mut problems = Vec::new();
@@ -391,9 +416,9 @@ fn check_claim(claim: &Claim, lesson_kernel: &str) -> Vec<String> {
     {
         problems.push(format!("{what}: min_cpus {min} is above max_cpus {max}, so it would never be checked"));
     }
-    if claim.metric == ClaimMetric::PoolCpus {
+    if !claim.metric.is_measured() {
         if claim.versus.is_some() {
-            problems.push(format!("{what}: metric pool_cpus cannot have a versus measurement"));
+            problems.push(format!("{what}: metric {} cannot have a versus measurement", claim.metric));
         }
         if let Some(list) = &claim.taskset
             && (list.is_empty() || !list.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '-'))
@@ -405,20 +430,18 @@ fn check_claim(claim: &Claim, lesson_kernel: &str) -> Vec<String> {
     if claim.taskset.is_some() {
         problems.push(format!("{what}: taskset only applies to metric pool_cpus"));
     }
-    let mut measurements = vec![(claim.measurement(lesson_kernel), claim.metric.clone(), "")];
-    if let Some((versus, metric)) = claim.versus_measurement(lesson_kernel) {
-        if metric == ClaimMetric::PoolCpus {
-            problems.push(format!("{what}: versus: metric pool_cpus cannot be compared"));
-        }
-        measurements.push((versus, metric, "versus: "));
-    }
     if claim.backend.is_none() {
         problems.push(format!("{what}: give the backend measured"));
     }
     if claim.workers.is_none() {
         problems.push(format!("{what}: give the worker count measured"));
     }
-    for (m, metric, prefix) in measurements {
+    for (index, (m, figure)) in claim.figures(lesson_kernel).into_iter().enumerate() {
+        let prefix = if index == 0 { "" } else { "versus: " };
+        if index > 0 && !figure.metric.is_measured() {
+            problems.push(format!("{what}: versus: metric {} cannot be compared", figure.metric));
+            continue;
+        }
         let Some(kernel) = kernels::find(&m.kernel) else {
             problems.push(format!(
                 "{what}: {prefix}unknown kernel '{}'; valid kernels: {}",
@@ -427,22 +450,16 @@ fn check_claim(claim: &Claim, lesson_kernel: &str) -> Vec<String> {
             ));
             continue;
         };
-        if !m.backend.is_empty() && backends::find(&m.backend).is_none() {
-            problems.push(format!(
-                "{what}: {prefix}unknown backend '{}'; valid backends: {}",
-                m.backend,
-                backends::ids().join(", ")
-            ));
+        if m.backend.is_empty() {
             continue;
         }
-        if m.workers == 0 || m.workers > MAX_WORKERS {
-            problems.push(format!("{what}: {prefix}{} is not a valid worker count (1 to {MAX_WORKERS})", m.workers));
+        let figure_problems = figure.problems();
+        let unknown_backend = backends::find(&m.backend).is_none();
+        for why in figure_problems {
+            problems.push(format!("{what}: {prefix}{why}"));
         }
-        if m.workers > 1 && backends::find(&m.backend).and_then(|b| b.fixed_workers()).is_some() {
-            problems.push(format!("{what}: {prefix}backend '{}' always runs with 1 worker", m.backend));
-        }
-        if metric.needs_one_worker() && m.workers < 2 && metric == ClaimMetric::SerialFraction {
-            problems.push(format!("{what}: {prefix}serial_fraction needs workers of 2 or more to fit"));
+        if unknown_backend {
+            continue;
         }
         if m.size == Some(0) {
             problems.push(format!("{what}: {prefix}size must be at least 1"));
@@ -685,29 +702,6 @@ value = 0.0
         let errors = messages(&dir);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].starts_with("course.toml:13: unknown stats field 'flops'"), "{errors:?}");
-    }
-
-    #[test]
-    fn the_stats_fields_are_those_backends_report() {
-        let stats = crate::backends::ExecStats {
-            startup_s: Some(1.0),
-            messages: 1,
-            bytes_sent: 1,
-            bytes_received: 1,
-            encode_s: Some(1.0),
-            transfer_s: Some(1.0),
-            lock_handovers: 1,
-            result_bytes: 1,
-            ..Default::default()
-        };
-        let json = serde_json::to_value(&stats).unwrap();
-        let numbers: Vec<&str> =
-            json.as_object().unwrap().iter().filter(|(_, v)| v.is_number()).map(|(k, _)| k.as_str()).collect();
-        let mut expected = manifest::STATS_FIELDS.to_vec();
-        expected.sort_unstable();
-        let mut numbers = numbers;
-        numbers.sort_unstable();
-        assert_eq!(numbers, expected);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use super::text::{fit, mark};
 use super::{Theme, cores, lab, lessons, markdown};
-use crate::app::exercises::{format_value, metric_words, option_explanation, tolerance};
+use crate::app::exercises::{metric_words, option_explanation, tolerance};
 use crate::app::summary::kind_words;
 use crate::app::{App, ExercisesPane, Target};
 use crate::lessons::progress::ExerciseRecord;
@@ -55,20 +55,9 @@ fn areas(app: &App, body: Rect) -> Areas {
 
 fn short(exercise: &Exercise) -> String {
     match exercise {
-        Exercise::Predict(p) => format!("{} ×{} {}", p.backend, p.workers, metric_short(p)),
+        Exercise::Predict(p) => format!("{} ×{} {}", p.backend, p.workers, p.metric.label()),
         Exercise::Choice(c) => c.prompt.clone(),
         Exercise::Run(r) => format!("{} ×{}", r.backend, r.workers),
-    }
-}
-
-fn metric_short(p: &Predict) -> &'static str {
-    use crate::lessons::Metric;
-    match p.metric {
-        Metric::Speedup => "speedup",
-        Metric::SpeedupVsSeq => "speedup vs seq",
-        Metric::Efficiency => "efficiency",
-        Metric::BusyCores => "busy cores",
-        Metric::SerialFraction => "serial fraction",
     }
 }
 
@@ -197,11 +186,11 @@ fn predict_lines(
         let passed = r.passed == Some(true);
         lines.push(Line::from(vec![
             Span::raw("Predicted  "),
-            Span::styled(format_value(p.metric, prediction), Style::new().add_modifier(Modifier::BOLD)),
+            Span::styled(p.metric.format(prediction), Style::new().add_modifier(Modifier::BOLD)),
         ]));
         lines.push(Line::from(vec![
             Span::raw("Measured   "),
-            Span::styled(format_value(p.metric, measured), Style::new().add_modifier(Modifier::BOLD)),
+            Span::styled(p.metric.format(measured), Style::new().add_modifier(Modifier::BOLD)),
             Span::raw("   "),
             if passed {
                 Span::styled(format!("✓ within ±{:.2}", tolerance(p)), theme.good())
