@@ -100,8 +100,9 @@ pub fn format_value(metric: Metric, value: f64) -> String {
 pub fn predict_plan(lesson: &Lesson, predict: &Predict, cpus: usize, size: Option<u64>) -> Result<Plan, String> {
     let mut lab = LabSetup::from_lesson(lesson, cpus, size);
     let mut backends = Vec::new();
-    if predict.metric == Metric::SpeedupVsSeq && predict.backend != "seq" {
-        backends.push("seq".to_string());
+    let reference = crate::backends::reference_id();
+    if predict.metric == Metric::SpeedupVsSeq && predict.backend != reference {
+        backends.push(reference.to_string());
     }
     backends.push(predict.backend.clone());
     lab.backends = backends.into_iter().map(|value| Toggle { value, on: true }).collect();

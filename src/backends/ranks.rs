@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::comm::{ChannelComm, Comm, run_share};
 use super::wire::{self, Reader, Writer};
-use super::{Backend, BackendError, ExecStats, Execution, Job, assemble};
+use super::{Backend, BackendError, BackendInfo, BackendKind, ExecStats, Execution, Job, assemble};
 use crate::kernels::{ItemCtx, Workload};
 
 pub struct Ranks;
@@ -35,15 +35,17 @@ fn serve(comm: &ChannelComm) -> Result<(), BackendError> {
     Ok(())
 }
 
+const INFO: BackendInfo = BackendInfo {
+    id: "ranks",
+    about: "Ranks that share nothing and only pass messages: rank 0 hands out the work and gathers the results, as an MPI program does.",
+    mirrors: "mpi4py on one node (mpirun -n N python script.py)",
+    params: &[],
+    kind: BackendKind::OneNode,
+};
+
 impl Backend for Ranks {
-    fn id(&self) -> &'static str {
-        "ranks"
-    }
-    fn about(&self) -> &'static str {
-        "Ranks that share nothing and only pass messages: rank 0 hands out the work and gathers the results, as an MPI program does."
-    }
-    fn mirrors(&self) -> &'static str {
-        "mpi4py on one node (mpirun -n N python script.py)"
+    fn info(&self) -> &'static BackendInfo {
+        &INFO
     }
     fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
         let started = Instant::now();

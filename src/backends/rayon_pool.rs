@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
-use super::{Backend, BackendError, ExecStats, Execution, Job, WorkerTally, assemble};
+use super::{Backend, BackendError, BackendInfo, BackendKind, ExecStats, Execution, Job, WorkerTally, assemble};
 use crate::kernels::ItemCtx;
 
 pub struct RayonPool;
@@ -41,15 +41,17 @@ fn halve(range: Range<usize>) -> (Range<usize>, Option<Range<usize>>) {
     }
 }
 
+const INFO: BackendInfo = BackendInfo {
+    id: "rayon",
+    about: "A pool of exactly N threads with work stealing: idle threads take work from busy ones, so uneven items still balance.",
+    mirrors: "numba prange, joblib threads",
+    params: &[],
+    kind: BackendKind::OneNode,
+};
+
 impl Backend for RayonPool {
-    fn id(&self) -> &'static str {
-        "rayon"
-    }
-    fn about(&self) -> &'static str {
-        "A pool of exactly N threads with work stealing: idle threads take work from busy ones, so uneven items still balance."
-    }
-    fn mirrors(&self) -> &'static str {
-        "numba prange, joblib threads"
+    fn info(&self) -> &'static BackendInfo {
+        &INFO
     }
     fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
         let workload = job.workload;
