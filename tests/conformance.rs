@@ -1,10 +1,14 @@
 //! Every kernel x every backend x workers {1, 2, 3, 7} gives the sequential outcome.
 //! A new kernel or backend is tested here by being registered.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
 
-use parlab::backends::{self, Job};
+use parlab::backends::{self, BackendError, Job};
 use parlab::kernels::{self, KernelSpec};
+use parlab::measure::{Plan, RunEvent, Runner};
+use parlab::sysmon::MachineFacts;
 
 #[test]
 fn every_backend_agrees_with_seq_on_every_kernel() {
@@ -164,4 +168,64 @@ fn the_same_seed_gives_the_same_outcome_forever() {
             "bigresult: arrays=12 checksum=16546327070689218973 max=10.218808345729485 side=500 sum=1500025.3981788978 trace=3030.308285182342",
         ]
     );
+}
+
+/// pi with 2^36 darts: hours of work in a debug build, so only a cancel ends it.
+fn endless_pi() -> KernelSpec {
+    let mut spec = KernelSpec::new("pi").unwrap();
+    spec.size = 1 << 36;
+    spec
+}
+
+/// Cancelling stops an execution in the middle, on every backend: kernels stop taking
+/// items, worker processes are killed. The latency is printed, never asserted
+/// (`cargo test --release --test conformance cancel -- --nocapture` shows it).
+#[test]
+fn a_cancel_ends_an_execution_mid_run_on_every_backend() {
+    backends::set_worker_program(env!("CARGO_BIN_EXE_parlab"));
+    let spec = endless_pi();
+    let workload = spec.build().unwrap();
+    for backend in backends::registry() {
+        let workers = backend.fixed_workers().unwrap_or(2);
+        let cancel = AtomicBool::new(false);
+        let (latency, result) = thread::scope(|scope| {
+            let job = Job { spec: &spec, workload: workload.as_ref(), workers, cancel: &cancel };
+            let run = scope.spawn(move || {
+                let result = backend.execute(&job);
+                (Instant::now(), result)
+            });
+            thread::sleep(Duration::from_millis(300));
+            let asked = Instant::now();
+            cancel.store(true, Ordering::Relaxed);
+            let (ended, result) = run.join().expect("the execution does not panic");
+            (ended.saturating_duration_since(asked), result)
+        });
+        match result {
+            // Cut short: what it returns is incomplete, and the runner throws it away.
+            Ok(_) | Err(BackendError::Cancelled) => {}
+            Err(e) => panic!("{} x{workers}: a cancel is not a failure: {e}", backend.id()),
+        }
+        println!("cancel latency of {} x{workers}: {:.1} ms", backend.id(), latency.as_secs_f64() * 1e3);
+    }
+}
+
+/// A cancelled run ends with `Cancelled`, not after its repetitions, and not `Failed`
+/// (a cut-short execution never reaches verification).
+#[test]
+fn a_cancelled_long_run_ends_cancelled() {
+    backends::set_worker_program(env!("CARGO_BIN_EXE_parlab"));
+    let plan = Plan {
+        spec: endless_pi(),
+        backends: vec!["threads".into(), "processes".into()],
+        workers: vec![1, 2],
+        warmup: 1,
+        repetitions: 1000,
+    };
+    let handle = Runner::new(MachineFacts::detect(), None).start(plan);
+    let first = handle.events.recv().expect("the run starts");
+    assert!(matches!(first, RunEvent::Started { .. }), "{first:?}");
+    thread::sleep(Duration::from_millis(300));
+    handle.cancel();
+    let last = handle.events.iter().last().expect("a last event");
+    assert!(matches!(last, RunEvent::Cancelled(_)), "{last:?}");
 }

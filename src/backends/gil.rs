@@ -45,15 +45,16 @@ impl Backend for GilThreads {
         // The main thread is a Python thread too: it does the serial part under the lock.
         let main = GilHandle { gil: &gil, me: job.workers };
         main.acquire();
-        let serial = workload.serial_part(&ItemCtx::with_lock(&main));
+        let serial = workload.serial_part(&ItemCtx::with_lock(&main).cancellable(job.cancel));
         main.release();
 
         let blocks = static_ranges(workload.items(), job.workers);
         let parts = on_threads("parlab-gil", job.workers, |worker| {
             let handle = GilHandle { gil: &gil, me: worker };
             handle.acquire();
-            let part =
-                tally.run(worker, blocks[worker].clone(), |r| workload.run_range(r, &ItemCtx::with_lock(&handle)));
+            let part = tally.run(worker, blocks[worker].clone(), |r| {
+                workload.run_range(r, &ItemCtx::with_lock(&handle).cancellable(job.cancel))
+            });
             handle.release();
             part
         })?;

@@ -229,7 +229,7 @@ fn serve() -> Result<(), BackendError> {
                     Some(Err(why)) => Err(why.clone()),
                     None => Err("no workload".to_string()),
                 };
-                run_share(&comm, workload)?;
+                run_share(&comm, workload, &ItemCtx::free())?;
             }
             Some((&STOP, _)) => return Ok(()),
             _ => return Err(BackendError::Worker(format!("rank {rank}: unreadable command from rank 0"))),
@@ -280,7 +280,7 @@ impl Backend for Mpi {
             comm.send(other, command.clone()).map_err(|e| BackendError::Worker(format!("rank 0: {e}")))?;
         }
         let startup = started.elapsed();
-        let gathered = run_share(&comm, Ok(job.workload))?
+        let gathered = run_share(&comm, Ok(job.workload), &ItemCtx::free().cancellable(job.cancel))?
             .ok_or_else(|| BackendError::Coverage("rank 0 gathered nothing".into()))?;
         let traffic = comm.traffic();
         let stats = ExecStats {

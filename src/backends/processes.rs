@@ -96,7 +96,7 @@ impl Backend for Processes {
         let mut pool = Pool::start(&program, job.workers, job.spec, job.cancel)?;
         let startup = started.elapsed();
         // Work the pool cannot share runs in the parent, as code before Pool.map would.
-        let serial = job.workload.serial_part(&ItemCtx::free());
+        let serial = job.workload.serial_part(&ItemCtx::free().cancellable(job.cancel));
         let parts = pool.map(items, chunksize, job.cancel)?;
         pool.close();
         let mut stats = std::mem::take(&mut pool.stats);

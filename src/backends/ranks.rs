@@ -3,6 +3,7 @@
 //! serial work, broadcasts the kernel spec, runs its own block, and gathers and combines
 //! the other ranks' partials. Every other rank builds its own workload from the spec.
 
+use std::sync::atomic::AtomicBool;
 use std::thread;
 use std::time::Instant;
 
@@ -25,13 +26,13 @@ impl Drop for AbortOnPanic<'_> {
 }
 
 /// A rank other than the root: receives the spec, builds its own workload, runs its share.
-fn serve(comm: &ChannelComm) -> Result<(), BackendError> {
+fn serve(comm: &ChannelComm, cancel: &AtomicBool) -> Result<(), BackendError> {
     let _guard = AbortOnPanic(comm);
     let message = comm.bcast(0, None).map_err(|e| BackendError::Worker(format!("rank {}: {e}", comm.rank())))?;
     let built = wire::get_spec(&mut Reader::new(&message))
         .map_err(|e| format!("unreadable spec: {e}"))
         .and_then(|spec| spec.build().map_err(|e| e.to_string()));
-    run_share(comm, built.as_deref().map_err(Clone::clone))?;
+    run_share(comm, built.as_deref().map_err(Clone::clone), &ItemCtx::free().cancellable(cancel))?;
     Ok(())
 }
 
@@ -61,7 +62,7 @@ impl Backend for Ranks {
                 .enumerate()
                 .map(|(i, comm)| {
                     thread::Builder::new().name(format!("parlab-rank-{}", i + 1)).spawn_scoped(scope, move || {
-                        let result = serve(&comm);
+                        let result = serve(&comm, job.cancel);
                         (result, comm.traffic())
                     })
                 })
@@ -75,11 +76,12 @@ impl Backend for Ranks {
             let spec = spec.finish();
             let encode = encoding.elapsed();
             // Serial work happens on the root before the others hear what to do.
-            let serial = job.workload.serial_part(&ItemCtx::free());
+            let ctx = ItemCtx::free().cancellable(job.cancel);
+            let serial = job.workload.serial_part(&ctx);
             let gathered = root
                 .bcast(0, Some(spec))
                 .map_err(|e| BackendError::Worker(format!("rank 0: {e}")))
-                .and_then(|_| run_share(&root, Ok(job.workload as &dyn Workload)));
+                .and_then(|_| run_share(&root, Ok(job.workload as &dyn Workload), &ctx));
             if gathered.is_err() {
                 root.abort();
             }

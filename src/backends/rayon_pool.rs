@@ -58,7 +58,7 @@ impl Backend for RayonPool {
         let pool = pool(job.workers)?;
         let tally = WorkerTally::new(job.workers);
         let (serial, parts) = pool.install(|| {
-            let ctx = ItemCtx::free();
+            let ctx = ItemCtx::free().cancellable(job.cancel);
             let serial = workload.serial_part(&ctx);
             let parts: Vec<_> = rayon::iter::split(0..workload.items(), halve)
                 .map(|range| {

@@ -29,7 +29,7 @@ impl Backend for Seq {
                 why: "it always uses one worker".into(),
             });
         }
-        let ctx = ItemCtx::free();
+        let ctx = ItemCtx::free().cancellable(job.cancel);
         let tally = WorkerTally::new(1);
         let serial = job.workload.serial_part(&ctx);
         let part = tally.run(0, 0..job.workload.items(), |range| job.workload.run_range(range, &ctx));

@@ -100,7 +100,7 @@ impl Backend for Threads {
     fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
         let workload = job.workload;
         let schedule = Schedule::from_spec(job.spec)?;
-        let ctx = ItemCtx::free();
+        let ctx = ItemCtx::free().cancellable(job.cancel);
         // The serial part runs before the parallel region, as in an OpenMP program.
         let serial = workload.serial_part(&ctx);
         let tally = WorkerTally::new(job.workers);
@@ -108,7 +108,7 @@ impl Backend for Threads {
         let blocks = static_ranges(workload.items(), job.workers);
         let parts = on_threads("parlab-thread", job.workers, |worker| match schedule {
             Schedule::Static => vec![tally.run(worker, blocks[worker].clone(), |r| workload.run_range(r, &ctx))],
-            _ => drain(&queue, worker, &tally, workload),
+            _ => drain(&queue, worker, &tally, workload, &ctx),
         })?;
         let outcome = assemble(workload, serial, parts.into_iter().flatten().collect())?;
         let mut stats = ExecStats::default();
@@ -118,11 +118,16 @@ impl Backend for Threads {
 }
 
 /// One thread of a dynamic or guided schedule: takes chunks until the queue is empty.
-fn drain(queue: &ChunkQueue, worker: usize, tally: &WorkerTally, workload: &dyn Workload) -> Vec<Partial> {
-    let ctx = ItemCtx::free();
+fn drain(
+    queue: &ChunkQueue,
+    worker: usize,
+    tally: &WorkerTally,
+    workload: &dyn Workload,
+    ctx: &ItemCtx,
+) -> Vec<Partial> {
     let mut parts = Vec::new();
     while let Some(chunk) = queue.take() {
-        parts.push(tally.run(worker, chunk, |r| workload.run_range(r, &ctx)));
+        parts.push(tally.run(worker, chunk, |r| workload.run_range(r, ctx)));
     }
     parts
 }

@@ -62,6 +62,9 @@ fn chain(mut state: u64, units: u64, ctx: &ItemCtx) -> u64 {
         }
         left -= batch;
         ctx.checkpoint();
+        if ctx.cancelled() {
+            break;
+        }
     }
     state
 }
@@ -80,6 +83,9 @@ impl Workload for AmdahlWork {
         let mut part = Partial::for_range(&range);
         let (mut units, mut digest) = (0u64, 0u64);
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let share = item_share(self.parallel_units, self.items as u64, item as u64);
             units += share;
             digest ^= chain(self.seed ^ splitmix64(item as u64 + 1), share, ctx);

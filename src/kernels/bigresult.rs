@@ -86,6 +86,9 @@ impl Workload for BigResultWork {
         let mut part = Partial::for_range(&range);
         part.floats.reserve_exact(range.len() * cells);
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let mut rng = item_rng(self.seed, item as u64);
             for row in 0..self.side {
                 let mut left = self.side;

@@ -397,6 +397,9 @@ impl Workload for ColmeansWork {
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
         let mut part = Partial::for_range(&range);
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let mut sums = vec![0.0; self.cols];
             // Loading and summing a chunk is library code and I/O: the lock is released.
             if ctx.native(|| self.chunk_sums(self.chunk(item), &mut sums)).is_err() {

@@ -179,6 +179,9 @@ impl Workload for CounterWork {
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
         let (mut made, mut own) = (0u64, 0u64);
         for item in range.clone() {
+            if ctx.cancelled() {
+                break;
+            }
             let count = item_share(self.increments, self.items as u64, item as u64);
             own += self.increment(count, ctx);
             made += count;

@@ -69,6 +69,9 @@ impl Workload for IntegralWork {
         let mut part = Partial::for_range(&range);
         let h = self.step();
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let points = self.points(item as u64);
             // Four accumulators keep the adder pipeline full; the order of additions is
             // fixed per item, so the sum is the same on every backend.

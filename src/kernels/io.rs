@@ -81,6 +81,9 @@ impl Workload for IoWork {
         let mut part = Partial::for_range(&range);
         let (mut waited_us, mut digest) = (0u64, 0u64);
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let wait = self.latency_us(item as u64);
             ctx.native(|| std::thread::sleep(Duration::from_micros(wait)));
             waited_us += wait;

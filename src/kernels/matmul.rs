@@ -243,6 +243,9 @@ impl Workload for MatmulWork {
         let n = self.n;
         let mut c = vec![0.0; ROWS_PER_ITEM * n];
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let rows = self.rows(item);
             let c = &mut c[..rows.len() * n];
             c.fill(0.0);

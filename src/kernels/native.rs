@@ -86,6 +86,9 @@ impl Workload for NativeWork {
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
         let mut part = Partial::for_range(&range);
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let len = item_share(self.elements, self.items as u64, item as u64) as usize;
             let sum = if self.released {
                 ctx.native(|| log_sum(self.seed, item as u64, len, &|| {}))

@@ -73,6 +73,9 @@ impl Workload for PiWork {
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
         let mut inside = 0;
         for item in range.clone() {
+            if ctx.cancelled() {
+                break;
+            }
             let darts = item_share(self.darts, self.items as u64, item as u64);
             inside += throw(&mut item_rng(self.seed, item as u64), darts, ctx);
         }

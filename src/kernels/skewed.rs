@@ -102,6 +102,9 @@ impl Workload for SkewedWork {
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
         let mut part = Partial::for_range(&range);
         for row in range {
+            if ctx.cancelled() {
+                break;
+            }
             let (iterations, inside) = self.row(row, ctx);
             part.ints.push(iterations);
             part.ints.push(inside);

@@ -53,6 +53,9 @@ impl Workload for SquareWork {
             checksum = checksum.wrapping_add(x.wrapping_mul(x));
             if x.is_multiple_of(4096) {
                 ctx.checkpoint();
+                if ctx.cancelled() {
+                    break;
+                }
             }
         }
         part.ints = vec![checksum];

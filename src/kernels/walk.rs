@@ -77,6 +77,9 @@ impl Workload for WalkWork {
         let mut squared_sum = 0u64;
         let mut histogram = vec![0u64; BINS * BINS];
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let mut rng = item_rng(self.seed, item as u64);
             for _ in 0..item_share(self.walkers, self.items as u64, item as u64) {
                 let (mut x, mut y) = (0i64, 0i64);

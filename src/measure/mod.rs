@@ -1,6 +1,7 @@
 //! Measurement: a [`Plan`] (spec x backends x worker counts x warm-up x repetitions)
 //! run on its own thread by the [`Runner`], which streams [`RunEvent`]s and can be
-//! cancelled between repetitions. Every outcome is verified against the sequential
+//! cancelled mid-repetition: kernels stop taking items once the flag is set, worker
+//! processes are killed, and the cut-short execution is thrown away. Every outcome is verified against the sequential
 //! reference before its time counts.
 
 pub mod report;
@@ -237,7 +238,7 @@ pub struct RunHandle {
 }
 
 impl RunHandle {
-    /// Asks the run to stop at the next repetition boundary (or sooner where the backend can).
+    /// Asks the run to stop: within a fraction of a second, mid-repetition.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
     }
@@ -323,7 +324,11 @@ impl Runner {
 
         // The sequential reference: every other outcome must agree with it.
         let started = Instant::now();
-        let reference = self.execute(backends::reference(), plan, workload.as_ref(), 1, cancel)?.outcome;
+        let reference = match self.execute(backends::reference(), plan, workload.as_ref(), 1, cancel) {
+            // A cancelled execution is incomplete, whatever it returned.
+            _ if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
+            other => other?.outcome,
+        };
         report.reference_s = Some(started.elapsed().as_secs_f64());
         workload
             .verify(&reference)
@@ -349,7 +354,7 @@ impl Runner {
                 let ended = Instant::now();
                 let cpu_used = sysmon::process_cpu_time().saturating_sub(cpu_before);
                 let execution = match execution {
-                    Err(_) if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
+                    _ if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
                     other => other?,
                 };
                 workload
