@@ -183,13 +183,19 @@ fn endless_pi() -> KernelSpec {
 #[test]
 fn a_cancel_ends_an_execution_mid_run_on_every_backend() {
     backends::set_worker_program(env!("CARGO_BIN_EXE_parlab"));
-    let spec = endless_pi();
+    // Also lesson 8's matmul at its default size, whose repetitions are the longest.
+    for spec in [endless_pi(), KernelSpec::new("matmul").unwrap()] {
+        cancel_on_every_backend(&spec);
+    }
+}
+
+fn cancel_on_every_backend(spec: &KernelSpec) {
     let workload = spec.build().unwrap();
     for backend in backends::registry() {
         let workers = backend.fixed_workers().unwrap_or(2);
         let cancel = AtomicBool::new(false);
         let (latency, result) = thread::scope(|scope| {
-            let job = Job { spec: &spec, workload: workload.as_ref(), workers, cancel: &cancel };
+            let job = Job { spec, workload: workload.as_ref(), workers, cancel: &cancel };
             let run = scope.spawn(move || {
                 let result = backend.execute(&job);
                 (Instant::now(), result)
@@ -205,7 +211,8 @@ fn a_cancel_ends_an_execution_mid_run_on_every_backend() {
             Ok(_) | Err(BackendError::Cancelled) => {}
             Err(e) => panic!("{} x{workers}: a cancel is not a failure: {e}", backend.id()),
         }
-        println!("cancel latency of {} x{workers}: {:.1} ms", backend.id(), latency.as_secs_f64() * 1e3);
+        let (kernel, id) = (&spec.kernel, backend.id());
+        println!("cancel latency of {kernel} on {id} x{workers}: {:.1} ms", latency.as_secs_f64() * 1e3);
     }
 }
 

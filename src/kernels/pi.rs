@@ -83,7 +83,8 @@ impl Workload for PiWork {
     }
 
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
-        let inside: u64 = parts.iter().map(|p| p.int_slots::<1>()[0]).sum();
+        // Each partial: [darts inside the quarter circle].
+        let inside: u64 = parts.iter().map(Partial::int_slots).map(|[inside]| inside).sum();
         Outcome::default()
             .with("inside", Value::Int(inside))
             .with("total", Value::Int(self.darts))
