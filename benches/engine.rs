@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use parlab::backends::{self, Backend, Job};
-use parlab::kernels::{ItemCtx, KernelSpec, Outcome, Partial, Workload};
+use parlab::kernels::{ItemCtx, KernelSpec, Outcome, Partial, VerifyError, Workload};
 use parlab::measure::stats::Summary;
 
 const REPS: usize = 7;
@@ -50,8 +50,10 @@ impl Workload for Empty {
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
         Outcome::default().with("items", parlab::kernels::Value::Int(parts.iter().map(|p| p.ints[0]).sum()))
     }
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
-        (outcome.scalar("items") == Some(self.items as f64)).then_some(()).ok_or_else(|| "items lost".into())
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
+        (outcome.scalar("items") == Some(self.items as f64))
+            .then_some(())
+            .ok_or_else(|| VerifyError::Wrong("items lost".into()))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod app;
 pub mod backends;
 pub mod cli;
 pub mod export;
+pub mod files;
 pub mod kernels;
 pub mod lessons;
 pub mod measure;

@@ -24,7 +24,7 @@ use ratatui::layout::Rect;
 
 use crate::app::{App, Effect, Event, Key, Mouse};
 use crate::lessons::{Course, progress};
-use crate::measure::{RunEvent, RunHandle, Runner};
+use crate::measure::{RunError, RunEvent, RunHandle, Runner};
 use crate::sysmon::{MachineFacts, Sampler};
 use crate::ui;
 
@@ -229,7 +229,7 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
                         handle = None;
                         if app.running() {
                             // The runner ended without a last word: it panicked.
-                            update(&mut app, Event::Run(RunEvent::Failed("the run stopped unexpectedly (a panic in the runner)".into())));
+                            update(&mut app, Event::Run(RunEvent::Failed(RunError::Panicked)));
                             terminal.clear()?;
                         }
                     }

@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use std::thread::ThreadId;
 
 use parlab::backends::{self, Job, static_ranges};
-use parlab::kernels::{ItemCtx, KernelSpec, Outcome, Partial, Value, Workload};
+use parlab::kernels::{ItemCtx, KernelSpec, Outcome, Partial, Value, VerifyError, Workload};
 
 fn spec(kernel: &str, size: u64, params: &[(&str, &str)]) -> KernelSpec {
     let mut spec = KernelSpec::new(kernel).unwrap();
@@ -92,7 +92,7 @@ impl Workload for CostByThread<'_> {
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
         self.inner.combine(parts)
     }
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
         self.inner.verify(outcome)
     }
 }

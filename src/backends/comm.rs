@@ -235,14 +235,19 @@ pub struct Gathered {
 
 /// The rank program: every rank runs its static block of the items (OpenMP's split) and
 /// sends its partial to rank 0, which gets them all back. A rank that could not build
-/// the workload still takes part, sending why instead, so nobody waits forever.
-pub fn run_share(comm: &dyn Comm, workload: Result<&dyn Workload, String>) -> Result<Option<Gathered>, BackendError> {
+/// the workload still takes part, sending why instead, so nobody waits forever. `ctx`
+/// carries the cancel flag where the rank can see it (ranks as threads of this process).
+pub fn run_share(
+    comm: &dyn Comm,
+    workload: Result<&dyn Workload, String>,
+    ctx: &ItemCtx,
+) -> Result<Option<Gathered>, BackendError> {
     let mut message = Writer::new();
     match workload {
         Ok(work) => {
             let range = static_ranges(work.items(), comm.size()).swap_remove(comm.rank());
             let started = Instant::now();
-            let part = work.run_range(range, &ItemCtx::free());
+            let part = work.run_range(range, ctx);
             let busy = started.elapsed();
             let encoding = Instant::now();
             message.u8(0).u64(busy.as_nanos() as u64).u64(0);

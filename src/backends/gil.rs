@@ -8,8 +8,11 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use super::{Backend, BackendError, ExecStats, Execution, Job, WorkerTally, assemble, on_threads, static_ranges};
-use crate::kernels::{GlobalLock, ItemCtx, KernelSpec, ParamInfo};
+use super::{
+    Backend, BackendError, BackendInfo, BackendKind, ExecStats, Execution, Job, WorkerTally, assemble, on_threads,
+    static_ranges,
+};
+use crate::kernels::{GlobalLock, ItemCtx, KernelSpec, ParamError, ParamInfo};
 
 pub struct GilThreads;
 
@@ -19,39 +22,39 @@ const PARAMS: &[ParamInfo] = &[ParamInfo {
     help: "gil: milliseconds a thread may keep the lock while another waits (CPython: sys.setswitchinterval, 5 ms)",
 }];
 
+const INFO: BackendInfo = BackendInfo {
+    id: "gil",
+    about: "Threads that take turns holding one interpreter lock: CPU-bound Python threads keep about one core busy, however many there are.",
+    mirrors: "CPython threading, ThreadPoolExecutor, multiprocessing.pool.ThreadPool",
+    params: PARAMS,
+    kind: BackendKind::OneNode,
+};
+
 impl Backend for GilThreads {
-    fn id(&self) -> &'static str {
-        "gil"
+    fn info(&self) -> &'static BackendInfo {
+        &INFO
     }
-    fn about(&self) -> &'static str {
-        "Threads that take turns holding one interpreter lock: CPU-bound Python threads keep about one core busy, however many there are."
-    }
-    fn mirrors(&self) -> &'static str {
-        "CPython threading, ThreadPoolExecutor, multiprocessing.pool.ThreadPool"
-    }
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
-    }
-    fn validate(&self, spec: &KernelSpec) -> Result<(), String> {
+    fn validate(&self, spec: &KernelSpec) -> Result<(), ParamError> {
         switch_interval(spec).map(|_| ())
     }
     fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
-        let gil = Gil::new(switch_interval(job.spec).map_err(BackendError::Worker)?);
+        let gil = Gil::new(switch_interval(job.spec)?);
         let workload = job.workload;
         let tally = WorkerTally::new(job.workers);
 
         // The main thread is a Python thread too: it does the serial part under the lock.
         let main = GilHandle { gil: &gil, me: job.workers };
         main.acquire();
-        let serial = workload.serial_part(&ItemCtx::with_lock(&main));
+        let serial = workload.serial_part(&ItemCtx::with_lock(&main).cancellable(job.cancel));
         main.release();
 
         let blocks = static_ranges(workload.items(), job.workers);
         let parts = on_threads("parlab-gil", job.workers, |worker| {
             let handle = GilHandle { gil: &gil, me: worker };
             handle.acquire();
-            let part =
-                tally.run(worker, blocks[worker].clone(), |r| workload.run_range(r, &ItemCtx::with_lock(&handle)));
+            let part = tally.run(worker, blocks[worker].clone(), |r| {
+                workload.run_range(r, &ItemCtx::with_lock(&handle).cancellable(job.cancel))
+            });
             handle.release();
             part
         })?;
@@ -63,10 +66,10 @@ impl Backend for GilThreads {
 }
 
 /// The switch interval from `--param switch_ms`.
-fn switch_interval(spec: &KernelSpec) -> Result<Duration, String> {
-    let switch_ms: f64 = spec.param("switch_ms", 5.0).map_err(|e| e.to_string())?;
+fn switch_interval(spec: &KernelSpec) -> Result<Duration, ParamError> {
+    let switch_ms: f64 = spec.param("switch_ms", 5.0)?;
     if !(switch_ms > 0.0 && switch_ms <= 10_000.0) {
-        return Err(format!("--param switch_ms={switch_ms}: must be more than 0 and at most 10000 milliseconds"));
+        return Err(ParamError::new("switch_ms", switch_ms, "must be more than 0 and at most 10000 milliseconds"));
     }
     Ok(Duration::from_secs_f64(switch_ms / 1000.0))
 }

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernels::{KernelSpec, Outcome, ParamInfo, Partial, Workload};
+use crate::kernels::{KernelSpec, Outcome, ParamError, ParamInfo, Partial, Workload};
 
 /// Every backend parlab knows, in the order `parlab backends` lists them.
 /// Adding a backend is one file in this folder plus one line here.
@@ -44,26 +44,88 @@ pub fn find(id: &str) -> Option<&'static dyn Backend> {
     registry().iter().copied().find(|b| b.id() == id)
 }
 
+/// The reference backend (seq): every outcome is checked against its outcome, and
+/// "speedup against seq" is measured against its time.
+pub fn reference() -> &'static dyn Backend {
+    registry().iter().copied().find(|b| b.kind() == BackendKind::Reference).unwrap_or(&seq::Seq)
+}
+
+/// The id of the [`reference`] backend, for code that holds backend ids as text (reports).
+pub fn reference_id() -> &'static str {
+    reference().id()
+}
+
+/// The id of the `mpi` backend, known even to builds without the `mpi` feature: a batch
+/// script for a cluster is often written on a machine that cannot run it.
+pub const MPI_ID: &str = "mpi";
+
 /// The ids of all backends, for error messages.
 pub fn ids() -> Vec<&'static str> {
     registry().iter().map(|b| b.id()).collect()
 }
 
+/// What a backend is, as `parlab backends` shows it: one `const INFO` per backend.
+#[derive(Debug, Clone, Copy)]
+pub struct BackendInfo {
+    /// Short id used on the command line and in lesson files.
+    pub id: &'static str,
+    /// One teaching sentence: what this backend shows.
+    pub about: &'static str,
+    /// The Python tool it behaves like.
+    pub mirrors: &'static str,
+    /// The parameters this backend understands (`--param key=value`).
+    pub params: &'static [ParamInfo],
+    /// Where its workers live; decides what code outside the backend may assume.
+    pub kind: BackendKind,
+}
+
+/// Where a backend's workers live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    /// One worker, items in order, in this process: the reference every outcome is
+    /// checked against (seq).
+    Reference,
+    /// Workers that this parlab process starts itself (threads, a pool, ranks as
+    /// threads, worker processes), on the machine it runs on: on a cluster they share
+    /// the CPUs of one task.
+    OneNode,
+    /// Workers started by a launcher (mpirun, srun) as copies of parlab, possibly on
+    /// several machines: on a cluster each is a task of its own.
+    Launched,
+}
+
 /// One way of running items in parallel.
 pub trait Backend: Sync {
+    /// What this backend is: its `const INFO`.
+    fn info(&self) -> &'static BackendInfo;
     /// Short id used on the command line and in lesson files.
-    fn id(&self) -> &'static str;
+    fn id(&self) -> &'static str {
+        self.info().id
+    }
     /// One teaching sentence: what this backend shows.
-    fn about(&self) -> &'static str;
+    fn about(&self) -> &'static str {
+        self.info().about
+    }
     /// The Python tool it behaves like.
-    fn mirrors(&self) -> &'static str;
+    fn mirrors(&self) -> &'static str {
+        self.info().mirrors
+    }
     /// The parameters this backend understands (`--param key=value`).
     fn params(&self) -> &'static [ParamInfo] {
-        &[]
+        self.info().params
     }
-    /// Checks the values of this backend's parameters in `spec`, before anything runs.
-    /// The message names the parameter, e.g. `--param switch_ms=-1: ...`.
-    fn validate(&self, _spec: &KernelSpec) -> Result<(), String> {
+    /// Where its workers live.
+    fn kind(&self) -> BackendKind {
+        self.info().kind
+    }
+    /// Whether this is the reference backend (seq).
+    fn is_reference(&self) -> bool {
+        self.kind() == BackendKind::Reference
+    }
+    /// Checks the values of this backend's parameters in `spec`, before anything runs:
+    /// `parlab run`, `parlab batch` and `parlab lessons check` all call it, so a bad
+    /// value is refused before the first measurement.
+    fn validate(&self, _spec: &KernelSpec) -> Result<(), ParamError> {
         Ok(())
     }
     /// The only worker count this backend can run with, if it has one (seq: 1).
@@ -141,7 +203,7 @@ fn is_zero(value: &u64) -> bool {
 }
 
 /// Why an execution failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum BackendError {
     /// The worker count is not one this backend can use.
     #[error("backend '{backend}' cannot run with {workers} workers: {why}")]
@@ -150,8 +212,8 @@ pub enum BackendError {
     #[error("{0}")]
     Worker(String),
     /// A backend parameter (`--param`) has a value the backend cannot use.
-    #[error("{0}")]
-    Param(String),
+    #[error(transparent)]
+    Param(#[from] ParamError),
     /// Partials did not cover every item exactly once: a backend bug.
     #[error("internal error: {0}")]
     Coverage(String),

@@ -19,7 +19,7 @@ use ::mpi::traits::{Communicator, CommunicatorCollectives, Destination, Root, So
 
 use super::comm::{Comm, CommError, Traffic, run_share};
 use super::wire::{self, Reader, Writer};
-use super::{Backend, BackendError, ExecStats, Execution, Job, Launch, assemble};
+use super::{Backend, BackendError, BackendInfo, BackendKind, ExecStats, Execution, Job, Launch, assemble};
 use crate::kernels::{ItemCtx, Workload};
 
 /// Command: run the spec that follows.
@@ -229,7 +229,7 @@ fn serve() -> Result<(), BackendError> {
                     Some(Err(why)) => Err(why.clone()),
                     None => Err("no workload".to_string()),
                 };
-                run_share(&comm, workload)?;
+                run_share(&comm, workload, &ItemCtx::free())?;
             }
             Some((&STOP, _)) => return Ok(()),
             _ => return Err(BackendError::Worker(format!("rank {rank}: unreadable command from rank 0"))),
@@ -239,15 +239,17 @@ fn serve() -> Result<(), BackendError> {
 
 pub struct Mpi;
 
+const INFO: BackendInfo = BackendInfo {
+    id: super::MPI_ID,
+    about: "Real MPI processes started by mpirun or srun, possibly on several machines: rank 0 sends the work out and gathers the results.",
+    mirrors: "mpi4py on a cluster (mpirun -n N / srun)",
+    params: &[],
+    kind: BackendKind::Launched,
+};
+
 impl Backend for Mpi {
-    fn id(&self) -> &'static str {
-        "mpi"
-    }
-    fn about(&self) -> &'static str {
-        "Real MPI processes started by mpirun or srun, possibly on several machines: rank 0 sends the work out and gathers the results."
-    }
-    fn mirrors(&self) -> &'static str {
-        "mpi4py on a cluster (mpirun -n N / srun)"
+    fn info(&self) -> &'static BackendInfo {
+        &INFO
     }
     fn fixed_workers(&self) -> Option<usize> {
         // The world size is set by the launcher; with no MPI there is one rank.
@@ -278,7 +280,7 @@ impl Backend for Mpi {
             comm.send(other, command.clone()).map_err(|e| BackendError::Worker(format!("rank 0: {e}")))?;
         }
         let startup = started.elapsed();
-        let gathered = run_share(&comm, Ok(job.workload))?
+        let gathered = run_share(&comm, Ok(job.workload), &ItemCtx::free().cancellable(job.cancel))?
             .ok_or_else(|| BackendError::Coverage("rank 0 gathered nothing".into()))?;
         let traffic = comm.traffic();
         let stats = ExecStats {

@@ -25,8 +25,8 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
 
 use super::wire::{self, Frame, Reader, Writer};
-use super::{Backend, BackendError, ExecStats, Execution, Job, assemble};
-use crate::kernels::{ItemCtx, KernelSpec, ParamInfo, Partial, Workload};
+use super::{Backend, BackendError, BackendInfo, BackendKind, ExecStats, Execution, Job, assemble};
+use crate::kernels::{ItemCtx, KernelSpec, ParamError, ParamInfo, Partial, Workload};
 
 /// Worker to parent: magic, version and pid, sent first.
 const HELLO: u8 = 1;
@@ -73,18 +73,20 @@ const PARAMS: &[ParamInfo] = &[ParamInfo {
 
 pub struct Processes;
 
+const INFO: BackendInfo = BackendInfo {
+    id: "processes",
+    about: "Worker processes that share nothing: no lock to fight over, but every task and result is encoded and copied through a pipe, and the pool takes time to start.",
+    mirrors: "multiprocessing.Pool, ProcessPoolExecutor, loky",
+    params: PARAMS,
+    kind: BackendKind::OneNode,
+};
+
 impl Backend for Processes {
-    fn id(&self) -> &'static str {
-        "processes"
+    fn info(&self) -> &'static BackendInfo {
+        &INFO
     }
-    fn about(&self) -> &'static str {
-        "Worker processes that share nothing: no lock to fight over, but every task and result is encoded and copied through a pipe, and the pool takes time to start."
-    }
-    fn mirrors(&self) -> &'static str {
-        "multiprocessing.Pool, ProcessPoolExecutor, loky"
-    }
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+    fn validate(&self, spec: &KernelSpec) -> Result<(), ParamError> {
+        chunksize(spec, 1, 1).map(|_| ())
     }
     fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
         let items = job.workload.items();
@@ -94,7 +96,7 @@ impl Backend for Processes {
         let mut pool = Pool::start(&program, job.workers, job.spec, job.cancel)?;
         let startup = started.elapsed();
         // Work the pool cannot share runs in the parent, as code before Pool.map would.
-        let serial = job.workload.serial_part(&ItemCtx::free());
+        let serial = job.workload.serial_part(&ItemCtx::free().cancellable(job.cancel));
         let parts = pool.map(items, chunksize, job.cancel)?;
         pool.close();
         let mut stats = std::mem::take(&mut pool.stats);
@@ -105,14 +107,14 @@ impl Backend for Processes {
 }
 
 /// The chunk size `--param chunksize` asks for, or Pool.map's: items / (4 x workers), rounded up.
-fn chunksize(spec: &KernelSpec, items: usize, workers: usize) -> Result<usize, BackendError> {
+fn chunksize(spec: &KernelSpec, items: usize, workers: usize) -> Result<usize, ParamError> {
     match spec.params.get("chunksize").map(String::as_str) {
         None | Some("auto") => Ok(items.div_ceil(4 * workers.max(1)).max(1)),
-        Some(text) => text.parse::<usize>().ok().filter(|&k| k >= 1).ok_or_else(|| {
-            BackendError::Param(format!(
-                "--param chunksize={text}: must be 'auto' or a whole number of items, at least 1"
-            ))
-        }),
+        Some(text) => {
+            text.parse::<usize>().ok().filter(|&k| k >= 1).ok_or_else(|| {
+                ParamError::new("chunksize", text, "must be 'auto' or a whole number of items, at least 1")
+            })
+        }
     }
 }
 

@@ -3,12 +3,13 @@
 //! serial work, broadcasts the kernel spec, runs its own block, and gathers and combines
 //! the other ranks' partials. Every other rank builds its own workload from the spec.
 
+use std::sync::atomic::AtomicBool;
 use std::thread;
 use std::time::Instant;
 
 use super::comm::{ChannelComm, Comm, run_share};
 use super::wire::{self, Reader, Writer};
-use super::{Backend, BackendError, ExecStats, Execution, Job, assemble};
+use super::{Backend, BackendError, BackendInfo, BackendKind, ExecStats, Execution, Job, assemble};
 use crate::kernels::{ItemCtx, Workload};
 
 pub struct Ranks;
@@ -25,25 +26,27 @@ impl Drop for AbortOnPanic<'_> {
 }
 
 /// A rank other than the root: receives the spec, builds its own workload, runs its share.
-fn serve(comm: &ChannelComm) -> Result<(), BackendError> {
+fn serve(comm: &ChannelComm, cancel: &AtomicBool) -> Result<(), BackendError> {
     let _guard = AbortOnPanic(comm);
     let message = comm.bcast(0, None).map_err(|e| BackendError::Worker(format!("rank {}: {e}", comm.rank())))?;
     let built = wire::get_spec(&mut Reader::new(&message))
         .map_err(|e| format!("unreadable spec: {e}"))
         .and_then(|spec| spec.build().map_err(|e| e.to_string()));
-    run_share(comm, built.as_deref().map_err(Clone::clone))?;
+    run_share(comm, built.as_deref().map_err(Clone::clone), &ItemCtx::free().cancellable(cancel))?;
     Ok(())
 }
 
+const INFO: BackendInfo = BackendInfo {
+    id: "ranks",
+    about: "Ranks that share nothing and only pass messages: rank 0 hands out the work and gathers the results, as an MPI program does.",
+    mirrors: "mpi4py on one node (mpirun -n N python script.py)",
+    params: &[],
+    kind: BackendKind::OneNode,
+};
+
 impl Backend for Ranks {
-    fn id(&self) -> &'static str {
-        "ranks"
-    }
-    fn about(&self) -> &'static str {
-        "Ranks that share nothing and only pass messages: rank 0 hands out the work and gathers the results, as an MPI program does."
-    }
-    fn mirrors(&self) -> &'static str {
-        "mpi4py on one node (mpirun -n N python script.py)"
+    fn info(&self) -> &'static BackendInfo {
+        &INFO
     }
     fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
         let started = Instant::now();
@@ -59,7 +62,7 @@ impl Backend for Ranks {
                 .enumerate()
                 .map(|(i, comm)| {
                     thread::Builder::new().name(format!("parlab-rank-{}", i + 1)).spawn_scoped(scope, move || {
-                        let result = serve(&comm);
+                        let result = serve(&comm, job.cancel);
                         (result, comm.traffic())
                     })
                 })
@@ -73,11 +76,12 @@ impl Backend for Ranks {
             let spec = spec.finish();
             let encode = encoding.elapsed();
             // Serial work happens on the root before the others hear what to do.
-            let serial = job.workload.serial_part(&ItemCtx::free());
+            let ctx = ItemCtx::free().cancellable(job.cancel);
+            let serial = job.workload.serial_part(&ctx);
             let gathered = root
                 .bcast(0, Some(spec))
                 .map_err(|e| BackendError::Worker(format!("rank 0: {e}")))
-                .and_then(|_| run_share(&root, Ok(job.workload as &dyn Workload)));
+                .and_then(|_| run_share(&root, Ok(job.workload as &dyn Workload), &ctx));
             if gathered.is_err() {
                 root.abort();
             }

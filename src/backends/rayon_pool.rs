@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
-use super::{Backend, BackendError, ExecStats, Execution, Job, WorkerTally, assemble};
+use super::{Backend, BackendError, BackendInfo, BackendKind, ExecStats, Execution, Job, WorkerTally, assemble};
 use crate::kernels::ItemCtx;
 
 pub struct RayonPool;
@@ -41,22 +41,24 @@ fn halve(range: Range<usize>) -> (Range<usize>, Option<Range<usize>>) {
     }
 }
 
+const INFO: BackendInfo = BackendInfo {
+    id: "rayon",
+    about: "A pool of exactly N threads with work stealing: idle threads take work from busy ones, so uneven items still balance.",
+    mirrors: "numba prange, joblib threads",
+    params: &[],
+    kind: BackendKind::OneNode,
+};
+
 impl Backend for RayonPool {
-    fn id(&self) -> &'static str {
-        "rayon"
-    }
-    fn about(&self) -> &'static str {
-        "A pool of exactly N threads with work stealing: idle threads take work from busy ones, so uneven items still balance."
-    }
-    fn mirrors(&self) -> &'static str {
-        "numba prange, joblib threads"
+    fn info(&self) -> &'static BackendInfo {
+        &INFO
     }
     fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
         let workload = job.workload;
         let pool = pool(job.workers)?;
         let tally = WorkerTally::new(job.workers);
         let (serial, parts) = pool.install(|| {
-            let ctx = ItemCtx::free();
+            let ctx = ItemCtx::free().cancellable(job.cancel);
             let serial = workload.serial_part(&ctx);
             let parts: Vec<_> = rayon::iter::split(0..workload.items(), halve)
                 .map(|range| {

@@ -1,20 +1,22 @@
 //! `seq`: one thread runs every item in order. The reference every other backend is
 //! checked against, and the baseline of "speedup against seq".
 
-use super::{Backend, BackendError, ExecStats, Execution, Job, WorkerTally, assemble};
+use super::{Backend, BackendError, BackendInfo, BackendKind, ExecStats, Execution, Job, WorkerTally, assemble};
 use crate::kernels::ItemCtx;
 
 pub struct Seq;
 
+const INFO: BackendInfo = BackendInfo {
+    id: "seq",
+    about: "One thread, items in order: the plain loop every speedup is measured against.",
+    mirrors: "a plain Python for loop",
+    params: &[],
+    kind: BackendKind::Reference,
+};
+
 impl Backend for Seq {
-    fn id(&self) -> &'static str {
-        "seq"
-    }
-    fn about(&self) -> &'static str {
-        "One thread, items in order: the plain loop every speedup is measured against."
-    }
-    fn mirrors(&self) -> &'static str {
-        "a plain Python for loop"
+    fn info(&self) -> &'static BackendInfo {
+        &INFO
     }
     fn fixed_workers(&self) -> Option<usize> {
         Some(1)
@@ -27,7 +29,7 @@ impl Backend for Seq {
                 why: "it always uses one worker".into(),
             });
         }
-        let ctx = ItemCtx::free();
+        let ctx = ItemCtx::free().cancellable(job.cancel);
         let tally = WorkerTally::new(1);
         let serial = job.workload.serial_part(&ctx);
         let part = tally.run(0, 0..job.workload.items(), |range| job.workload.run_range(range, &ctx));

@@ -6,8 +6,11 @@
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{Backend, BackendError, ExecStats, Execution, Job, WorkerTally, assemble, on_threads, static_ranges};
-use crate::kernels::{ItemCtx, ParamInfo, Partial, Workload};
+use super::{
+    Backend, BackendError, BackendInfo, BackendKind, ExecStats, Execution, Job, WorkerTally, assemble, on_threads,
+    static_ranges,
+};
+use crate::kernels::{ItemCtx, KernelSpec, ParamError, ParamInfo, Partial, Workload};
 
 pub struct Threads;
 
@@ -36,21 +39,15 @@ pub enum Schedule {
 }
 
 impl Schedule {
-    fn from_job(job: &Job) -> Result<Self, BackendError> {
-        let bad = |e: crate::kernels::KernelError| BackendError::Worker(e.to_string());
-        let chunk: usize = job.spec.param("chunk", 1).map_err(bad)?;
+    /// The schedule `--param schedule=... chunk=...` asks for.
+    fn from_spec(spec: &KernelSpec) -> Result<Self, ParamError> {
+        let chunk: usize = spec.param("chunk", 1)?;
         if chunk == 0 {
-            return Err(BackendError::Worker("--param chunk=0: a chunk holds at least one item".into()));
+            return Err(ParamError::new("chunk", chunk, "a chunk holds at least one item"));
         }
-        let name: String = job.spec.param("schedule", "static".to_string()).map_err(bad)?;
-        match name.as_str() {
-            "static" => Ok(Self::Static),
-            "dynamic" => Ok(Self::Dynamic { chunk }),
-            "guided" => Ok(Self::Guided { chunk }),
-            other => Err(BackendError::Worker(format!(
-                "--param schedule={other}: not a schedule; use static, dynamic or guided"
-            ))),
-        }
+        let dynamic = Self::Dynamic { chunk };
+        let guided = Self::Guided { chunk };
+        spec.choice("schedule", &[("static", Self::Static), ("dynamic", dynamic), ("guided", guided)], Self::Static)
     }
 }
 
@@ -85,23 +82,25 @@ impl ChunkQueue {
     }
 }
 
+const INFO: BackendInfo = BackendInfo {
+    id: "threads",
+    about: "Threads sharing memory, each given an equal block of items: fast when blocks cost the same, idle cores when they do not (try --param schedule=dynamic).",
+    mirrors: "ThreadPoolExecutor without a GIL (free-threaded Python), OpenMP schedule(static|dynamic|guided)",
+    params: PARAMS,
+    kind: BackendKind::OneNode,
+};
+
 impl Backend for Threads {
-    fn id(&self) -> &'static str {
-        "threads"
+    fn info(&self) -> &'static BackendInfo {
+        &INFO
     }
-    fn about(&self) -> &'static str {
-        "Threads sharing memory, each given an equal block of items: fast when blocks cost the same, idle cores when they do not (try --param schedule=dynamic)."
-    }
-    fn mirrors(&self) -> &'static str {
-        "ThreadPoolExecutor without a GIL (free-threaded Python), OpenMP schedule(static|dynamic|guided)"
-    }
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+    fn validate(&self, spec: &KernelSpec) -> Result<(), ParamError> {
+        Schedule::from_spec(spec).map(|_| ())
     }
     fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
         let workload = job.workload;
-        let schedule = Schedule::from_job(job)?;
-        let ctx = ItemCtx::free();
+        let schedule = Schedule::from_spec(job.spec)?;
+        let ctx = ItemCtx::free().cancellable(job.cancel);
         // The serial part runs before the parallel region, as in an OpenMP program.
         let serial = workload.serial_part(&ctx);
         let tally = WorkerTally::new(job.workers);
@@ -109,7 +108,7 @@ impl Backend for Threads {
         let blocks = static_ranges(workload.items(), job.workers);
         let parts = on_threads("parlab-thread", job.workers, |worker| match schedule {
             Schedule::Static => vec![tally.run(worker, blocks[worker].clone(), |r| workload.run_range(r, &ctx))],
-            _ => drain(&queue, worker, &tally, workload),
+            _ => drain(&queue, worker, &tally, workload, &ctx),
         })?;
         let outcome = assemble(workload, serial, parts.into_iter().flatten().collect())?;
         let mut stats = ExecStats::default();
@@ -119,11 +118,16 @@ impl Backend for Threads {
 }
 
 /// One thread of a dynamic or guided schedule: takes chunks until the queue is empty.
-fn drain(queue: &ChunkQueue, worker: usize, tally: &WorkerTally, workload: &dyn Workload) -> Vec<Partial> {
-    let ctx = ItemCtx::free();
+fn drain(
+    queue: &ChunkQueue,
+    worker: usize,
+    tally: &WorkerTally,
+    workload: &dyn Workload,
+    ctx: &ItemCtx,
+) -> Vec<Partial> {
     let mut parts = Vec::new();
     while let Some(chunk) = queue.take() {
-        parts.push(tally.run(worker, chunk, |r| workload.run_range(r, &ctx)));
+        parts.push(tally.run(worker, chunk, |r| workload.run_range(r, ctx)));
     }
     parts
 }

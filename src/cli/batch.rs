@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::{BatchArgs, usage_error};
-use crate::backends;
-use crate::kernels;
+use crate::backends::{self, BackendKind};
+use crate::kernels::{self, KernelSpec};
 use crate::measure::{MAX_WORKERS, default_workers};
 
 /// Prints the script, or names the flag at fault (exit code 2).
@@ -22,31 +22,35 @@ pub fn batch(args: &BatchArgs) -> Result<ExitCode> {
     }
 }
 
+/// Backends a script measures when `--backends` is not given: threads without and with
+/// work stealing, the two a cluster node's cores are most often used with.
+const DEFAULT_BACKENDS: [&str; 2] = ["threads", "rayon"];
+
 /// The batch script for `args`, or what is wrong with them.
 pub fn script(args: &BatchArgs) -> Result<String, String> {
     let kernel = kernels::find(&args.kernel)
         .ok_or_else(|| format!("unknown kernel '{}'; valid kernels: {}", args.kernel, kernels::ids().join(", ")))?;
-    let mut backend_ids = args
-        .backends
-        .clone()
-        .unwrap_or_else(|| if args.mpi { vec!["mpi".to_string()] } else { vec!["threads".into(), "rayon".into()] });
+    let mpi = backends::MPI_ID;
+    let mut backend_ids = args.backends.clone().unwrap_or_else(|| {
+        if args.mpi { vec![mpi.to_string()] } else { DEFAULT_BACKENDS.iter().map(ToString::to_string).collect() }
+    });
     backend_ids.retain(|b| !b.trim().is_empty());
     if backend_ids.is_empty() {
         return Err("--backends: give at least one backend".into());
     }
-    if args.mpi && !backend_ids.iter().any(|b| b == "mpi") {
-        return Err("--mpi: add mpi to --backends (the ranks only cooperate through the mpi backend)".into());
+    if args.mpi && !backend_ids.iter().any(|b| b == mpi) {
+        return Err(format!("--mpi: add {mpi} to --backends (the ranks only cooperate through the {mpi} backend)"));
     }
-    if !args.mpi && backend_ids.iter().any(|b| b == "mpi") {
-        return Err("--backends mpi: add --mpi --ranks R, so that the script starts R ranks".into());
+    if !args.mpi && backend_ids.iter().any(|b| b == mpi) {
+        return Err(format!("--backends {mpi}: add --mpi --ranks R, so that the script starts R ranks"));
     }
     // `mpi` exists only in builds with the feature; the script is often written elsewhere.
     let chosen: Vec<&dyn backends::Backend> = backend_ids
         .iter()
-        .filter(|b| b.as_str() != "mpi")
+        .filter(|b| b.as_str() != mpi)
         .map(|b| {
             backends::find(b).ok_or_else(|| {
-                format!("--backends: unknown backend '{b}'; valid backends: {}, mpi", backends::ids().join(", "))
+                format!("--backends: unknown backend '{b}'; valid backends: {}, {mpi}", backends::ids().join(", "))
             })
         })
         .collect::<Result<_, _>>()?;
@@ -58,6 +62,15 @@ pub fn script(args: &BatchArgs) -> Result<String, String> {
                 kernel.id()
             ));
         }
+    }
+    let spec = KernelSpec {
+        kernel: kernel.id().to_string(),
+        size: args.size.unwrap_or_else(|| kernel.default_size()),
+        seed: 42,
+        params: args.params.iter().cloned().collect(),
+    };
+    for backend in &chosen {
+        backend.validate(&spec).map_err(|e| e.to_string())?;
     }
     let cpus_per_task = match (args.workers, args.mpi) {
         (Some(0), _) => return Err("--workers: give at least 1 CPU".into()),
@@ -81,8 +94,8 @@ pub fn script(args: &BatchArgs) -> Result<String, String> {
     // The `parlab run` line: the same flags as on the command line.
     let mut run =
         vec!["parlab".to_string(), "run".into(), kernel.id().into(), "--backends".into(), backend_ids.join(",")];
-    let thread_backends = backend_ids.iter().any(|b| b != "mpi" && b != "seq");
-    if thread_backends {
+    // Worker counts matter only to backends whose workers share the task's CPUs.
+    if chosen.iter().any(|b| b.kind() == BackendKind::OneNode) {
         let mut counts = default_workers(cpus_per_task);
         counts.pop(); // no oversubscribed point: the job has exactly these CPUs
         run.push("--workers".into());

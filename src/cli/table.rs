@@ -39,7 +39,7 @@ pub fn render(report: &Report) -> String {
                     fit.serial_fraction,
                 ));
             }
-            None if backend != "seq" => out.push_str(&format!(
+            None if backend != crate::backends::reference_id() => out.push_str(&format!(
                 "  serial fraction: needs at least two worker counts within the {cpus} available CPUs\n"
             )),
             None => {}

@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 
 use super::markdown::{Image, to_markdown};
 use super::{csv, json, write_new};
+use crate::files;
 use crate::measure::Report;
 use crate::plot::{self, Chart, Format, Heatmap, TimeScale};
 
@@ -90,17 +91,12 @@ pub fn write_bundle_fresh(report: &Report, dir: &Path) -> Result<(PathBuf, Vec<P
 }
 
 /// `dir` if it does not exist or is empty, else the first of `dir-2`, `dir-3`, ... that
-/// does not exist or is empty. Never returns a folder that already holds files.
+/// does not exist or is empty (the numbering of [`files::numbered`]). Never returns a
+/// folder that already holds files.
 pub fn fresh_dir(dir: &Path) -> PathBuf {
-    if is_free(dir) {
-        return dir.to_path_buf();
-    }
     let name = dir.file_name().map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
     let parent = dir.parent().unwrap_or_else(|| Path::new(""));
-    (2u32..)
-        .map(|n| parent.join(format!("{name}-{n}")))
-        .find(|candidate| is_free(candidate))
-        .unwrap_or_else(|| dir.to_path_buf())
+    files::numbered(parent, &name, None).find(|candidate| is_free(candidate)).unwrap_or_else(|| dir.to_path_buf())
 }
 
 fn is_free(dir: &Path) -> bool {

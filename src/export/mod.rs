@@ -7,31 +7,22 @@ pub mod csv;
 pub mod json;
 pub mod markdown;
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-/// Writes `contents` to `path`, refusing to replace an existing file unless `force`.
-/// The file is written beside its destination first and renamed into place, so a
-/// crash never leaves half a file.
-pub fn write_new(path: &Path, contents: &[u8], force: bool) -> Result<()> {
-    if path.exists() && !force {
-        bail!("{} already exists; pass --force to replace it", path.display());
-    }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).with_context(|| format!("Failed to create {}", dir.display()))?;
-    }
-    let temporary = temporary_name(path);
-    let mut file = fs::File::create(&temporary).with_context(|| format!("Failed to create {}", temporary.display()))?;
-    file.write_all(contents).with_context(|| format!("Failed to write {}", temporary.display()))?;
-    file.sync_all().ok();
-    fs::rename(&temporary, path).with_context(|| format!("Failed to move {} into place", path.display()))
-}
+use crate::files;
 
-fn temporary_name(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(format!(".tmp{}", std::process::id()));
-    path.with_file_name(name)
+/// Writes `contents` to `path`, refusing to replace an existing file unless `force`.
+/// Written through [`crate::files`]: beside its destination first, then renamed into
+/// place without clobbering a file that appeared meanwhile, so a crash never leaves half a file.
+pub fn write_new(path: &Path, contents: &[u8], force: bool) -> Result<()> {
+    let written = if force { files::replace(path, contents) } else { files::create_new(path, contents) };
+    match written {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            bail!("{} already exists; pass --force to replace it", path.display())
+        }
+        other => other.with_context(|| format!("Failed to write {}", path.display())),
+    }
 }

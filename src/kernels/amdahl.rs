@@ -4,8 +4,8 @@
 use std::ops::Range;
 
 use super::{
-    ItemCtx, Kernel, KernelError, KernelSpec, Outcome, ParamInfo, Partial, Value, Workload, item_count, item_share,
-    splitmix64,
+    ItemCtx, Kernel, KernelError, KernelInfo, KernelSpec, Outcome, ParamError, ParamInfo, Partial, Value, VerifyError,
+    Workload, item_count, item_share, splitmix64,
 };
 
 const UNITS_PER_ITEM: u64 = 1 << 20;
@@ -16,33 +16,27 @@ pub struct Amdahl;
 const PARAMS: &[ParamInfo] =
     &[ParamInfo { key: "serial", default: "0.1", help: "fraction of the work (0 to 1) that only one worker can do" }];
 
+const INFO: KernelInfo = KernelInfo {
+    id: "amdahl",
+    about: "Work with a serial part you choose: even 10 % serial work caps the speedup at 10x, however many cores you add.",
+    size_unit: "work units",
+    default_size: 400_000_000,
+    small_size: 2_000_000,
+    params: PARAMS,
+};
+
 impl Kernel for Amdahl {
-    fn id(&self) -> &'static str {
-        "amdahl"
-    }
-    fn about(&self) -> &'static str {
-        "Work with a serial part you choose: even 10 % serial work caps the speedup at 10x, however many cores you add."
-    }
-    fn size_unit(&self) -> &'static str {
-        "work units"
-    }
-    fn default_size(&self) -> u64 {
-        400_000_000
-    }
-    fn small_size(&self) -> u64 {
-        2_000_000
-    }
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+    fn info(&self) -> &'static KernelInfo {
+        &INFO
     }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
         let serial: f64 = spec.param("serial", 0.1)?;
         if !(0.0..=1.0).contains(&serial) {
-            return Err(KernelError::BadParam {
+            return Err(KernelError::BadParam(ParamError {
                 key: "serial".into(),
                 value: serial.to_string(),
                 why: "must be a fraction between 0 and 1".into(),
-            });
+            }));
         }
         let serial_units = (spec.size as f64 * serial).round() as u64;
         let parallel_units = spec.size - serial_units;
@@ -68,6 +62,9 @@ fn chain(mut state: u64, units: u64, ctx: &ItemCtx) -> u64 {
         }
         left -= batch;
         ctx.checkpoint();
+        if ctx.cancelled() {
+            break;
+        }
     }
     state
 }
@@ -78,9 +75,7 @@ impl Workload for AmdahlWork {
     }
 
     fn serial_part(&self, ctx: &ItemCtx) -> Option<Partial> {
-        let mut part = Partial::default();
-        part.ints.push(self.serial_units);
-        part.ints.push(chain(self.seed, self.serial_units, ctx));
+        let part = Partial::with_ints(&(0..0), [self.serial_units, chain(self.seed, self.serial_units, ctx)]);
         Some(part)
     }
 
@@ -88,27 +83,37 @@ impl Workload for AmdahlWork {
         let mut part = Partial::for_range(&range);
         let (mut units, mut digest) = (0u64, 0u64);
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let share = item_share(self.parallel_units, self.items as u64, item as u64);
             units += share;
             digest ^= chain(self.seed ^ splitmix64(item as u64 + 1), share, ctx);
         }
-        part.ints.push(units);
-        part.ints.push(digest);
+        part.ints = vec![units, digest];
         part
     }
 
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
-        let units: u64 = parts.iter().map(|p| p.ints[0]).sum();
-        let digest = parts.iter().fold(0u64, |acc, p| acc ^ p.ints[1]);
+        // Each partial: [work units done, digest of their results].
+        let (mut units, mut digest) = (0u64, 0u64);
+        for [done, part_digest] in parts.iter().map(Partial::int_slots) {
+            units += done;
+            digest ^= part_digest;
+        }
         Outcome::default()
             .with("serial_units", Value::Int(self.serial_units))
             .with("units_done", Value::Int(units))
             .with("digest", Value::Int(digest))
     }
 
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
-        let done = outcome.scalar("units_done").ok_or("no units_done")? as u64;
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
+        let done = outcome.need_scalar("units_done")? as u64;
         let expected = self.serial_units + self.parallel_units;
-        if done == expected { Ok(()) } else { Err(format!("{done} work units were done instead of {expected}")) }
+        if done == expected {
+            Ok(())
+        } else {
+            Err(VerifyError::Wrong(format!("{done} work units were done instead of {expected}")))
+        }
     }
 }

@@ -11,7 +11,8 @@ use std::ops::Range;
 use rand::Rng;
 
 use super::{
-    ItemCtx, Kernel, KernelError, KernelSpec, Outcome, ParamInfo, Partial, Value, Workload, item_rng, splitmix64,
+    ItemCtx, Kernel, KernelError, KernelInfo, KernelSpec, Outcome, ParamError, ParamInfo, Partial, Value, VerifyError,
+    Workload, item_rng, splitmix64,
 };
 
 /// More arrays than this and the sums would no longer be exact.
@@ -30,33 +31,27 @@ const PARAMS: &[ParamInfo] = &[ParamInfo {
 fn side(spec: &KernelSpec) -> Result<usize, KernelError> {
     let side: usize = spec.param("side", 500)?;
     if side == 0 || side > MAX_SIDE {
-        return Err(KernelError::BadParam {
+        return Err(KernelError::BadParam(ParamError {
             key: "side".into(),
             value: side.to_string(),
             why: format!("must be between 1 and {MAX_SIDE}"),
-        });
+        }));
     }
     Ok(side)
 }
 
+const INFO: KernelInfo = KernelInfo {
+    id: "bigresult",
+    about: "Each item returns a big array and the sum is cheap: moving results costs more than computing them, so processes lose to threads.",
+    size_unit: "arrays",
+    default_size: 200,
+    small_size: 12,
+    params: PARAMS,
+};
+
 impl Kernel for BigResult {
-    fn id(&self) -> &'static str {
-        "bigresult"
-    }
-    fn about(&self) -> &'static str {
-        "Each item returns a big array and the sum is cheap: moving results costs more than computing them, so processes lose to threads."
-    }
-    fn size_unit(&self) -> &'static str {
-        "arrays"
-    }
-    fn default_size(&self) -> u64 {
-        200
-    }
-    fn small_size(&self) -> u64 {
-        12
-    }
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+    fn info(&self) -> &'static KernelInfo {
+        &INFO
     }
     fn memory_bytes(&self, spec: &KernelSpec) -> u64 {
         // Every array is held once as a result and once more while it is encoded.
@@ -91,6 +86,9 @@ impl Workload for BigResultWork {
         let mut part = Partial::for_range(&range);
         part.floats.reserve_exact(range.len() * cells);
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let mut rng = item_rng(self.seed, item as u64);
             for row in 0..self.side {
                 let mut left = self.side;
@@ -133,8 +131,8 @@ impl Workload for BigResultWork {
             .with("checksum", Value::Int(checksum))
     }
 
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
-        let sum = outcome.scalar("sum").ok_or("no sum")?;
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
+        let sum = outcome.need_scalar("sum")?;
         let values = (self.arrays * self.side * self.side) as f64;
         let mean = sum / values;
         // Uniform values on [0, 1): mean 1/2, standard deviation 1/sqrt(12).
@@ -143,7 +141,10 @@ impl Workload for BigResultWork {
         if off <= 5.0 * standard_error + 1e-12 {
             Ok(())
         } else {
-            Err(format!("mean value {mean} is {:.1} standard errors from 1/2 (allowed: 5)", off / standard_error))
+            Err(VerifyError::Wrong(format!(
+                "mean value {mean} is {:.1} standard errors from 1/2 (allowed: 5)",
+                off / standard_error
+            )))
         }
     }
 }

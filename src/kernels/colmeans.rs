@@ -25,7 +25,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
-use super::{ItemCtx, Kernel, KernelError, KernelSpec, Outcome, ParamInfo, Partial, Value, Workload, splitmix64};
+use super::{
+    ItemCtx, Kernel, KernelError, KernelInfo, KernelSpec, Outcome, ParamError, ParamInfo, Partial, Value, VerifyError,
+    Workload, splitmix64,
+};
 
 /// Chunk buffers in the pool: the most chunks in flight at once.
 const SLOTS: u64 = 8;
@@ -54,24 +57,18 @@ const PARAMS: &[ParamInfo] = &[
     },
 ];
 
+const INFO: KernelInfo = KernelInfo {
+    id: "colmeans",
+    about: "Column means of a matrix streamed in chunks: memory stays within a budget whatever the size, and memory bandwidth, not cores, limits the speed.",
+    size_unit: "rows",
+    default_size: 32_000_000,
+    small_size: 3_000,
+    params: PARAMS,
+};
+
 impl Kernel for Colmeans {
-    fn id(&self) -> &'static str {
-        "colmeans"
-    }
-    fn about(&self) -> &'static str {
-        "Column means of a matrix streamed in chunks: memory stays within a budget whatever the size, and memory bandwidth, not cores, limits the speed."
-    }
-    fn size_unit(&self) -> &'static str {
-        "rows"
-    }
-    fn default_size(&self) -> u64 {
-        32_000_000
-    }
-    fn small_size(&self) -> u64 {
-        3_000
-    }
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+    fn info(&self) -> &'static KernelInfo {
+        &INFO
     }
     fn memory_bytes(&self, spec: &KernelSpec) -> u64 {
         let cols: u64 = spec.param("cols", 64).unwrap_or(64);
@@ -83,8 +80,9 @@ impl Kernel for Colmeans {
         }
     }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
-        let bad =
-            |key: &str, value: String, why: &str| KernelError::BadParam { key: key.into(), value, why: why.into() };
+        let bad = |key: &str, value: String, why: &str| {
+            KernelError::BadParam(ParamError { key: key.into(), value, why: why.into() })
+        };
         let cols: usize = spec.param("cols", 64)?;
         if cols == 0 || cols > 1 << 16 {
             return Err(bad("cols", cols.to_string(), "must be between 1 and 65536"));
@@ -399,6 +397,9 @@ impl Workload for ColmeansWork {
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
         let mut part = Partial::for_range(&range);
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let mut sums = vec![0.0; self.cols];
             // Loading and summing a chunk is library code and I/O: the lock is released.
             if ctx.native(|| self.chunk_sums(self.chunk(item), &mut sums)).is_err() {
@@ -434,26 +435,31 @@ impl Workload for ColmeansWork {
         outcome
     }
 
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
-        let Some(Value::Floats(means)) = outcome.values.get("means") else { return Err("no means".into()) };
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
+        let Some(Value::Floats(means)) = outcome.values.get("means") else {
+            return Err(VerifyError::Missing("means".into()));
+        };
         // Every value is in [0, 1) and, over many rows, spread evenly.
         if let Some(bad) = means.iter().find(|m| !(0.0..1.0).contains(*m)) {
-            return Err(format!("a column mean is {bad}, outside [0, 1): a chunk was not read"));
+            return Err(VerifyError::Wrong(format!("a column mean is {bad}, outside [0, 1): a chunk was not read")));
         }
         if self.rows >= 10_000
             && let Some(bad) = means.iter().find(|m| (*m - 0.5).abs() > 0.01)
         {
-            return Err(format!("a column mean is {bad}, far from 0.5"));
+            return Err(VerifyError::Wrong(format!("a column mean is {bad}, far from 0.5")));
         }
         let peak = outcome.scalar("buffers_peak_bytes").unwrap_or(0.0) as u64;
         if peak > self.budget {
-            return Err(format!("chunk buffers held {peak} bytes at once, over the budget of {}", self.budget));
+            return Err(VerifyError::Wrong(format!(
+                "chunk buffers held {peak} bytes at once, over the budget of {}",
+                self.budget
+            )));
         }
         Ok(())
     }
 
     /// The means must be identical; memory figures differ from run to run.
-    fn agrees(&self, outcome: &Outcome, reference: &Outcome) -> Result<(), String> {
+    fn agrees(&self, outcome: &Outcome, reference: &Outcome) -> Result<(), VerifyError> {
         let memory = |name: &String| name.starts_with("rss_") || name.starts_with("buffers_");
         let strip = |o: &Outcome| -> Vec<(String, Value)> {
             o.values.iter().filter(|(k, _)| !memory(k)).map(|(k, v)| (k.clone(), v.clone())).collect()
@@ -461,7 +467,7 @@ impl Workload for ColmeansWork {
         if strip(outcome) == strip(reference) {
             Ok(())
         } else {
-            Err(format!("outcome {outcome} differs from the sequential {reference}"))
+            Err(VerifyError::Differs { outcome: outcome.to_string(), reference: reference.to_string() })
         }
     }
 }

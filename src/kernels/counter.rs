@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use super::{
-    ItemCtx, Kernel, KernelError, KernelSpec, Outcome, ParamInfo, Partial, Value, Workload, item_count, item_share,
-    splitmix64,
+    ItemCtx, Kernel, KernelError, KernelInfo, KernelSpec, Outcome, ParamInfo, Partial, Value, VerifyError, Workload,
+    item_count, item_share, splitmix64,
 };
 
 const INCREMENTS_PER_ITEM: u64 = 1 << 16;
@@ -45,40 +45,30 @@ enum SyncMode {
     Partials,
 }
 
+const INFO: KernelInfo = KernelInfo {
+    id: "counter",
+    about: "Workers add 1 to one shared counter: without synchronisation updates get lost; an atomic, a lock or per-worker partial counts fix it.",
+    size_unit: "increments",
+    default_size: 300_000_000,
+    small_size: 500_000,
+    params: PARAMS,
+};
+
 impl Kernel for Counter {
-    fn id(&self) -> &'static str {
-        "counter"
-    }
-    fn about(&self) -> &'static str {
-        "Workers add 1 to one shared counter: without synchronisation updates get lost; an atomic, a lock or per-worker partial counts fix it."
-    }
-    fn size_unit(&self) -> &'static str {
-        "increments"
-    }
-    fn default_size(&self) -> u64 {
-        300_000_000
-    }
-    fn small_size(&self) -> u64 {
-        500_000
-    }
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+    fn info(&self) -> &'static KernelInfo {
+        &INFO
     }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
-        let name: String = spec.param("sync", "none".to_string())?;
-        let sync = match name.as_str() {
-            "none" => SyncMode::None,
-            "atomic" => SyncMode::Atomic,
-            "mutex" => SyncMode::Mutex,
-            "partials" => SyncMode::Partials,
-            _ => {
-                return Err(KernelError::BadParam {
-                    key: "sync".into(),
-                    value: name,
-                    why: "use none, atomic, mutex or partials".into(),
-                });
-            }
-        };
+        let sync = spec.choice(
+            "sync",
+            &[
+                ("none", SyncMode::None),
+                ("atomic", SyncMode::Atomic),
+                ("mutex", SyncMode::Mutex),
+                ("partials", SyncMode::Partials),
+            ],
+            SyncMode::None,
+        )?;
         let items = item_count(spec.size, INCREMENTS_PER_ITEM, 1 << 20);
         Ok(Box::new(CounterWork {
             increments: spec.size,
@@ -155,6 +145,27 @@ impl CounterWork {
     }
 }
 
+/// What a range of items reports, carried as the partial's counts in this order.
+struct CounterPart {
+    /// Increments made.
+    made: u64,
+    /// The range's own count (mode `partials`; 0 in the other modes).
+    own: u64,
+    /// Which workload copy's counter the increments landed on ([`CounterWork::instance`]).
+    instance: u64,
+}
+
+impl CounterPart {
+    fn into_partial(self, range: &Range<usize>) -> Partial {
+        Partial::with_ints(range, [self.made, self.own, self.instance])
+    }
+
+    fn of(part: &Partial) -> Self {
+        let [made, own, instance] = part.int_slots();
+        Self { made, own, instance }
+    }
+}
+
 impl Workload for CounterWork {
     fn items(&self) -> usize {
         self.items
@@ -166,27 +177,26 @@ impl Workload for CounterWork {
     }
 
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
-        let mut part = Partial::for_range(&range);
         let (mut made, mut own) = (0u64, 0u64);
-        for item in range {
+        for item in range.clone() {
+            if ctx.cancelled() {
+                break;
+            }
             let count = item_share(self.increments, self.items as u64, item as u64);
             own += self.increment(count, ctx);
             made += count;
         }
-        part.ints.push(made);
-        part.ints.push(own);
-        part.ints.push(self.instance);
-        part
+        CounterPart { made, own, instance: self.instance }.into_partial(&range)
     }
 
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
-        let me = self.instance;
-        let made: u64 = parts.iter().map(|p| p.ints[0]).sum();
-        let elsewhere: u64 = parts.iter().filter(|p| p.ints[2] != me).map(|p| p.ints[0]).sum();
+        let parts: Vec<CounterPart> = parts.iter().map(CounterPart::of).collect();
+        let made: u64 = parts.iter().map(|p| p.made).sum();
+        let elsewhere: u64 = parts.iter().filter(|p| p.instance != self.instance).map(|p| p.made).sum();
         let here = match self.sync {
             SyncMode::None | SyncMode::Atomic => self.shared.load(Ordering::SeqCst),
             SyncMode::Mutex => *self.locked.lock().unwrap_or_else(PoisonError::into_inner),
-            SyncMode::Partials => parts.iter().filter(|p| p.ints[2] == me).map(|p| p.ints[1]).sum(),
+            SyncMode::Partials => parts.iter().filter(|p| p.instance == self.instance).map(|p| p.own).sum(),
         };
         // The next execution starts from zero even if its serial part runs elsewhere.
         self.reset();
@@ -197,38 +207,34 @@ impl Workload for CounterWork {
             .with("lost_updates", Value::Int(made.saturating_sub(final_count)))
     }
 
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
-        let get = |name: &str| match outcome.values.get(name) {
-            Some(Value::Int(v)) => Ok(*v),
-            _ => Err(format!("no {name}")),
-        };
-        let (expected, final_count) = (get("expected")?, get("final")?);
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
+        let (expected, final_count) = (outcome.need_int("expected")?, outcome.need_int("final")?);
         if expected != self.increments {
-            return Err(format!("{expected} increments were made instead of {}", self.increments));
+            return Err(VerifyError::Wrong(format!("{expected} increments were made instead of {}", self.increments)));
         }
         if final_count > expected {
-            return Err(format!("the counter reached {final_count}, more than the {expected} increments made"));
+            return Err(VerifyError::Wrong(format!(
+                "the counter reached {final_count}, more than the {expected} increments made"
+            )));
         }
         if self.sync != SyncMode::None && final_count != expected {
-            return Err(format!(
+            return Err(VerifyError::Wrong(format!(
                 "the counter reached {final_count} instead of {expected}: a synchronised mode lost updates"
-            ));
+            )));
         }
         Ok(())
     }
 
-    fn agrees(&self, outcome: &Outcome, reference: &Outcome) -> Result<(), String> {
+    fn agrees(&self, outcome: &Outcome, reference: &Outcome) -> Result<(), VerifyError> {
         if self.sync != SyncMode::None {
-            return if outcome == reference {
-                Ok(())
-            } else {
-                Err(format!("outcome {outcome} differs from the sequential {reference}"))
-            };
+            return VerifyError::equal(outcome, reference);
         }
         // Unsynchronised: the race may lose a different number of updates every run, so
         // only the invariant is checked (verify: never more than the increments made).
         if outcome.values.get("expected") != reference.values.get("expected") {
-            return Err(format!("outcome {outcome} made a different number of increments than {reference}"));
+            return Err(VerifyError::Wrong(format!(
+                "outcome {outcome} made a different number of increments than {reference}"
+            )));
         }
         self.verify(outcome)
     }

@@ -3,7 +3,9 @@
 
 use std::ops::Range;
 
-use super::{ItemCtx, Kernel, KernelError, KernelSpec, Outcome, Partial, Value, Workload, item_count};
+use super::{
+    ItemCtx, Kernel, KernelError, KernelInfo, KernelSpec, Outcome, Partial, Value, VerifyError, Workload, item_count,
+};
 
 const LOWER: f64 = 0.0;
 const UPPER: f64 = 100.0;
@@ -14,21 +16,18 @@ const CHECK_EVERY: u64 = 1024;
 
 pub struct Integral;
 
+const INFO: KernelInfo = KernelInfo {
+    id: "integral",
+    about: "Trapezoid rule for x^2 on [0, 100]: pure arithmetic, so threads scale and a global interpreter lock does not.",
+    size_unit: "trapezoids",
+    default_size: 3_000_000_000,
+    small_size: 1_000_000,
+    params: &[],
+};
+
 impl Kernel for Integral {
-    fn id(&self) -> &'static str {
-        "integral"
-    }
-    fn about(&self) -> &'static str {
-        "Trapezoid rule for x^2 on [0, 100]: pure arithmetic, so threads scale and a global interpreter lock does not."
-    }
-    fn size_unit(&self) -> &'static str {
-        "trapezoids"
-    }
-    fn default_size(&self) -> u64 {
-        3_000_000_000
-    }
-    fn small_size(&self) -> u64 {
-        1_000_000
+    fn info(&self) -> &'static KernelInfo {
+        &INFO
     }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
         let interior = spec.size - 1;
@@ -70,6 +69,9 @@ impl Workload for IntegralWork {
         let mut part = Partial::for_range(&range);
         let h = self.step();
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let points = self.points(item as u64);
             // Four accumulators keep the adder pipeline full; the order of additions is
             // fixed per item, so the sum is the same on every backend.
@@ -95,14 +97,15 @@ impl Workload for IntegralWork {
     }
 
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
+        // Each partial: one sum of f over its interior points per item.
         let interior: f64 = parts.iter().flat_map(|p| p.floats.iter()).sum();
         let h = self.step();
         let value = h * (0.5 * f(LOWER) + interior + 0.5 * f(UPPER));
         Outcome::default().with("trapezoids", Value::Int(self.trapezoids)).with("integral", Value::Float(value))
     }
 
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
-        let value = outcome.scalar("integral").ok_or("no integral")?;
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
+        let value = outcome.need_scalar("integral")?;
         let exact = (UPPER.powi(3) - LOWER.powi(3)) / 3.0;
         let relative = ((value - exact) / exact).abs();
         // The trapezoid rule over-estimates x^2 by (b-a) h^2 / 6; a handful of trapezoids
@@ -112,7 +115,7 @@ impl Workload for IntegralWork {
         if relative <= allowed {
             Ok(())
         } else {
-            Err(format!("integral {value} is {relative:.2e} from {exact} (allowed {allowed:.1e})"))
+            Err(VerifyError::Wrong(format!("integral {value} is {relative:.2e} from {exact} (allowed {allowed:.1e})")))
         }
     }
 }

@@ -9,7 +9,8 @@ use std::time::Duration;
 use rand::Rng;
 
 use super::{
-    ItemCtx, Kernel, KernelError, KernelSpec, Outcome, ParamInfo, Partial, Value, Workload, item_rng, splitmix64,
+    ItemCtx, Kernel, KernelError, KernelInfo, KernelSpec, Outcome, ParamError, ParamInfo, Partial, Value, VerifyError,
+    Workload, item_rng, splitmix64,
 };
 
 /// Hash steps of "parsing" each reply: a few microseconds of interpreted work.
@@ -24,33 +25,27 @@ const PARAMS: &[ParamInfo] = &[ParamInfo {
     help: "mean simulated network latency of one request, in milliseconds (each request waits 0.5x to 1.5x this)",
 }];
 
+const INFO: KernelInfo = KernelInfo {
+    id: "io",
+    about: "Requests that wait on simulated network latency: waiting needs no core, so even GIL threads overlap far more requests than there are cores.",
+    size_unit: "requests",
+    default_size: 200,
+    small_size: 12,
+    params: PARAMS,
+};
+
 impl Kernel for Io {
-    fn id(&self) -> &'static str {
-        "io"
-    }
-    fn about(&self) -> &'static str {
-        "Requests that wait on simulated network latency: waiting needs no core, so even GIL threads overlap far more requests than there are cores."
-    }
-    fn size_unit(&self) -> &'static str {
-        "requests"
-    }
-    fn default_size(&self) -> u64 {
-        200
-    }
-    fn small_size(&self) -> u64 {
-        12
-    }
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+    fn info(&self) -> &'static KernelInfo {
+        &INFO
     }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
         let latency_ms: f64 = spec.param("latency_ms", 10.0)?;
         if !(0.0..=10_000.0).contains(&latency_ms) {
-            return Err(KernelError::BadParam {
+            return Err(KernelError::BadParam(ParamError {
                 key: "latency_ms".into(),
                 value: latency_ms.to_string(),
                 why: "must be between 0 and 10000".into(),
-            });
+            }));
         }
         if spec.size > 1 << 24 {
             return Err(KernelError::BadSize { kernel: "io".into(), why: "at most 2^24 requests".into() });
@@ -86,6 +81,9 @@ impl Workload for IoWork {
         let mut part = Partial::for_range(&range);
         let (mut waited_us, mut digest) = (0u64, 0u64);
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let wait = self.latency_us(item as u64);
             ctx.native(|| std::thread::sleep(Duration::from_micros(wait)));
             waited_us += wait;
@@ -98,27 +96,30 @@ impl Workload for IoWork {
             }
             digest ^= state;
         }
-        part.ints.push(waited_us);
-        part.ints.push(digest);
+        part.ints = vec![waited_us, digest];
         part
     }
 
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
-        let waited: u64 = parts.iter().map(|p| p.ints[0]).sum();
-        let digest = parts.iter().fold(0, |acc, p| acc ^ p.ints[1]);
+        // Each partial: [microseconds waited, digest of the responses].
+        let (mut waited, mut digest) = (0u64, 0u64);
+        for [waited_us, part_digest] in parts.iter().map(Partial::int_slots) {
+            waited += waited_us;
+            digest ^= part_digest;
+        }
         Outcome::default()
             .with("requests", Value::Int(self.requests as u64))
             .with("latency_total_s", Value::Float(waited as f64 * 1e-6))
             .with("digest", Value::Int(digest))
     }
 
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
-        let total = outcome.scalar("latency_total_s").ok_or("no latency_total_s")?;
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
+        let total = outcome.need_scalar("latency_total_s")?;
         let expected: u64 = (0..self.requests as u64).map(|i| self.latency_us(i)).sum();
         if (total - expected as f64 * 1e-6).abs() < 1e-9 * (1.0 + total) {
             Ok(())
         } else {
-            Err(format!("requests waited {total} s in all instead of {} s", expected as f64 * 1e-6))
+            Err(VerifyError::Wrong(format!("requests waited {total} s in all instead of {} s", expected as f64 * 1e-6)))
         }
     }
 }

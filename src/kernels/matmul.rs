@@ -15,7 +15,10 @@ use std::thread;
 
 use rand::Rng;
 
-use super::{ItemCtx, Kernel, KernelError, KernelSpec, Outcome, ParamInfo, Partial, Value, Workload, item_rng};
+use super::{
+    ItemCtx, Kernel, KernelError, KernelInfo, KernelSpec, Outcome, ParamError, ParamInfo, Partial, Value, VerifyError,
+    Workload, item_rng,
+};
 
 /// Rows of C per item.
 const ROWS_PER_ITEM: usize = 32;
@@ -49,56 +52,39 @@ enum Algo {
     Blocked,
 }
 
+const INFO: KernelInfo = KernelInfo {
+    id: "matmul",
+    about: "Matrix product, as a naive triple loop or cache-blocked like a BLAS library with its own threads: outer workers x inner threads > cores oversubscribes.",
+    size_unit: "rows and columns (n)",
+    default_size: 2048,
+    small_size: 70,
+    params: PARAMS,
+};
+
 impl Kernel for Matmul {
-    fn id(&self) -> &'static str {
-        "matmul"
-    }
-    fn about(&self) -> &'static str {
-        "Matrix product, as a naive triple loop or cache-blocked like a BLAS library with its own threads: outer workers x inner threads > cores oversubscribes."
-    }
-    fn size_unit(&self) -> &'static str {
-        "rows and columns (n)"
-    }
-    fn default_size(&self) -> u64 {
-        2048
-    }
-    fn small_size(&self) -> u64 {
-        70
-    }
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+    fn info(&self) -> &'static KernelInfo {
+        &INFO
     }
     fn memory_bytes(&self, spec: &KernelSpec) -> u64 {
         // A, B, B in panels, and one block of C per running item.
         spec.size.saturating_mul(spec.size).saturating_mul(8 * 4)
     }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
-        let name: String = spec.param("algo", "blocked".to_string())?;
-        let algo = match name.as_str() {
-            "naive" => Algo::Naive,
-            "blocked" => Algo::Blocked,
-            _ => {
-                return Err(KernelError::BadParam {
-                    key: "algo".into(),
-                    value: name,
-                    why: "use naive or blocked".into(),
-                });
-            }
-        };
+        let algo = spec.choice("algo", &[("naive", Algo::Naive), ("blocked", Algo::Blocked)], Algo::Blocked)?;
         let inner: usize = spec.param("inner", 1)?;
         if inner == 0 || inner > 256 {
-            return Err(KernelError::BadParam {
+            return Err(KernelError::BadParam(ParamError {
                 key: "inner".into(),
                 value: inner.to_string(),
                 why: "must be between 1 and 256".into(),
-            });
+            }));
         }
         if algo == Algo::Naive && inner > 1 {
-            return Err(KernelError::BadParam {
+            return Err(KernelError::BadParam(ParamError {
                 key: "inner".into(),
                 value: inner.to_string(),
                 why: "inner threads belong to the library: use algo=blocked".into(),
-            });
+            }));
         }
         if spec.size > 1 << 15 {
             return Err(KernelError::BadSize { kernel: "matmul".into(), why: "n is at most 32768".into() });
@@ -257,6 +243,9 @@ impl Workload for MatmulWork {
         let n = self.n;
         let mut c = vec![0.0; ROWS_PER_ITEM * n];
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let rows = self.rows(item);
             let c = &mut c[..rows.len() * n];
             c.fill(0.0);
@@ -279,9 +268,11 @@ impl Workload for MatmulWork {
 
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
         let (mut sum, mut weighted) = (0.0, 0.0);
-        for pair in parts.iter().flat_map(|p| p.floats.chunks_exact(2)) {
-            sum += pair[0];
-            weighted += pair[1];
+        // Each partial: one (row sum, weighted row sum) pair per row of C.
+        for row in parts.iter().flat_map(|p| p.floats.chunks_exact(2)) {
+            let &[row_sum, row_weighted] = row else { continue };
+            sum += row_sum;
+            weighted += row_weighted;
         }
         Outcome::default()
             .with("n", Value::Int(self.n as u64))
@@ -291,7 +282,7 @@ impl Workload for MatmulWork {
     }
 
     /// 1^T C 1 = (1^T A)(B 1) and u^T C v = (u^T A)(B v): two O(n^2) checks of the O(n^3) product.
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
         let n = self.n;
         let (mut expected_sum, mut expected_weighted) = (0.0, 0.0);
         for k in 0..n {
@@ -307,9 +298,9 @@ impl Workload for MatmulWork {
             expected_weighted += col_a_u * row_b_v;
         }
         for (name, expected) in [("checksum", expected_sum), ("weighted_checksum", expected_weighted)] {
-            let got = outcome.scalar(name).ok_or_else(|| format!("no {name}"))?;
+            let got = outcome.need_scalar(name)?;
             if (got - expected).abs() > 1e-9 * expected.abs() {
-                return Err(format!("{name} {got} differs from {expected}, computed from A and B"));
+                return Err(VerifyError::Wrong(format!("{name} {got} differs from {expected}, computed from A and B")));
             }
         }
         Ok(())

@@ -9,8 +9,8 @@ use std::ops::Range;
 use rand::Rng;
 
 use super::{
-    ItemCtx, Kernel, KernelError, KernelSpec, Outcome, ParamInfo, Partial, Value, Workload, item_count, item_rng,
-    item_share,
+    ItemCtx, Kernel, KernelError, KernelInfo, KernelSpec, Outcome, ParamInfo, Partial, Value, VerifyError, Workload,
+    item_count, item_rng, item_share,
 };
 
 /// Elements per item: like one call on a 512 KiB array.
@@ -26,38 +26,21 @@ const PARAMS: &[ParamInfo] = &[ParamInfo {
     help: "native (the loop releases the interpreter lock, like numpy) or interpreted (it holds the lock, like a Python loop)",
 }];
 
+const INFO: KernelInfo = KernelInfo {
+    id: "native",
+    about: "Array work done by compiled library code that releases the lock (like numpy): GIL threads scale, unlike the same loop run interpreted.",
+    size_unit: "array elements",
+    default_size: 200_000_000,
+    small_size: 300_000,
+    params: PARAMS,
+};
+
 impl Kernel for Native {
-    fn id(&self) -> &'static str {
-        "native"
-    }
-    fn about(&self) -> &'static str {
-        "Array work done by compiled library code that releases the lock (like numpy): GIL threads scale, unlike the same loop run interpreted."
-    }
-    fn size_unit(&self) -> &'static str {
-        "array elements"
-    }
-    fn default_size(&self) -> u64 {
-        200_000_000
-    }
-    fn small_size(&self) -> u64 {
-        300_000
-    }
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+    fn info(&self) -> &'static KernelInfo {
+        &INFO
     }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
-        let mode: String = spec.param("mode", "native".to_string())?;
-        let released = match mode.as_str() {
-            "native" => true,
-            "interpreted" => false,
-            _ => {
-                return Err(KernelError::BadParam {
-                    key: "mode".into(),
-                    value: mode,
-                    why: "use native or interpreted".into(),
-                });
-            }
-        };
+        let released = spec.choice("mode", &[("native", true), ("interpreted", false)], true)?;
         let items = item_count(spec.size, ELEMENTS_PER_ITEM, 1 << 20);
         Ok(Box::new(NativeWork { elements: spec.size, items, seed: spec.seed, released }))
     }
@@ -103,6 +86,9 @@ impl Workload for NativeWork {
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
         let mut part = Partial::for_range(&range);
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let len = item_share(self.elements, self.items as u64, item as u64) as usize;
             let sum = if self.released {
                 ctx.native(|| log_sum(self.seed, item as u64, len, &|| {}))
@@ -115,20 +101,21 @@ impl Workload for NativeWork {
     }
 
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
+        // Each partial: one sum of ln(u) per item.
         let sum: f64 = parts.iter().flat_map(|p| p.floats.iter()).sum();
         Outcome::default()
             .with("elements", Value::Int(self.elements))
             .with("mean_log", Value::Float(sum / self.elements as f64))
     }
 
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
         // For u uniform on (0, 1], E[ln u] = -1 and Var[ln u] = 1.
-        let mean = outcome.scalar("mean_log").ok_or("no mean_log")?;
+        let mean = outcome.need_scalar("mean_log")?;
         let standard_error = 1.0 / (self.elements as f64).sqrt();
         if (mean + 1.0).abs() <= 5.0 * standard_error {
             Ok(())
         } else {
-            Err(format!("mean of ln(u) is {mean}, more than 5 standard errors from -1"))
+            Err(VerifyError::Wrong(format!("mean of ln(u) is {mean}, more than 5 standard errors from -1")))
         }
     }
 }

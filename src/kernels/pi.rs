@@ -6,7 +6,10 @@ use std::ops::Range;
 use rand::Rng;
 
 use super::ItemCtx;
-use super::{Kernel, KernelError, KernelSpec, Outcome, Partial, Value, Workload, item_count, item_rng, item_share};
+use super::{
+    Kernel, KernelError, KernelInfo, KernelSpec, Outcome, Partial, Value, VerifyError, Workload, item_count, item_rng,
+    item_share,
+};
 
 /// Darts per item: a few milliseconds of work, so queues and work stealing have room.
 const DARTS_PER_ITEM: u64 = 1 << 20;
@@ -15,21 +18,18 @@ const CHECK_EVERY: u64 = 256;
 
 pub struct Pi;
 
+const INFO: KernelInfo = KernelInfo {
+    id: "pi",
+    about: "Monte-Carlo darts: every dart is independent, so the work splits perfectly across any number of workers.",
+    size_unit: "darts",
+    default_size: 1_000_000_000,
+    small_size: 400_000,
+    params: &[],
+};
+
 impl Kernel for Pi {
-    fn id(&self) -> &'static str {
-        "pi"
-    }
-    fn about(&self) -> &'static str {
-        "Monte-Carlo darts: every dart is independent, so the work splits perfectly across any number of workers."
-    }
-    fn size_unit(&self) -> &'static str {
-        "darts"
-    }
-    fn default_size(&self) -> u64 {
-        1_000_000_000
-    }
-    fn small_size(&self) -> u64 {
-        400_000
+    fn info(&self) -> &'static KernelInfo {
+        &INFO
     }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
         let items = item_count(spec.size, DARTS_PER_ITEM, 1 << 16);
@@ -71,33 +71,38 @@ impl Workload for PiWork {
     }
 
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
-        let mut part = Partial::for_range(&range);
         let mut inside = 0;
-        for item in range {
+        for item in range.clone() {
+            if ctx.cancelled() {
+                break;
+            }
             let darts = item_share(self.darts, self.items as u64, item as u64);
             inside += throw(&mut item_rng(self.seed, item as u64), darts, ctx);
         }
-        part.ints.push(inside);
-        part
+        Partial::with_ints(&range, [inside])
     }
 
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
-        let inside: u64 = parts.iter().map(|p| p.ints[0]).sum();
+        // Each partial: [darts inside the quarter circle].
+        let inside: u64 = parts.iter().map(Partial::int_slots).map(|[inside]| inside).sum();
         Outcome::default()
             .with("inside", Value::Int(inside))
             .with("total", Value::Int(self.darts))
             .with("estimate", Value::Float(4.0 * inside as f64 / self.darts as f64))
     }
 
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
-        let estimate = outcome.scalar("estimate").ok_or("no estimate")?;
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
+        let estimate = outcome.need_scalar("estimate")?;
         let p = std::f64::consts::FRAC_PI_4;
         let standard_error = 4.0 * (p * (1.0 - p) / self.darts as f64).sqrt();
         let off = (estimate - std::f64::consts::PI).abs();
         if off <= 5.0 * standard_error {
             Ok(())
         } else {
-            Err(format!("estimate {estimate} is {:.1} standard errors from pi (allowed: 5)", off / standard_error))
+            Err(VerifyError::Wrong(format!(
+                "estimate {estimate} is {:.1} standard errors from pi (allowed: 5)",
+                off / standard_error
+            )))
         }
     }
 }

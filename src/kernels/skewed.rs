@@ -6,7 +6,10 @@
 
 use std::ops::Range;
 
-use super::{ItemCtx, Kernel, KernelError, KernelSpec, Outcome, ParamInfo, Partial, Value, Workload};
+use super::{
+    ItemCtx, Kernel, KernelError, KernelInfo, KernelSpec, Outcome, ParamError, ParamInfo, Partial, Value, VerifyError,
+    Workload,
+};
 
 const X_MIN: f64 = -2.2;
 const X_MAX: f64 = 0.8;
@@ -19,33 +22,27 @@ pub struct Skewed;
 const PARAMS: &[ParamInfo] =
     &[ParamInfo { key: "max_iter", default: "1000", help: "iterations after which a pixel counts as inside the set" }];
 
+const INFO: KernelInfo = KernelInfo {
+    id: "skewed",
+    about: "Mandelbrot rows whose cost varies a hundredfold: equal blocks of rows leave workers idle, a shared queue or work stealing balances them.",
+    size_unit: "image rows",
+    default_size: 1600,
+    small_size: 48,
+    params: PARAMS,
+};
+
 impl Kernel for Skewed {
-    fn id(&self) -> &'static str {
-        "skewed"
-    }
-    fn about(&self) -> &'static str {
-        "Mandelbrot rows whose cost varies a hundredfold: equal blocks of rows leave workers idle, a shared queue or work stealing balances them."
-    }
-    fn size_unit(&self) -> &'static str {
-        "image rows"
-    }
-    fn default_size(&self) -> u64 {
-        1600
-    }
-    fn small_size(&self) -> u64 {
-        48
-    }
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+    fn info(&self) -> &'static KernelInfo {
+        &INFO
     }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
         let max_iter: u32 = spec.param("max_iter", 1000)?;
         if max_iter == 0 {
-            return Err(KernelError::BadParam {
+            return Err(KernelError::BadParam(ParamError {
                 key: "max_iter".into(),
                 value: "0".into(),
                 why: "must be at least 1".into(),
-            });
+            }));
         }
         if spec.size > 1 << 16 {
             return Err(KernelError::BadSize { kernel: "skewed".into(), why: "at most 65536 rows".into() });
@@ -105,6 +102,9 @@ impl Workload for SkewedWork {
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
         let mut part = Partial::for_range(&range);
         for row in range {
+            if ctx.cancelled() {
+                break;
+            }
             let (iterations, inside) = self.row(row, ctx);
             part.ints.push(iterations);
             part.ints.push(inside);
@@ -113,7 +113,9 @@ impl Workload for SkewedWork {
     }
 
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
-        let pairs: Vec<(u64, u64)> = parts.iter().flat_map(|p| p.ints.chunks_exact(2).map(|c| (c[0], c[1]))).collect();
+        // Each partial: one (iterations, pixels inside) pair per row.
+        let pairs: Vec<(u64, u64)> =
+            parts.iter().flat_map(|p| p.ints.chunks_exact(2).map(|row| (row[0], row[1]))).collect();
         let iterations: u64 = pairs.iter().map(|p| p.0).sum();
         let inside: u64 = pairs.iter().map(|p| p.1).sum();
         let area = inside as f64 / (self.rows * self.columns) as f64 * (X_MAX - X_MIN) * Y_TOP;
@@ -125,17 +127,19 @@ impl Workload for SkewedWork {
             .with("row_cost", Value::Ints(pairs.iter().map(|p| p.0).collect()))
     }
 
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
         let pixels = (self.rows * self.columns) as f64;
-        let iterations = outcome.scalar("iterations").ok_or("no iterations")?;
+        let iterations = outcome.need_scalar("iterations")?;
         if iterations < pixels || iterations > pixels * f64::from(self.max_iter) {
-            return Err(format!("{iterations} iterations for {pixels} pixels is impossible"));
+            return Err(VerifyError::Wrong(format!("{iterations} iterations for {pixels} pixels is impossible")));
         }
         // The set's area is about 1.506; pixel counting with few iterations or coarse
         // pixels over-estimates it, so only a loose check is possible.
-        let area = outcome.scalar("area_estimate").ok_or("no area_estimate")?;
+        let area = outcome.need_scalar("area_estimate")?;
         if self.rows >= 200 && self.max_iter >= 200 && !(1.40..1.70).contains(&area) {
-            return Err(format!("the estimated area of the Mandelbrot set is {area}, not about 1.5"));
+            return Err(VerifyError::Wrong(format!(
+                "the estimated area of the Mandelbrot set is {area}, not about 1.5"
+            )));
         }
         Ok(())
     }

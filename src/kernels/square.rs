@@ -4,28 +4,25 @@
 
 use std::ops::Range;
 
-use super::{ItemCtx, Kernel, KernelError, KernelSpec, Outcome, Partial, Value, Workload};
+use super::{ItemCtx, Kernel, KernelError, KernelInfo, KernelSpec, Outcome, Partial, Value, VerifyError, Workload};
 
 pub struct Square;
 
 /// The most items one run may have: item indices must fit a `usize` on every platform.
 const MAX_ITEMS: u64 = 1 << 32;
 
+const INFO: KernelInfo = KernelInfo {
+    id: "square",
+    about: "x -> x*x over a long list: each item is one multiplication, so per-item overhead (queues, messages, chunks) dominates.",
+    size_unit: "list elements",
+    default_size: 3_000_000_000,
+    small_size: 10_000,
+    params: &[],
+};
+
 impl Kernel for Square {
-    fn id(&self) -> &'static str {
-        "square"
-    }
-    fn about(&self) -> &'static str {
-        "x -> x*x over a long list: each item is one multiplication, so per-item overhead (queues, messages, chunks) dominates."
-    }
-    fn size_unit(&self) -> &'static str {
-        "list elements"
-    }
-    fn default_size(&self) -> u64 {
-        3_000_000_000
-    }
-    fn small_size(&self) -> u64 {
-        10_000
+    fn info(&self) -> &'static KernelInfo {
+        &INFO
     }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
         if spec.size > MAX_ITEMS {
@@ -56,21 +53,24 @@ impl Workload for SquareWork {
             checksum = checksum.wrapping_add(x.wrapping_mul(x));
             if x.is_multiple_of(4096) {
                 ctx.checkpoint();
+                if ctx.cancelled() {
+                    break;
+                }
             }
         }
-        part.ints.push(checksum);
+        part.ints = vec![checksum];
         part
     }
 
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
-        let checksum = parts.iter().fold(0u64, |acc, p| acc.wrapping_add(p.ints[0]));
+        let checksum = parts.iter().map(Partial::int_slots).fold(0u64, |acc, [sum]| acc.wrapping_add(sum));
         Outcome::default().with("elements", Value::Int(self.elements as u64)).with("checksum", Value::Int(checksum))
     }
 
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
         let checksum = match outcome.values.get("checksum") {
             Some(Value::Int(c)) => *c,
-            _ => return Err("no checksum".into()),
+            _ => return Err(VerifyError::Missing("checksum".into())),
         };
         // Sum of x^2 for x < n is (n-1) n (2n-1) / 6, computed in 128 bits, then mod 2^64.
         let n = self.elements as u128;
@@ -78,7 +78,7 @@ impl Workload for SquareWork {
         if checksum == expected {
             Ok(())
         } else {
-            Err(format!("checksum {checksum} differs from the closed form {expected}"))
+            Err(VerifyError::Wrong(format!("checksum {checksum} differs from the closed form {expected}")))
         }
     }
 }

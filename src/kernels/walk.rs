@@ -8,8 +8,8 @@ use std::ops::Range;
 use rand::Rng;
 
 use super::{
-    ItemCtx, Kernel, KernelError, KernelSpec, Outcome, ParamInfo, Partial, Value, Workload, item_count, item_rng,
-    item_share,
+    ItemCtx, Kernel, KernelError, KernelInfo, KernelSpec, Outcome, ParamError, ParamInfo, Partial, Value, VerifyError,
+    Workload, item_count, item_rng, item_share,
 };
 
 const WALKERS_PER_ITEM: u64 = 4096;
@@ -20,33 +20,27 @@ pub struct Walk;
 
 const PARAMS: &[ParamInfo] = &[ParamInfo { key: "steps", default: "1000", help: "steps each walker takes" }];
 
+const INFO: KernelInfo = KernelInfo {
+    id: "walk",
+    about: "2D random walks: each walk is a chain that cannot be split, but thousands of walkers are independent and split perfectly.",
+    size_unit: "walkers",
+    default_size: 3_000_000,
+    small_size: 20_000,
+    params: PARAMS,
+};
+
 impl Kernel for Walk {
-    fn id(&self) -> &'static str {
-        "walk"
-    }
-    fn about(&self) -> &'static str {
-        "2D random walks: each walk is a chain that cannot be split, but thousands of walkers are independent and split perfectly."
-    }
-    fn size_unit(&self) -> &'static str {
-        "walkers"
-    }
-    fn default_size(&self) -> u64 {
-        3_000_000
-    }
-    fn small_size(&self) -> u64 {
-        20_000
-    }
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+    fn info(&self) -> &'static KernelInfo {
+        &INFO
     }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
         let steps: u64 = spec.param("steps", 1000)?;
         if steps == 0 || steps > 1 << 40 {
-            return Err(KernelError::BadParam {
+            return Err(KernelError::BadParam(ParamError {
                 key: "steps".into(),
                 value: steps.to_string(),
                 why: "must be between 1 and 2^40".into(),
-            });
+            }));
         }
         let items = item_count(spec.size, WALKERS_PER_ITEM, 1 << 16);
         // Endpoints have the parity of `steps`, so bins are an even number of lattice
@@ -83,6 +77,9 @@ impl Workload for WalkWork {
         let mut squared_sum = 0u64;
         let mut histogram = vec![0u64; BINS * BINS];
         for item in range {
+            if ctx.cancelled() {
+                break;
+            }
             let mut rng = item_rng(self.seed, item as u64);
             for _ in 0..item_share(self.walkers, self.items as u64, item as u64) {
                 let (mut x, mut y) = (0i64, 0i64);
@@ -111,9 +108,11 @@ impl Workload for WalkWork {
     fn combine(&self, parts: Vec<Partial>) -> Outcome {
         let mut squared_sum = 0u64;
         let mut histogram = vec![0u64; BINS * BINS];
+        // Each partial: [sum of squared displacements, then the endpoint histogram].
         for part in &parts {
-            squared_sum += part.ints[0];
-            for (total, count) in histogram.iter_mut().zip(&part.ints[1..]) {
+            let Some((squares, counts)) = part.ints.split_first() else { continue };
+            squared_sum += squares;
+            for (total, count) in histogram.iter_mut().zip(counts) {
                 *total += count;
             }
         }
@@ -125,8 +124,8 @@ impl Workload for WalkWork {
             .with("histogram", Value::Ints(histogram))
     }
 
-    fn verify(&self, outcome: &Outcome) -> Result<(), String> {
-        let msd = outcome.scalar("msd").ok_or("no msd")?;
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
+        let msd = outcome.need_scalar("msd")?;
         let expected = 2.0 * self.steps as f64;
         // The squared displacement of one walker has a standard deviation of about its
         // mean, so the standard error is expected / sqrt(walkers).
@@ -135,7 +134,10 @@ impl Workload for WalkWork {
         if relative <= allowed {
             Ok(())
         } else {
-            Err(format!("mean squared displacement {msd} is {:.1} % from 2 x steps = {expected}", relative * 100.0))
+            Err(VerifyError::Wrong(format!(
+                "mean squared displacement {msd} is {:.1} % from 2 x steps = {expected}",
+                relative * 100.0
+            )))
         }
     }
 }

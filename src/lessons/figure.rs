@@ -417,8 +417,9 @@ impl Figure {
     /// The backends to measure: seq first when the figure is against seq.
     pub fn backends(&self) -> Vec<String> {
         let mut backends = Vec::new();
-        if self.metric.about().against == Against::Seq && self.backend != "seq" {
-            backends.push("seq".to_string());
+        let reference = backends::reference_id();
+        if self.metric.about().against == Against::Seq && self.backend != reference {
+            backends.push(reference.to_string());
         }
         backends.push(self.backend.clone());
         backends

@@ -356,7 +356,7 @@ fn check_params(
     let spec =
         kernels::KernelSpec { kernel: kernel.id().to_string(), size: size.max(1), seed: 42, params: params.clone() };
     for backend in &chosen {
-        backend.validate(&spec)?;
+        backend.validate(&spec).map_err(|e| e.to_string())?;
     }
     // Only the kernel's own parameters decide whether it builds; building checks their values.
     let own: BTreeMap<String, String> = params

@@ -5,8 +5,8 @@
 //! cannot be read is set aside, never fatal. No terminal code here.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -15,6 +15,7 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 use serde::{Deserialize, Serialize};
 
 use super::manifest::Metric;
+use crate::files;
 
 /// Environment variable naming the progress file (tests and shared accounts).
 pub const PROGRESS_VARIABLE: &str = "PARLAB_PROGRESS";
@@ -261,59 +262,22 @@ fn set_aside(path: &Path) -> io::Result<PathBuf> {
     unreachable!("some corrupt-N name is free")
 }
 
-/// The temporary file a save writes before renaming it over `path`.
-fn temporary_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map_or_else(|| "progress.toml".into(), |n| n.to_string_lossy().to_string());
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
-}
-
-/// Writes the progress file atomically: a temporary file beside it, flushed to disk,
-/// then renamed into place, so a crash leaves either the old or the new file.
+/// Writes the progress file atomically through [`files::replace`]: a temporary file
+/// beside it, flushed to disk, then renamed into place, so a crash leaves either the old
+/// or the new file.
 pub fn save(path: &Path, progress: &ProgressFile) -> io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    if let Some(dir) = dir {
-        fs::create_dir_all(dir)?;
-    }
     let mut progress = progress.clone();
     progress.version = VERSION;
     let text = toml::to_string(&progress).map_err(io::Error::other)?;
-    let temporary = temporary_path(path);
-    let written = (|| {
-        let mut file = File::create(&temporary)?;
-        file.write_all(b"# parlab progress: written by parlab, safe to delete to start afresh.\n")?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&temporary, path)
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&temporary);
-        return written;
-    }
-    // The rename itself must reach the disk too.
-    #[cfg(unix)]
-    if let Some(dir) = dir {
-        File::open(dir)?.sync_all()?;
-    }
-    Ok(())
+    let mut bytes = b"# parlab progress: written by parlab, safe to delete to start afresh.\n".to_vec();
+    bytes.extend_from_slice(text.as_bytes());
+    files::replace(path, &bytes)
 }
 
 /// Writes `text` to `<stem>.<ext>` in `dir`, or `<stem>-2.<ext>`, `-3`... when taken;
 /// never overwrites. Returns the file written.
 pub fn write_fresh(dir: &Path, stem: &str, ext: &str, text: &str) -> io::Result<PathBuf> {
-    for n in 1..10_000 {
-        let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem}-{n}.{ext}") };
-        let path = dir.join(name);
-        match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut file) => {
-                file.write_all(text.as_bytes())?;
-                file.sync_all()?;
-                return Ok(path);
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(io::Error::other(format!("{stem}.{ext} and 9,999 numbered copies exist already")))
+    files::create_fresh(dir, stem, Some(ext), text.as_bytes())
 }
 
 /// Saves progress on its own thread (a save syncs to disk, which can take longer than a
@@ -461,20 +425,19 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_save_leaves_the_old_file_whole() {
+    fn a_failed_save_leaves_the_target_and_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("progress.toml");
+        // The rename into place cannot happen: a folder with a file in it has that name.
+        fs::create_dir(&path).unwrap();
+        fs::write(path.join("keep"), "x").unwrap();
+        assert!(save(&path, &sample()).is_err());
+        assert_eq!(fs::read_to_string(path.join("keep")).unwrap(), "x", "what was there is intact");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["progress.toml"], "no temporary file is left behind");
+        fs::remove_dir_all(&path).unwrap();
         save(&path, &sample()).unwrap();
-        let before = fs::read_to_string(&path).unwrap();
-        // Make the temporary file impossible to create: a folder of that name.
-        fs::create_dir(temporary_path(&path)).unwrap();
-        let mut changed = sample();
-        changed.lessons.clear();
-        assert!(save(&path, &changed).is_err());
-        assert_eq!(fs::read_to_string(&path).unwrap(), before, "the old progress is intact");
-        fs::remove_dir(temporary_path(&path)).unwrap();
-        save(&path, &changed).unwrap();
-        assert_eq!(load(&path).progress, ProgressFile { version: VERSION, ..changed });
+        assert_eq!(load(&path).progress, ProgressFile { version: VERSION, ..sample() });
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Measurement: a [`Plan`] (spec x backends x worker counts x warm-up x repetitions)
 //! run on its own thread by the [`Runner`], which streams [`RunEvent`]s and can be
-//! cancelled between repetitions. Every outcome is verified against the sequential
+//! cancelled mid-repetition: kernels stop taking items once the flag is set, worker
+//! processes are killed, and the cut-short execution is thrown away. Every outcome is verified against the sequential
 //! reference before its time counts.
 
 pub mod report;
@@ -17,8 +18,8 @@ use serde::{Deserialize, Serialize};
 
 pub use report::{Fit, Point, Report};
 
-use crate::backends::{self, Backend, ExecStats, Execution, Job};
-use crate::kernels::{self, KernelSpec, Outcome, Workload};
+use crate::backends::{self, Backend, BackendError, ExecStats, Execution, Job};
+use crate::kernels::{self, KernelError, KernelSpec, Outcome, ParamError, VerifyError, Workload};
 use crate::sysmon::{self, MachineFacts, Sampler};
 
 /// What to measure.
@@ -37,7 +38,7 @@ pub struct Plan {
 }
 
 /// Why a plan cannot run; each message names the flag at fault.
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum PlanError {
     /// Unknown kernel.
     #[error("unknown kernel '{name}'; valid kernels: {}", valid.join(", "))]
@@ -60,9 +61,54 @@ pub enum PlanError {
     /// Size out of range.
     #[error("--size: {0}")]
     Size(String),
-    /// A parameter value is out of range.
-    #[error("{0}")]
-    Kernel(String),
+    /// A kernel or backend parameter has a value it cannot use.
+    #[error(transparent)]
+    Param(#[from] ParamError),
+    /// The kernel could not build its workload from the spec.
+    #[error(transparent)]
+    Kernel(KernelError),
+}
+
+/// Why a run ended without its results. Each names what was running: kernel, backend
+/// and worker count, where there were any.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RunError {
+    /// The plan was refused before anything ran.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// A backend could not finish an execution (a worker crashed, a thread could not start).
+    #[error("{backend} with {workers} workers failed: {source}")]
+    Backend {
+        /// The backend id.
+        backend: String,
+        /// The worker count.
+        workers: usize,
+        /// What went wrong.
+        source: BackendError,
+    },
+    /// The sequential reference run's outcome is not what is known to be true.
+    #[error("the sequential reference run of '{kernel}' is wrong: {source}")]
+    Reference {
+        /// The kernel id.
+        kernel: String,
+        /// How the outcome is wrong.
+        source: VerifyError,
+    },
+    /// An outcome failed verification: a run that is wrong is an error, never a data point.
+    #[error("kernel '{kernel}' on {backend} with {workers} workers failed verification: {source}")]
+    Verification {
+        /// The kernel id.
+        kernel: String,
+        /// The backend id.
+        backend: String,
+        /// The worker count.
+        workers: usize,
+        /// How the outcome is wrong.
+        source: VerifyError,
+    },
+    /// The runner thread itself stopped (a panic): a bug in parlab.
+    #[error("the run stopped unexpectedly (a panic in the runner)")]
+    Panicked,
 }
 
 impl Plan {
@@ -96,7 +142,7 @@ impl Plan {
             }
         }
         for backend in &chosen {
-            backend.validate(&self.spec).map_err(PlanError::Kernel)?;
+            backend.validate(&self.spec)?;
         }
         if self.spec.size == 0 {
             return Err(PlanError::Size("must be at least 1".into()));
@@ -112,8 +158,9 @@ impl Plan {
             )));
         }
         self.spec.build().map_err(|e| match e {
-            kernels::KernelError::BadSize { why, .. } => PlanError::Size(why),
-            other => PlanError::Kernel(other.to_string()),
+            KernelError::BadSize { why, .. } => PlanError::Size(why),
+            KernelError::BadParam(param) => PlanError::Param(param),
+            other => PlanError::Kernel(other),
         })
     }
 
@@ -177,7 +224,7 @@ pub enum RunEvent {
     /// The whole plan is done.
     Finished(Box<Report>),
     /// The plan failed (bad input, a verification mismatch, a worker crash).
-    Failed(String),
+    Failed(RunError),
     /// The user cancelled; the report holds the points finished before.
     Cancelled(Box<Report>),
 }
@@ -191,7 +238,7 @@ pub struct RunHandle {
 }
 
 impl RunHandle {
-    /// Asks the run to stop at the next repetition boundary (or sooner where the backend can).
+    /// Asks the run to stop: within a fraction of a second, mid-repetition.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
     }
@@ -252,7 +299,7 @@ impl Runner {
     pub fn run(&self, plan: &Plan, cancel: &AtomicBool, on_event: &mut dyn FnMut(&RunEvent)) -> RunEvent {
         match self.run_inner(plan, cancel, on_event) {
             Ok(event) => event,
-            Err(message) => RunEvent::Failed(message),
+            Err(error) => RunEvent::Failed(error),
         }
     }
 
@@ -261,8 +308,8 @@ impl Runner {
         plan: &Plan,
         cancel: &AtomicBool,
         on_event: &mut dyn FnMut(&RunEvent),
-    ) -> Result<RunEvent, String> {
-        let workload = plan.validate(&self.facts).map_err(|e| e.to_string())?;
+    ) -> Result<RunEvent, RunError> {
+        let workload = plan.validate(&self.facts)?;
         let total = plan.total_runs();
         on_event(&RunEvent::Started { plan: plan.clone(), total_runs: total });
         let mut report = Report {
@@ -276,13 +323,16 @@ impl Runner {
         };
 
         // The sequential reference: every other outcome must agree with it.
-        let seq = backends::find("seq").ok_or("the seq backend is missing")?;
         let started = Instant::now();
-        let reference = self.execute(seq, plan, workload.as_ref(), 1, cancel)?.outcome;
+        let reference = match self.execute(backends::reference(), plan, workload.as_ref(), 1, cancel) {
+            // A cancelled execution is incomplete, whatever it returned.
+            _ if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
+            other => other?.outcome,
+        };
         report.reference_s = Some(started.elapsed().as_secs_f64());
         workload
             .verify(&reference)
-            .map_err(|why| format!("the sequential reference run of '{}' is wrong: {why}", plan.spec.kernel))?;
+            .map_err(|source| RunError::Reference { kernel: plan.spec.kernel.clone(), source })?;
         let mut done = 1;
 
         for (backend, workers) in plan.points() {
@@ -304,12 +354,18 @@ impl Runner {
                 let ended = Instant::now();
                 let cpu_used = sysmon::process_cpu_time().saturating_sub(cpu_before);
                 let execution = match execution {
-                    Err(_) if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
+                    _ if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
                     other => other?,
                 };
-                let context = |why: String| format!("{} with {workers} workers: {why}", backend.id());
-                workload.agrees(&execution.outcome, &reference).map_err(context)?;
-                workload.verify(&execution.outcome).map_err(context)?;
+                workload
+                    .agrees(&execution.outcome, &reference)
+                    .and_then(|()| workload.verify(&execution.outcome))
+                    .map_err(|source| RunError::Verification {
+                        kernel: plan.spec.kernel.clone(),
+                        backend: backend.id().into(),
+                        workers,
+                        source,
+                    })?;
                 done += 1;
                 on_event(&RunEvent::Sample {
                     backend: backend.id().into(),
@@ -341,8 +397,9 @@ impl Runner {
             point.stats = stats.swap_remove(middle);
             report.points.push(point);
             report.derive();
-            let point = report.points.last().cloned().ok_or("no point")?;
-            on_event(&RunEvent::PointFinished { point: Box::new(point), report: Box::new(report.clone()) });
+            if let Some(point) = report.points.last().cloned() {
+                on_event(&RunEvent::PointFinished { point: Box::new(point), report: Box::new(report.clone()) });
+            }
         }
         Ok(RunEvent::Finished(Box::new(report)))
     }
@@ -354,9 +411,9 @@ impl Runner {
         workload: &dyn Workload,
         workers: usize,
         cancel: &AtomicBool,
-    ) -> Result<Execution, String> {
+    ) -> Result<Execution, RunError> {
         let job = Job { spec: &plan.spec, workload, workers, cancel };
-        backend.execute(&job).map_err(|e| format!("{} with {workers} workers failed: {e}", backend.id()))
+        backend.execute(&job).map_err(|source| RunError::Backend { backend: backend.id().into(), workers, source })
     }
 }
 

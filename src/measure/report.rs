@@ -174,7 +174,8 @@ impl Report {
     /// consistent too.
     pub fn derive(&mut self) {
         let cpus = self.machine.available_parallelism;
-        let seq_time = self.points.iter().find(|p| p.backend == "seq" && p.workers == 1).map(|p| p.median_s);
+        let reference = crate::backends::reference_id();
+        let seq_time = self.points.iter().find(|p| p.backend == reference && p.workers == 1).map(|p| p.median_s);
         let base: Vec<(String, f64)> =
             self.points.iter().filter(|p| p.workers == 1).map(|p| (p.backend.clone(), p.median_s)).collect();
         for point in &mut self.points {

@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(text).style(theme.dim()), inner);
         return;
     };
-    let backends: Vec<&str> = report.backends().into_iter().filter(|&b| b != "seq").collect();
+    let backends: Vec<&str> = report.backends().into_iter().filter(|&b| b != crate::backends::reference_id()).collect();
     let setup_max =
         app.lab.as_ref().map_or(1, |l| l.workers.iter().filter(|w| w.on).map(|w| w.value).max().unwrap_or(1));
     let max_workers = report.points.iter().map(|p| p.workers).max().unwrap_or(1).max(setup_max).max(2) as f64;
