@@ -284,6 +284,9 @@ impl Runner {
             .verify(&reference)
             .map_err(|why| format!("the sequential reference run of '{}' is wrong: {why}", plan.spec.kernel))?;
         let mut done = 1;
+        // The hidden test hook (backends::fault): with PARLAB_FAULT set, every measured point is wrong.
+        let faulty = backends::fault::Faulty::from_env(workload.as_ref());
+        let measured: &dyn Workload = faulty.as_ref().map_or(workload.as_ref(), |f| f);
 
         for (backend, workers) in plan.points() {
             on_event(&RunEvent::PointStarted { backend: backend.id().into(), workers });
@@ -299,7 +302,7 @@ impl Runner {
                 let warmup = rep < plan.warmup;
                 let cpu_before = sysmon::process_cpu_time();
                 let started = Instant::now();
-                let execution = self.execute(backend, plan, workload.as_ref(), workers, cancel);
+                let execution = self.execute(backend, plan, measured, workers, cancel);
                 let elapsed = started.elapsed();
                 let ended = Instant::now();
                 let cpu_used = sysmon::process_cpu_time().saturating_sub(cpu_before);
@@ -307,7 +310,8 @@ impl Runner {
                     Err(_) if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
                     other => other?,
                 };
-                let context = |why: String| format!("{} with {workers} workers: {why}", backend.id());
+                let context =
+                    |why: String| format!("{} on {} with {workers} workers: {why}", plan.spec.kernel, backend.id());
                 workload.agrees(&execution.outcome, &reference).map_err(context)?;
                 workload.verify(&execution.outcome).map_err(context)?;
                 done += 1;
@@ -356,7 +360,9 @@ impl Runner {
         cancel: &AtomicBool,
     ) -> Result<Execution, String> {
         let job = Job { spec: &plan.spec, workload, workers, cancel };
-        backend.execute(&job).map_err(|e| format!("{} with {workers} workers failed: {e}", backend.id()))
+        backend
+            .execute(&job)
+            .map_err(|e| format!("{} on {} with {workers} workers failed: {e}", plan.spec.kernel, backend.id()))
     }
 }
 
