@@ -21,9 +21,9 @@ fi
 # Open MPI refuses to start as root and to put more ranks than cores without these.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 
-cargo build --release --features mpi
-cargo clippy --release --all-targets --features mpi -- -D warnings
-cargo test --release --features mpi --test mpi
+cargo build --release --locked --features mpi
+cargo clippy --release --locked --all-targets --features mpi -- -D warnings
+cargo test --release --locked --features mpi --test mpi
 # The same by hand, as a user would type it.
 mpirun -n 2 target/release/parlab run integral --backends mpi --size 1e8 --reps 3
 echo "mpi.sh: ok"

@@ -1,6 +1,8 @@
 //! Engine benchmark: kernel speed per core, parallel efficiency at p = available CPUs,
 //! and per-item overhead of every backend, measured side by side in one run.
 //! Run with `cargo bench --bench engine`; figures go into BENCHMARKS.md.
+//! `PARLAB_BENCH_QUICK=1` runs it once at a thousandth of the sizes, one repetition (CI
+//! does, so that the benchmark keeps building and running; its figures mean nothing).
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -10,14 +12,27 @@ use parlab::backends::{self, Backend, Job};
 use parlab::kernels::{ItemCtx, KernelSpec, Outcome, Partial, VerifyError, Workload};
 use parlab::measure::stats::Summary;
 
-const REPS: usize = 7;
+/// Whether `PARLAB_BENCH_QUICK` asks for a quick run (CI: does it still run?).
+fn quick() -> bool {
+    std::env::var("PARLAB_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0")
+}
 
-/// Median seconds of `REPS` executions (after one warm-up) of `workload` on `backend`.
+/// Timed repetitions per figure: 7, or 1 in a quick run.
+fn reps() -> usize {
+    if quick() { 1 } else { 7 }
+}
+
+/// `size`, or a thousandth of it in a quick run.
+fn sized(size: u64) -> u64 {
+    if quick() { (size / 1000).max(1) } else { size }
+}
+
+/// Median seconds of `reps()` executions (after one warm-up) of `workload` on `backend`.
 fn time(backend: &dyn Backend, spec: &KernelSpec, workload: &dyn Workload, workers: usize) -> Summary {
     let cancel = AtomicBool::new(false);
     let job = Job { spec, workload, workers, cancel: &cancel };
     backend.execute(&job).expect("warm-up run");
-    let times: Vec<f64> = (0..REPS)
+    let times: Vec<f64> = (0..reps())
         .map(|_| {
             let started = Instant::now();
             let run = backend.execute(&job).expect("run");
@@ -60,12 +75,13 @@ impl Workload for Empty {
 fn main() {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let facts = parlab::sysmon::MachineFacts::detect();
-    println!("parlab engine benchmark: {} ({cpus} CPUs available), {REPS} repetitions, medians", facts.cpu_model);
+    println!("parlab engine benchmark: {} ({cpus} CPUs available), {} repetitions, medians", facts.cpu_model, reps());
     let seq = backends::find("seq").unwrap();
 
     println!("\n## Kernel speed on one core (seq)");
     println!("{:<10} {:>14} {:>12} {:>10}", "kernel", "size", "median", "rate");
     for (kernel, size, unit) in [("pi", 400_000_000u64, "M darts/s"), ("integral", 1_000_000_000, "M points/s")] {
+        let size = sized(size);
         let mut spec = KernelSpec::new(kernel).unwrap();
         spec.size = size;
         let workload = spec.build().unwrap();
@@ -89,6 +105,7 @@ fn main() {
         "efficiency"
     );
     for (kernel, size) in [("pi", 600_000_000u64), ("integral", 1_500_000_000)] {
+        let size = sized(size);
         let mut spec = KernelSpec::new(kernel).unwrap();
         spec.size = size;
         let workload = spec.build().unwrap();
@@ -112,7 +129,7 @@ fn main() {
         "{:<10} {:>10} {:>12} {:>12} {:>16} {:>12}",
         "backend", "items", "median", "per item", "ranges per run", "per range"
     );
-    let items = 200_000;
+    let items = sized(200_000) as usize;
     let empty = Empty { items, ranges: AtomicU64::new(0) };
     let spec = KernelSpec { kernel: "empty".into(), size: items as u64, seed: 0, params: Default::default() };
     for backend in backends::registry() {
@@ -125,7 +142,7 @@ fn main() {
         }
         empty.ranges.store(0, Ordering::Relaxed);
         let t = time(*backend, &spec, &empty, workers);
-        let ranges = empty.ranges.load(Ordering::Relaxed) as f64 / (REPS + 1) as f64;
+        let ranges = empty.ranges.load(Ordering::Relaxed) as f64 / (reps() + 1) as f64;
         println!(
             "{:<10} {items:>10} {:>9.3} ms {:>9.2} ns {:>16.1} {:>9.2} us",
             backend.id(),

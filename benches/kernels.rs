@@ -1,13 +1,25 @@
 //! Speed of the course's kernels, printed side by side (medians over repetitions):
 //! matmul blocked vs naive and blocked GFLOP/s per core; colmeans GB/s against the
 //! machine's measured memory bandwidth; every kernel's default size on seq.
-//! Run with `cargo bench --bench kernels` (`-- quick` skips the default-size table).
+//! Run with `cargo bench --bench kernels` (`-- quick` skips the default-size table;
+//! `PARLAB_BENCH_QUICK=1` runs everything at tiny sizes, once, as CI does).
 
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use parlab::backends::{self, Job};
 use parlab::kernels::{self, KernelSpec, Outcome, Workload};
+
+/// Whether `PARLAB_BENCH_QUICK` asks for a quick run: tiny sizes, one repetition. CI runs
+/// it so that the benchmark keeps building and running; its figures mean nothing.
+fn quick() -> bool {
+    std::env::var("PARLAB_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// `full`, or `small` in a quick run.
+fn pick<T>(full: T, small: T) -> T {
+    if quick() { small } else { full }
+}
 
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -45,7 +57,7 @@ fn time(backend: &str, spec: &KernelSpec, workload: &dyn Workload, workers: usiz
 /// Bytes per second of summing a 1 GiB array of f64 (eight accumulators, so the adds
 /// are not the limit) on `threads` threads: the memory bandwidth a streaming kernel can hope for.
 fn memory_bandwidth(threads: usize) -> f64 {
-    let values = vec![1.0f64; 1 << 27];
+    let values = vec![1.0f64; pick(1 << 27, 1 << 14)];
     let sum = |part: &[f64]| {
         let mut acc = [0.0f64; 8];
         for block in part.chunks_exact(8) {
@@ -72,7 +84,11 @@ fn memory_bandwidth(threads: usize) -> f64 {
 }
 
 fn matmul() {
-    println!("== matmul, n = 1024 (2.15 GFLOP per product)");
+    println!(
+        "== matmul, n = {} ({:.2} GFLOP per product)",
+        pick(1024, 64),
+        2.0 * f64::from(pick(1024u32, 64)).powi(3) * 1e-9
+    );
     let mut blocked_seq = 0.0;
     let mut naive_seq = 0.0;
     for (algo, backend, workers, inner, reps) in [
@@ -83,10 +99,11 @@ fn matmul() {
         ("blocked", "threads", 2, "2", 5),
         ("blocked", "threads", 4, "2", 5),
     ] {
-        let spec = spec("matmul", 1024, &[("algo", algo), ("inner", inner)]);
+        let n = pick(1024, 64);
+        let spec = spec("matmul", n, &[("algo", algo), ("inner", inner)]);
         let workload = spec.build().expect("workload");
-        let (seconds, _) = time(backend, &spec, workload.as_ref(), workers, reps);
-        let gflops = 2.0 * 1024f64.powi(3) / seconds * 1e-9;
+        let (seconds, _) = time(backend, &spec, workload.as_ref(), workers, pick(reps, 1));
+        let gflops = 2.0 * (n as f64).powi(3) / seconds * 1e-9;
         let threads = workers * inner.parse::<usize>().unwrap_or(1);
         println!(
             "  {algo:<8}{backend:<8} x{workers} inner {inner}: {:>8.1} ms  {gflops:>6.2} GFLOP/s  {:>6.2} GFLOP/s per thread",
@@ -111,7 +128,7 @@ fn colmeans() {
     }
     let file = std::env::temp_dir().join(format!("parlab-bench-colmeans-{}.bin", std::process::id()));
     let path = file.to_string_lossy().to_string();
-    let rows_1gib = (1u64 << 30) / (64 * 8);
+    let rows_1gib = pick(1u64 << 30, 1 << 20) / (64 * 8);
     for (label, rows, params) in [
         ("in memory, 1 GiB", rows_1gib, vec![("in_memory", "true")]),
         ("generated in chunks, 2 GiB", 2 * rows_1gib, vec![]),
@@ -123,7 +140,7 @@ fn colmeans() {
             if workers > cores {
                 continue;
             }
-            let (seconds, outcome) = time(backend, &spec, workload.as_ref(), workers, 5);
+            let (seconds, outcome) = time(backend, &spec, workload.as_ref(), workers, pick(5, 1));
             let rate = (rows * 64 * 8) as f64 / seconds;
             let peak = outcome.scalar("rss_peak_bytes").unwrap_or(0.0) / (1u64 << 20) as f64;
             println!(
@@ -139,10 +156,11 @@ fn colmeans() {
 fn default_sizes() {
     println!("== every kernel at its default size on seq (median of 3)");
     for kernel in kernels::registry() {
-        let spec = spec(kernel.id(), kernel.default_size(), &[]);
+        let size = pick(kernel.default_size(), kernel.small_size());
+        let spec = spec(kernel.id(), size, &[]);
         let workload = spec.build().expect("workload");
-        let (seconds, _) = time("seq", &spec, workload.as_ref(), 1, 3);
-        println!("  {:<10}{:>14} {:<22}{:>8.2} s", kernel.id(), kernel.default_size(), kernel.size_unit(), seconds);
+        let (seconds, _) = time("seq", &spec, workload.as_ref(), 1, pick(3, 1));
+        println!("  {:<10}{:>14} {:<22}{:>8.2} s", kernel.id(), size, kernel.size_unit(), seconds);
     }
 }
 

@@ -1,6 +1,6 @@
 //! How long drawing a chart takes (release): PNG and SVG of every chart from fixed
 //! results, median of repeated renders. Targets: a PNG under 300 ms, an SVG under
-//! 100 ms. Run with `cargo bench --bench plot`.
+//! 100 ms. Run with `cargo bench --bench plot` (`PARLAB_BENCH_QUICK=1`: once, as CI does).
 
 #[path = "../tests/plot_common/mod.rs"]
 mod plot_common;
@@ -9,6 +9,17 @@ use std::time::{Duration, Instant};
 
 use parlab::export::bundle;
 use parlab::plot::{Chart, Format, Heatmap, TimeScale};
+
+/// Whether `PARLAB_BENCH_QUICK` asks for a quick run: tiny sizes, one repetition. CI runs
+/// it so that the benchmark keeps building and running; its figures mean nothing.
+fn quick() -> bool {
+    std::env::var("PARLAB_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// `full`, or `small` in a quick run.
+fn pick<T>(full: T, small: T) -> T {
+    if quick() { small } else { full }
+}
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -42,7 +53,7 @@ fn main() {
         ("walk heat map 41x41", Chart::Heatmap(&heatmap)),
         ("histogram (200 values)", Chart::Histogram(&counts)),
     ];
-    let repetitions = 15;
+    let repetitions = pick(15, 1);
     println!("{:<28} {:>14} {:>16} {:>12}", "chart", "PNG 800x500", "PNG 1600x1000", "SVG");
     let mut worst_png = Duration::ZERO;
     let mut worst_svg = Duration::ZERO;
@@ -60,7 +71,7 @@ fn main() {
         worst_svg = worst_svg.max(svg);
         println!("{name:<28} {:>11.1} ms {:>13.1} ms {:>9.1} ms", ms(png_small), ms(png_large), ms(svg));
     }
-    let whole = time(5, || {
+    let whole = time(pick(5, 1), || {
         bundle::bundle_files(&small).unwrap();
     });
     println!("whole --out bundle (3 charts x PNG+SVG, JSON, CSV, Markdown): {:.1} ms", ms(whole));

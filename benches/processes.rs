@@ -2,7 +2,8 @@
 //! time per chunk, per-item overhead at chunksize 1 and 1000, bulk throughput of results
 //! through the pipes, efficiency on pi, and bigresult on processes against threads.
 //! Medians over repetitions. Run with `cargo bench --bench processes`; set
-//! PARLAB_BENCH_REPS (default 5) and PARLAB_BENCH_PI_SIZE (default 1e9 darts).
+//! PARLAB_BENCH_REPS (default 5) and PARLAB_BENCH_PI_SIZE (default 1e9 darts);
+//! PARLAB_BENCH_QUICK=1 runs it at tiny sizes, once, as CI does.
 
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -56,13 +57,24 @@ fn ms(seconds: f64) -> String {
     format!("{:.1} ms", seconds * 1e3)
 }
 
+/// Whether `PARLAB_BENCH_QUICK` asks for a quick run: tiny sizes, one repetition. CI runs
+/// it so that the benchmark keeps building and running; its figures mean nothing.
+fn quick() -> bool {
+    std::env::var("PARLAB_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// `full`, or `small` in a quick run.
+fn pick<T>(full: T, small: T) -> T {
+    if quick() { small } else { full }
+}
+
 fn main() {
     backends::set_worker_program(env!("CARGO_BIN_EXE_parlab"));
-    let reps: usize = std::env::var("PARLAB_BENCH_REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(5).max(1);
+    let reps: usize = std::env::var("PARLAB_BENCH_REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(pick(5, 1)).max(1);
     let pi_size: u64 = std::env::var("PARLAB_BENCH_PI_SIZE")
         .ok()
         .and_then(|v| parlab::cli::parse_size(&v).ok())
-        .unwrap_or(1_000_000_000);
+        .unwrap_or(pick(1_000_000_000, 1_000_000));
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut rows: Vec<[String; 4]> = Vec::new();
     let mut row = |figure: &str, processes: String, other: String, note: &str| {
@@ -87,7 +99,7 @@ fn main() {
     }
 
     // 2. Time per chunk of one trivial item, one worker (two tasks kept in flight).
-    let chunks = 5000;
+    let chunks = pick(5000, 50);
     let trivial = spec("bigresult", chunks, &[("side", "1"), ("chunksize", "1")]);
     let (_, samples) = measure("processes", &trivial, 1, reps);
     let per_chunk =
@@ -101,7 +113,7 @@ fn main() {
     );
 
     // 3. Per-item overhead at chunksize 1 and 1000.
-    let items = 20_000;
+    let items = pick(20_000, 2000);
     for chunksize in ["1", "1000"] {
         let s = spec("bigresult", items, &[("side", "1"), ("chunksize", chunksize)]);
         let (_, samples) = measure("processes", &s, cpus, reps);
@@ -117,7 +129,7 @@ fn main() {
     }
 
     // 4. Bulk throughput of results: 8 MiB arrays through one pipe.
-    let bulk = spec("bigresult", 48, &[("side", "1024"), ("chunksize", "1")]);
+    let bulk = spec("bigresult", pick(48, 2), &[("side", "1024"), ("chunksize", "1")]);
     let (_, samples) = measure("processes", &bulk, 1, reps);
     let pipe = median(
         samples.iter().map(|s| s.stats.bytes_received as f64 / s.stats.transfer_s.unwrap_or(f64::NAN)).collect(),
@@ -154,7 +166,7 @@ fn main() {
     );
 
     // 6. bigresult: results dominate, so processes lose to threads.
-    let big = spec("bigresult", 200, &[]);
+    let big = spec("bigresult", pick(200, 4), &[]);
     let (seq_big, _) = measure("seq", &big, 1, reps);
     let (proc_big, samples) = measure("processes", &big, cpus, reps);
     let (threads_big, _) = measure("threads", &big, cpus, reps);

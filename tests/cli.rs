@@ -24,34 +24,41 @@ fn a_small_run_writes_json_and_csv() {
         .stdout(predicate::str::contains("estimate="));
 
     let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    for key in ["parlab_version", "machine", "plan", "points", "fits"] {
-        assert!(report.get(key).is_some(), "JSON has no '{key}'");
-    }
+    assert_eq!(report["parlab_version"], env!("CARGO_PKG_VERSION"));
+    assert!(report["machine"]["available_parallelism"].as_u64().is_some_and(|n| n >= 1), "{}", report["machine"]);
+    assert_eq!(report["plan"]["spec"]["kernel"], "pi");
     let points = report["points"].as_array().unwrap();
     // seq runs once (it has one worker); the others at 1 and 2 workers.
     assert_eq!(points.len(), 1 + 3 * 2);
+    let number = |point: &serde_json::Value, key: &str| -> f64 {
+        point[key].as_f64().unwrap_or_else(|| panic!("'{key}' is not a number: {point}"))
+    };
     for point in points {
-        for key in [
-            "kernel",
-            "backend",
-            "workers",
-            "times_s",
-            "median_s",
-            "min_s",
-            "max_s",
-            "speedup",
-            "speedup_vs_seq",
-            "efficiency",
-            "karp_flatt",
-            "busy_cores",
-            "cpu_time_s",
-            "verified",
-            "outcome",
-        ] {
-            assert!(point.get(key).is_some(), "point has no '{key}': {point}");
+        assert_eq!(point["kernel"], "pi");
+        let backend = point["backend"].as_str().unwrap();
+        assert!(["seq", "threads", "rayon", "gil"].contains(&backend), "{point}");
+        let workers = point["workers"].as_u64().unwrap_or_else(|| panic!("workers: {point}"));
+        let times: Vec<f64> = point["times_s"].as_array().unwrap().iter().map(|t| t.as_f64().unwrap()).collect();
+        assert_eq!(times.len(), 2);
+        assert!(times.iter().all(|&t| t > 0.0), "{point}");
+        let (min, median, max) = (number(point, "min_s"), number(point, "median_s"), number(point, "max_s"));
+        assert!(0.0 < min && min <= median && median <= max, "{point}");
+        assert_eq!(min, times.iter().copied().fold(f64::INFINITY, f64::min));
+        let speedup = number(point, "speedup");
+        assert!(speedup > 0.0 && number(point, "speedup_vs_seq") > 0.0, "{point}");
+        assert!((number(point, "efficiency") - speedup / workers as f64).abs() < 1e-9, "{point}");
+        if workers == 1 {
+            assert!(point["karp_flatt"].is_null(), "Karp-Flatt is undefined at 1 worker: {point}");
+            assert!((speedup - 1.0).abs() < 1e-12, "speedup against itself at 1 worker: {point}");
+        } else {
+            number(point, "karp_flatt");
         }
+        // Too short a run to be sampled gives no busy cores; a sampled one a real figure.
+        // (`busy_cores_of_a_long_run_is_a_figure` below insists on one.)
+        assert!(point["busy_cores"].is_null() || point["busy_cores"].as_f64().is_some(), "{point}");
+        assert!(number(point, "cpu_time_s") >= 0.0, "{point}");
         assert_eq!(point["verified"], true);
-        assert_eq!(point["times_s"].as_array().unwrap().len(), 2);
+        assert!(point["outcome"]["estimate"].as_f64().is_some_and(|pi| (pi - std::f64::consts::PI).abs() < 0.05));
         assert_eq!(point["outcome"], points[0]["outcome"], "every backend gives the same outcome");
     }
     let fits = report["fits"].as_array().unwrap();
@@ -59,6 +66,7 @@ fn a_small_run_writes_json_and_csv() {
     for fit in fits {
         let s = fit["serial_fraction"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&s));
+        assert_eq!(fit["workers_used"], serde_json::json!([1, 2]), "{fit}");
     }
 
     let text = std::fs::read_to_string(&csv).unwrap();
@@ -67,6 +75,29 @@ fn a_small_run_writes_json_and_csv() {
     assert_eq!(lines.len(), 1 + points.len());
     let columns = lines[0].split(',').count();
     assert!(lines.iter().all(|l| l.split(',').count() == columns));
+}
+
+/// A run of at least a second is sampled: its busy cores are a figure between 0 and the
+/// CPU count, never null (a null passes a check that only asks whether the key exists).
+#[test]
+fn busy_cores_of_a_long_run_is_a_figure() {
+    let cpus = std::thread::available_parallelism().unwrap().get() as f64;
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("results.json");
+    // The io kernel waits rather than computes: 150 requests of 5 to 15 ms on one worker
+    // take about 1.5 s however busy the machine is.
+    parlab()
+        .args(["run", "io", "--size", "150", "--backends", "threads", "--workers", "1", "--reps", "1", "-q"])
+        .args(["--warmup", "0", "--json"])
+        .arg(&json)
+        .assert()
+        .success();
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let point = &report["points"][0];
+    let seconds = point["median_s"].as_f64().unwrap();
+    assert!(seconds >= 1.0, "the run must last a second to be sampled for sure; it took {seconds} s: raise --size");
+    let busy = point["busy_cores"].as_f64().unwrap_or_else(|| panic!("busy_cores is not a number: {point}"));
+    assert!((0.0..=cpus).contains(&busy), "busy_cores {busy} is not between 0 and {cpus} CPUs");
 }
 
 #[test]

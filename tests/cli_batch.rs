@@ -70,6 +70,10 @@ fn an_mpi_job_is_many_tasks_of_one_cpu() {
     assert!(text.contains("--features mpi"), "the build note: {text}");
     assert!(text.lines().any(|l| l.starts_with("srun") && l.contains("parlab run integral --backends mpi")), "{text}");
     assert!(text.contains("mpirun -n \"${SLURM_NTASKS}\" parlab run integral"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("job.sh"), &text).unwrap();
+    let status = std::process::Command::new("bash").arg("-n").arg(dir.path().join("job.sh")).status().expect("bash");
+    assert!(status.success(), "bash -n rejects the MPI script:\n{text}");
 
     let hybrid = script(&["integral", "--mpi", "--ranks", "4", "--workers", "8", "--backends", "mpi,threads"]);
     assert_eq!(sbatch(&hybrid, "ntasks").as_deref(), Some("4"), "{hybrid}");
@@ -130,4 +134,64 @@ fn bad_input_names_the_flag_and_exits_2() {
     for (args, message) in cases {
         Command::new(PARLAB).arg("batch").args(*args).assert().code(2).stderr(predicate::str::contains(*message));
     }
+}
+
+/// Writes an executable stand-in for a launcher into `dir`: it appends its arguments to
+/// `dir/launches.log`, drops its own options (`--name=value`, `-n N`) and runs the rest.
+fn stand_in(dir: &Path, name: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/bash\nset -euo pipefail\necho \"{name} $*\" >> \"{log}\"\n\
+             while [[ $# -gt 0 && $1 == -* ]]; do\n  case $1 in\n    -n|--ntasks|-N) shift 2 ;;\n    *) shift ;;\n  esac\ndone\n\
+             exec \"$@\"\n",
+            log = dir.join("launches.log").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A pool job's whole script, run by bash with a stand-in `srun` on PATH: `parlab info`
+/// first, then one measurement that writes its results folder once.
+#[test]
+fn the_pool_script_runs_end_to_end_under_a_stand_in_srun() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    stand_in(&bin, "srun");
+    std::os::unix::fs::symlink(PARLAB, bin.join("parlab")).unwrap();
+    let text = script(&["pi", "--backends", "threads", "--workers", "2", "--size", "1e6", "--reps", "1"]);
+    let job = dir.path().join("job.sh");
+    std::fs::write(&job, &text).unwrap();
+    let status = std::process::Command::new("bash").arg("-n").arg(&job).status().expect("bash");
+    assert!(status.success(), "bash -n rejects the script:\n{text}");
+    let output = std::process::Command::new("bash")
+        .arg(&job)
+        .current_dir(dir.path())
+        .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
+        .env("SLURM_JOB_ID", "777")
+        .env("SLURM_CPUS_PER_TASK", "2")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let launches = std::fs::read_to_string(bin.join("launches.log")).unwrap();
+    let launches: Vec<&str> = launches.lines().collect();
+    assert_eq!(launches.len(), 2, "srun twice: {launches:?}");
+    assert!(launches[0].ends_with("parlab info"), "parlab info comes first: {launches:?}");
+    assert!(launches[1].contains("parlab run pi"), "{launches:?}");
+    assert!(stdout.find("available parallelism") < stdout.find("serial fraction"), "info before the run:\n{stdout}");
+    let results = dir.path().join("parlab-777");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(results.join("results.json")).unwrap()).unwrap();
+    assert_eq!(report["points"].as_array().unwrap().len(), 2);
+    let folders: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("parlab-"))
+        .collect();
+    assert_eq!(folders, ["parlab-777"], "results written once");
 }

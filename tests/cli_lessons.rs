@@ -20,7 +20,34 @@ fn lists_the_built_in_lessons() {
 fn the_shipped_course_folder_checks_clean() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons");
     parlab().args(["lessons", "check", dir]).assert().success().stdout(predicate::str::contains("no problems"));
-    parlab().args(["--lessons", dir, "lessons", "list"]).assert().success();
+}
+
+/// A one-lesson course in a temporary folder, unlike the built-in one in every name.
+fn tiny_course() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("course.toml"),
+        "title = \"A course of my own\"\n[[lesson]]\nid = \"my-only-lesson\"\ntitle = \"Counting darts twice\"\n\
+         file = \"only.md\"\nkernel = \"pi\"\nsize = 200_000\nbackends = [\"threads\"]\nworkers = [1, 2]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("only.md"), "# Counting darts twice\n\nA lesson no built-in course has.\n").unwrap();
+    dir
+}
+
+#[test]
+fn lessons_dir_replaces_the_built_in_course() {
+    let course = tiny_course();
+    parlab().args(["lessons", "check"]).arg(course.path()).assert().success();
+    let listed = parlab().arg("--lessons").arg(course.path()).args(["lessons", "list"]).assert().success();
+    let text = String::from_utf8_lossy(&listed.get_output().stdout).to_string();
+    assert!(text.contains("Counting darts twice"), "the list shows the given course:\n{text}");
+    for built_in in ["Embarrassingly parallel", "The GIL"] {
+        assert!(!text.contains(built_in), "the built-in lesson '{built_in}' is listed too:\n{text}");
+    }
+    let without = parlab().args(["lessons", "list"]).assert().success();
+    let text = String::from_utf8_lossy(&without.get_output().stdout).to_string();
+    assert!(!text.contains("Counting darts twice") && text.contains("Embarrassingly parallel"), "{text}");
 }
 
 #[test]

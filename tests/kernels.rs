@@ -46,27 +46,46 @@ fn synchronised_counters_are_exact() {
     }
 }
 
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 #[test]
 fn unsynchronised_counter_never_over_counts() {
     let spec = spec("counter", 2_000_000, &[("sync", "none")]);
     let workload = spec.build().unwrap();
-    let mut lost_somewhere = false;
-    for _ in 0..3 {
-        for (backend, workers) in [("threads", 2), ("threads", 4), ("rayon", 2), ("gil", 2)] {
-            let outcome = run(backend, &spec, workload.as_ref(), workers);
-            let (expected, last) = (int(&outcome, "expected"), int(&outcome, "final"));
-            assert_eq!(expected, 2_000_000);
-            assert!(last <= expected, "{backend} x{workers}: counted {last} of {expected}");
-            assert_eq!(int(&outcome, "lost_updates"), expected - last);
-            lost_somewhere |= last < expected;
-        }
+    for (backend, workers) in [("threads", 2), ("threads", 4), ("rayon", 2), ("gil", 2)] {
+        let outcome = run(backend, &spec, workload.as_ref(), workers);
+        let (expected, last) = (int(&outcome, "expected"), int(&outcome, "final"));
+        assert_eq!(expected, 2_000_000);
+        assert!(last <= expected, "{backend} x{workers}: counted {last} of {expected}");
+        assert_eq!(int(&outcome, "lost_updates"), expected - last);
     }
     // One worker cannot race with itself: the sequential count is exact.
     assert_eq!(int(&run("seq", &spec, workload.as_ref(), 1), "final"), 2_000_000);
-    if std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2 {
-        // Not asserted: two cores almost always lose updates, but it is not guaranteed.
-        println!("lost updates seen: {lost_somewhere}");
+}
+
+/// What lesson 7 teaches: two threads doing `counter += 1` at once lose updates. Every
+/// run is a chance for the race; on two or more cores it shows within a few runs.
+#[test]
+fn unsynchronised_threads_lose_updates() {
+    if cpus() < 2 {
+        println!("skipped: one CPU, so two threads never run at the same instant");
+        return;
     }
+    let spec = spec("counter", 4_000_000, &[("sync", "none")]);
+    let workload = spec.build().unwrap();
+    let mut runs = 0;
+    let lost = loop {
+        runs += 1;
+        let outcome = run("threads", &spec, workload.as_ref(), 2);
+        let lost = int(&outcome, "lost_updates");
+        if lost > 0 || runs == 20 {
+            break lost;
+        }
+    };
+    println!("{lost} updates lost in run {runs}");
+    assert!(lost > 0, "20 runs of 2 unsynchronised threads on {} CPUs lost no update", cpus());
 }
 
 /// Wraps a workload and adds up, per thread, the cost its partials report (for
@@ -103,27 +122,47 @@ fn imbalance(costs: &[u64], workers: usize) -> f64 {
     *costs.iter().max().unwrap() as f64 / (total as f64 / workers as f64)
 }
 
+/// What lesson 9 teaches: with uneven items a static split leaves one worker with much
+/// more work, and a dynamic or guided schedule shares it out. Counted in units of work
+/// (iterations), not seconds. Which thread takes which chunk depends on the machine's
+/// load, so each schedule gets a few tries; a schedule that splits like static never
+/// passes, because static's split is fixed.
 #[test]
-fn dynamic_schedule_balances_skewed_work_at_least_as_well_as_static() {
+fn dynamic_schedule_balances_skewed_work_better_than_static() {
+    if cpus() < 2 {
+        println!("skipped: one CPU, so threads take turns and whoever runs first takes most chunks");
+        return;
+    }
     let base = spec("skewed", 240, &[]);
     let workload = base.build().unwrap();
-    let outcome = run("seq", &base, workload.as_ref(), 1);
-    let Some(Value::Ints(row_cost)) = outcome.values.get("row_cost") else { panic!("no row_cost") };
-    for workers in [2, 3, 4] {
+    let reference = run("seq", &base, workload.as_ref(), 1);
+    let Some(Value::Ints(row_cost)) = reference.values.get("row_cost") else { panic!("no row_cost") };
+    for workers in [2, 3] {
         let blocks: Vec<u64> =
             static_ranges(row_cost.len(), workers).into_iter().map(|r| row_cost[r].iter().sum()).collect();
         let static_imbalance = imbalance(&blocks, workers);
         assert!(static_imbalance > 1.3, "the workload should be skewed: static imbalance {static_imbalance}");
+        // Half of static's excess work gone, at least.
+        let bound = 1.0 + (static_imbalance - 1.0) / 2.0;
         for schedule in ["dynamic", "guided"] {
             let spec = spec("skewed", 240, &[("schedule", schedule)]);
-            let recording = CostByThread { inner: workload.as_ref(), costs: Mutex::new(HashMap::new()) };
-            let outcome = run("threads", &spec, &recording, workers);
-            workload.agrees(&outcome, &run("seq", &base, workload.as_ref(), 1)).unwrap();
-            let costs: Vec<u64> = recording.costs.into_inner().unwrap().into_values().collect();
-            let dynamic_imbalance = imbalance(&costs, workers);
+            let mut seen = Vec::new();
+            for _ in 0..5 {
+                let recording = CostByThread { inner: workload.as_ref(), costs: Mutex::new(HashMap::new()) };
+                let outcome = run("threads", &spec, &recording, workers);
+                workload.agrees(&outcome, &reference).unwrap();
+                let mut costs: Vec<u64> = recording.costs.into_inner().unwrap().into_values().collect();
+                costs.resize(workers, 0); // a thread that took no chunk did no work
+                seen.push(imbalance(&costs, workers));
+                if seen.last().is_some_and(|&i| i <= bound) {
+                    break;
+                }
+            }
+            let best = seen.iter().copied().fold(f64::INFINITY, f64::min);
+            println!("{schedule} x{workers}: imbalance {seen:.2?} (static {static_imbalance:.2}, bound {bound:.2})");
             assert!(
-                dynamic_imbalance <= 1.5 * static_imbalance,
-                "{schedule} x{workers}: imbalance {dynamic_imbalance:.2} vs static {static_imbalance:.2}"
+                best <= bound,
+                "{schedule} x{workers}: imbalance {seen:.2?} in 5 tries, static {static_imbalance:.2}: not under {bound:.2}"
             );
         }
     }

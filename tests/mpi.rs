@@ -148,3 +148,145 @@ fn comm_collectives_on_each_rank() {
     assert!(comm.traffic().messages_sent + comm.traffic().messages_received > 0);
     parlab::backends::finish();
 }
+
+/// Every kernel on the `mpi` backend under `mpirun -n 2` gives the outcome seq gives in
+/// the same run (the counter synchronised, where its count is exact; colmeans' memory
+/// figures are measured, not computed, and left out).
+#[test]
+fn every_kernel_on_two_mpi_ranks_agrees_with_seq() {
+    for kernel in parlab::kernels::registry() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("out.json");
+        let size = kernel.small_size().to_string();
+        let mut args = vec!["run", kernel.id(), "--backends", "seq,mpi", "--size", &size, "--reps", "1", "-q"];
+        args.extend(["--warmup", "0", "--json", json.to_str().unwrap()]);
+        if kernel.id() == "counter" {
+            args.extend(["--param", "sync=atomic"]);
+        }
+        let output = mpirun(2, &args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{} on mpi:\n{stderr}", kernel.id());
+        let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let points = report["points"].as_array().unwrap();
+        assert_eq!(points.len(), 2, "{}: seq and mpi", kernel.id());
+        let (seq, mpi) = (&points[0], &points[1]);
+        assert_eq!((mpi["backend"].as_str(), mpi["workers"].as_u64()), (Some("mpi"), Some(2)));
+        assert_eq!(mpi["stats"]["worker_items"].as_array().map(Vec::len), Some(2), "{}: both ranks ran", kernel.id());
+        let computed = |point: &serde_json::Value| -> serde_json::Map<String, serde_json::Value> {
+            let outcome = point["outcome"].as_object().unwrap().clone();
+            outcome.into_iter().filter(|(k, _)| !k.starts_with("rss_") && !k.starts_with("buffers_")).collect()
+        };
+        assert_eq!(computed(mpi), computed(seq), "{}: mpi and seq differ", kernel.id());
+    }
+}
+
+/// A wrong result on real MPI ranks is a failed run too (see tests/faults.rs).
+#[test]
+fn a_fault_on_mpi_ranks_fails_the_run_naming_it() {
+    for fault in ["drop-item", "skip-range", "perturb-outcome"] {
+        let mut child = Command::new("mpirun");
+        child
+            .args(["-n", "2", PARLAB, "run", "pi", "--backends", "mpi", "--size", "1e6", "--reps", "1", "-q"])
+            .env("PARLAB_FAULT", fault)
+            .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+            .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+            .env("OMPI_MCA_rmaps_base_oversubscribe", "1");
+        let output = child.output().expect("mpirun");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "PARLAB_FAULT={fault} on mpi must fail:\n{stderr}");
+        assert!(stderr.contains("pi on mpi with 2 workers"), "PARLAB_FAULT={fault}: {stderr}");
+    }
+}
+
+/// The MPI job script, run whole by bash: a stand-in `srun` starts `parlab info` once
+/// and the measurement on 2 ranks through the real mpirun; then the script's mpirun
+/// alternative, uncommented, through a stand-in `mpirun` that logs and calls the real one.
+#[test]
+fn the_mpi_script_runs_end_to_end_under_stand_in_launchers() {
+    use std::os::unix::fs::PermissionsExt;
+    let real_mpirun =
+        String::from_utf8(Command::new("bash").args(["-c", "command -v mpirun"]).output().unwrap().stdout)
+            .unwrap()
+            .trim()
+            .to_string();
+    assert!(!real_mpirun.is_empty(), "mpirun is installed");
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let log = dir.path().join("launches.log");
+    let write = |name: &str, body: String| {
+        let path = bin.join(name);
+        std::fs::write(
+            &path,
+            format!("#!/bin/bash\nset -euo pipefail\necho \"{name} $*\" >> \"{}\"\n{body}", log.display()),
+        )
+        .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    // srun: one task when asked for one, else SLURM_NTASKS ranks through mpirun.
+    write(
+        "srun",
+        format!(
+            "tasks=\"${{SLURM_NTASKS:-1}}\"\nwhile [[ $# -gt 0 && $1 == -* ]]; do\n  case $1 in\n    --ntasks=*) tasks=${{1#--ntasks=}} ;;\n  esac\n  shift\ndone\n\
+             if [[ $tasks == 1 ]]; then exec \"$@\"; fi\nexec \"{real_mpirun}\" -n \"$tasks\" \"$@\"\n"
+        ),
+    );
+    write("mpirun", format!("exec \"{real_mpirun}\" \"$@\"\n"));
+    std::os::unix::fs::symlink(PARLAB, bin.join("parlab")).unwrap();
+    let text = String::from_utf8(
+        Command::new(PARLAB)
+            .args(["batch", "integral", "--mpi", "--ranks", "2", "--size", "1e6"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let run = |script: &str, job_id: &str| -> Output {
+        let job = dir.path().join(format!("job-{job_id}.sh"));
+        std::fs::write(&job, script).unwrap();
+        assert!(Command::new("bash").arg("-n").arg(&job).status().unwrap().success(), "bash -n:\n{script}");
+        Command::new("bash")
+            .arg(&job)
+            .current_dir(dir.path())
+            .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
+            .env("SLURM_JOB_ID", job_id)
+            .env("SLURM_NTASKS", "2")
+            .env("SLURM_CPUS_PER_TASK", "1")
+            .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+            .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+            .env("OMPI_MCA_rmaps_base_oversubscribe", "1")
+            .output()
+            .unwrap()
+    };
+    let output = run(&text, "11");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let launches = std::fs::read_to_string(&log).unwrap();
+    let launches: Vec<&str> = launches.lines().collect();
+    assert_eq!(launches.len(), 2, "{launches:?}");
+    assert!(launches[0].starts_with("srun --ntasks=1") && launches[0].ends_with("parlab info"), "{launches:?}");
+    assert!(launches[1].contains("parlab run integral --backends mpi"), "{launches:?}");
+    assert_eq!(stdout.matches("outcome (identical").count(), 1, "only rank 0 reports, once:\n{stdout}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("parlab-11/results.json")).unwrap()).unwrap();
+    assert_eq!(report["points"][0]["workers"], 2);
+
+    // The mpirun alternative instead of the srun line.
+    std::fs::remove_file(&log).unwrap();
+    let alternative: String = text
+        .lines()
+        .filter(|l| !l.starts_with("srun") || l.ends_with("parlab info"))
+        .map(|l| l.strip_prefix("#   mpirun").map_or(l.to_string(), |rest| format!("mpirun{rest}")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let output = run(&alternative, "12");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let launches = std::fs::read_to_string(&log).unwrap();
+    assert!(launches.lines().next().is_some_and(|l| l.ends_with("parlab info")), "{launches}");
+    assert!(launches.lines().nth(1).is_some_and(|l| l.starts_with("mpirun -n 2 parlab run integral")), "{launches}");
+    assert!(dir.path().join("parlab-12/results.json").exists());
+    let folders = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().starts_with("parlab-")));
+    assert_eq!(folders.count(), 2, "one results folder per job");
+}

@@ -2,6 +2,7 @@
 //! registry that names them. Backends never name a kernel.
 
 pub mod comm;
+pub mod fault;
 mod gil;
 #[cfg(feature = "mpi")]
 mod mpi_ranks;

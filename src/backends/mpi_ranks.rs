@@ -221,7 +221,7 @@ fn serve() -> Result<(), BackendError> {
                 if cached.as_ref().is_none_or(|(bytes, _)| bytes != spec) {
                     let built = wire::get_spec(&mut Reader::new(spec))
                         .map_err(|e| format!("unreadable spec: {e}"))
-                        .and_then(|spec| spec.build().map_err(|e| e.to_string()));
+                        .and_then(|spec| spec.build().map(super::fault::wrap_owned).map_err(|e| e.to_string()));
                     cached = Some((spec.to_vec(), built));
                 }
                 let workload = match cached.as_ref().map(|(_, built)| built) {

@@ -625,7 +625,7 @@ pub fn serve_worker(parent: Option<u32>) -> Result<(), String> {
             SPEC => {
                 let spec = wire::get_spec(&mut r).map_err(|e| fail(&mut output, &format!("unreadable spec: {e}")))?;
                 let built = spec.build().map_err(|e| fail(&mut output, &e.to_string()))?;
-                workload = Some(built);
+                workload = Some(super::fault::wrap_owned(built));
                 send(&mut output, &Writer::frame(READY, 0).finish())?;
             }
             TASK => {

@@ -31,7 +31,7 @@ fn serve(comm: &ChannelComm, cancel: &AtomicBool) -> Result<(), BackendError> {
     let message = comm.bcast(0, None).map_err(|e| BackendError::Worker(format!("rank {}: {e}", comm.rank())))?;
     let built = wire::get_spec(&mut Reader::new(&message))
         .map_err(|e| format!("unreadable spec: {e}"))
-        .and_then(|spec| spec.build().map_err(|e| e.to_string()));
+        .and_then(|spec| spec.build().map(super::fault::wrap_owned).map_err(|e| e.to_string()));
     run_share(comm, built.as_deref().map_err(Clone::clone), &ItemCtx::free().cancellable(cancel))?;
     Ok(())
 }

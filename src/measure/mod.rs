@@ -77,14 +77,16 @@ pub enum RunError {
     #[error(transparent)]
     Plan(#[from] PlanError),
     /// A backend could not finish an execution (a worker crashed, a thread could not start).
-    #[error("{backend} with {workers} workers failed: {source}")]
+    #[error("{kernel} on {backend} with {workers} workers failed: {source}")]
     Backend {
+        /// The kernel id.
+        kernel: String,
         /// The backend id.
         backend: String,
         /// The worker count.
         workers: usize,
         /// What went wrong.
-        source: BackendError,
+        source: Box<BackendError>,
     },
     /// The sequential reference run's outcome is not what is known to be true.
     #[error("the sequential reference run of '{kernel}' is wrong: {source}")]
@@ -334,6 +336,9 @@ impl Runner {
             .verify(&reference)
             .map_err(|source| RunError::Reference { kernel: plan.spec.kernel.clone(), source })?;
         let mut done = 1;
+        // The hidden test hook (backends::fault): with PARLAB_FAULT set, every measured point is wrong.
+        let faulty = backends::fault::Faulty::from_env(workload.as_ref());
+        let measured: &dyn Workload = faulty.as_ref().map_or(workload.as_ref(), |f| f);
 
         for (backend, workers) in plan.points() {
             on_event(&RunEvent::PointStarted { backend: backend.id().into(), workers });
@@ -349,7 +354,7 @@ impl Runner {
                 let warmup = rep < plan.warmup;
                 let cpu_before = sysmon::process_cpu_time();
                 let started = Instant::now();
-                let execution = self.execute(backend, plan, workload.as_ref(), workers, cancel);
+                let execution = self.execute(backend, plan, measured, workers, cancel);
                 let elapsed = started.elapsed();
                 let ended = Instant::now();
                 let cpu_used = sysmon::process_cpu_time().saturating_sub(cpu_before);
@@ -413,7 +418,12 @@ impl Runner {
         cancel: &AtomicBool,
     ) -> Result<Execution, RunError> {
         let job = Job { spec: &plan.spec, workload, workers, cancel };
-        backend.execute(&job).map_err(|source| RunError::Backend { backend: backend.id().into(), workers, source })
+        backend.execute(&job).map_err(|source| RunError::Backend {
+            kernel: plan.spec.kernel.clone(),
+            backend: backend.id().into(),
+            workers,
+            source: Box::new(source),
+        })
     }
 }
 
