@@ -31,11 +31,12 @@ pub fn list(dir: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Checks a course folder.
-pub fn check(dir: &Path) -> Result<ExitCode> {
-    match lessons::load_dir(dir) {
+/// Checks a course folder, or the built-in course when `dir` is `None`.
+pub fn check(dir: Option<&Path>) -> Result<ExitCode> {
+    match lessons::load_course(dir) {
         Ok(course) => {
-            println!("{}: {} lessons, no problems found", dir.display(), course.lessons.len());
+            let name = dir.map_or_else(|| "the built-in course".to_string(), |d| d.display().to_string());
+            println!("{name}: {} lessons, no problems found", course.lessons.len());
             Ok(ExitCode::SUCCESS)
         }
         Err(errors) => {
