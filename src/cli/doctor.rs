@@ -112,24 +112,24 @@ fn terminal() -> Vec<Finding> {
     // `tput`, which answers 80x24 even when there is no terminal at all.
     let size =
         ratatui::crossterm::terminal::window_size().ok().map(|s| (s.columns, s.rows)).filter(|&(w, h)| w > 0 && h > 0);
-    let where_ = if tty { "stdout is a terminal" } else { "stdout is not a terminal (piped or redirected)" };
+    let where_ = if tty { "output to the terminal" } else { "output redirected" };
     findings.push(match size {
         Some((w, h)) if w < MIN_WIDTH || h < MIN_HEIGHT => Finding::new(
             Level::Warn,
             "terminal",
-            format!("{w}x{h}, smaller than the {MIN_WIDTH}x{MIN_HEIGHT} the lab draws in ({where_})"),
+            format!("{w}x{h}, smaller than the {MIN_WIDTH}x{MIN_HEIGHT} the lab draws in; {where_}"),
         )
         .fix(format!(
             "make the window bigger or the font smaller (Ctrl+- in most terminals) until it is {MIN_WIDTH}x{MIN_HEIGHT}"
         )),
         Some((w, h)) => {
-            Finding::new(Level::Ok, "terminal", format!("{w}x{h} (the lab needs {MIN_WIDTH}x{MIN_HEIGHT}), {where_}"))
+            Finding::new(Level::Ok, "terminal", format!("{w}x{h} (the lab needs {MIN_WIDTH}x{MIN_HEIGHT}); {where_}"))
         }
-        None if tty => Finding::new(Level::Note, "terminal", format!("size unknown, {where_}")),
+        None if tty => Finding::new(Level::Note, "terminal", format!("size unknown; {where_}")),
         None => Finding::new(
             Level::Note,
             "terminal",
-            format!("size unknown, {where_}: the lab itself needs a terminal window of {MIN_WIDTH}x{MIN_HEIGHT}"),
+            format!("none (no terminal window here); the lab needs one of {MIN_WIDTH}x{MIN_HEIGHT} or more"),
         ),
     });
 
@@ -291,7 +291,7 @@ fn python() -> Vec<Finding> {
             let _ = write!(seen, "; not importable: {}", absent.join(", "));
         }
         findings.push(
-            Finding::new(Level::Note, "packages", format!("{seen} (optional: lessons compare with them)"))
+            Finding::new(Level::Note, "packages", format!("{seen} (optional)"))
                 .fix(format!("python3 -m pip install {}", absent.join(" "))),
         );
     }
@@ -335,9 +335,9 @@ fn mpi() -> Finding {
         (Some(at), false) => Finding::new(
             Level::Note,
             "MPI",
-            format!("{} found, but this parlab has no mpi backend (the ranks backend teaches the same)", at.display()),
+            format!("{} found; this parlab has no mpi backend (ranks teaches the same)", at.display()),
         )
-        .fix("cargo install --path . --features mpi   (needs libopenmpi-dev libclang-dev)"),
+        .fix("in a parlab checkout: cargo install --path . --features mpi"),
         (None, true) => Finding::new(Level::Warn, "MPI", "the mpi backend is built in, but no mpirun on PATH")
             .fix("sudo apt install openmpi-bin   (on a cluster: module load openmpi)"),
         (None, false) => {
