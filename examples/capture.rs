@@ -294,3 +294,38 @@ fn colour(color: Color) -> Option<String> {
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
+
+#[cfg(test)]
+mod tests {
+    use ratatui::layout::Rect;
+    use ratatui::style::{Style, Stylize};
+
+    use super::*;
+
+    #[test]
+    fn cells_become_positioned_escaped_runs_with_their_colours() {
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 10, 2));
+        buffer.set_string(0, 0, "a<b", Style::new().red().bold());
+        buffer.set_string(5, 0, "ok", Style::new().reversed());
+        buffer.set_string(2, 1, "x", Style::new().fg(Color::Rgb(1, 2, 3)).bg(Color::Indexed(232)));
+        let svg = to_svg(&buffer, "t & t");
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>\n"), "{svg}");
+        assert!(svg.contains(">t &amp; t</text>"), "{svg}");
+        // Red and bold, escaped, stretched over its three cells.
+        assert!(
+            svg.contains(
+                r##"textLength="25.2" lengthAdjust="spacingAndGlyphs" fill="#cc6666" font-weight="bold">a&lt;b</text>"##
+            ),
+            "{svg}"
+        );
+        // Reversed: the default colours swap, and the background is drawn.
+        assert!(svg.contains(&format!(r#"width="16.8" height="17.0" fill="{FOREGROUND}"/>"#)), "{svg}");
+        assert!(svg.contains(&format!(r#"fill="{BACKGROUND}">ok</text>"#)), "{svg}");
+        // Third column of the second row, true colour on the darkest grey of the 256.
+        let x = PADDING + 2.0 * CELL_WIDTH;
+        assert!(svg.contains(&format!(r##"<rect x="{x:.1}" y="{:.1}""##, PADDING + TITLE_BAR + CELL_HEIGHT)), "{svg}");
+        assert!(svg.contains(r##"fill="#080808"/>"##) && svg.contains(r##"fill="#010203">x</text>"##), "{svg}");
+        // Blank cells draw nothing.
+        assert_eq!(svg.matches("<text").count(), 4);
+    }
+}
