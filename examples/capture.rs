@@ -298,7 +298,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use ratatui::layout::Rect;
-    use ratatui::style::{Style, Stylize};
+    use ratatui::style::Style;
 
     use super::*;
 
