@@ -31,10 +31,11 @@ pub fn list(dir: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Checks a course folder.
-pub fn check(dir: &Path) -> Result<ExitCode> {
-    match lessons::load_dir(dir) {
+/// Checks a course folder, or the built-in course when `dir` is `None`.
+pub fn check(dir: Option<&Path>) -> Result<ExitCode> {
+    match lessons::load_course(dir) {
         Ok(course) => {
+            let name = dir.map_or_else(|| "the built-in course".to_string(), |d| d.display().to_string());
             // Every prediction and claim was checked by loading, through the figure model
             // the Exercises screen and the claims test measure them with.
             let claims: usize = course.lessons.iter().map(|l| l.claims.len()).sum();
@@ -45,8 +46,7 @@ pub fn check(dir: &Path) -> Result<ExitCode> {
                 .filter(|e| matches!(e, lessons::Exercise::Predict(_)))
                 .count();
             println!(
-                "{}: {} lessons, {predictions} predictions and {claims} claims, no problems found",
-                dir.display(),
+                "{name}: {} lessons, {predictions} predictions and {claims} claims, no problems found",
                 course.lessons.len()
             );
             Ok(ExitCode::SUCCESS)

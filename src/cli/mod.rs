@@ -2,6 +2,8 @@
 //! subcommand parlab opens the terminal lab.
 
 pub mod batch;
+mod completions;
+mod doctor;
 pub mod info;
 mod lessons;
 mod plot;
@@ -41,6 +43,7 @@ const AFTER_HELP: &str = "Examples:
   parlab info
   parlab batch pi --backends threads,rayon --workers 8 --time 00:10:00 > job.sh
   parlab lessons check my-course/
+  parlab doctor
 Run without a command to open the terminal lab (with --lessons DIR: your own course).";
 
 #[derive(Debug, Subcommand)]
@@ -60,6 +63,21 @@ pub enum Command {
     /// List the lessons, or check a course folder for mistakes.
     #[command(subcommand)]
     Lessons(LessonsCommand),
+    // Installing and setting up: completions, the man page, the first-run check.
+    /// Check this computer for the lab: terminal, colours, progress folder, CPUs, Python, MPI.
+    Doctor,
+    /// Print a shell completion script, e.g. `parlab completions bash > ~/.local/share/bash-completion/completions/parlab`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `parlab man > ~/.local/share/man/man1/parlab.1`.
+    Man {
+        /// Write parlab.1 and one page per subcommand (parlab-run.1, ...) into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Serve as a worker process of the `processes` backend (parlab starts these itself).
     #[command(hide = true)]
     Worker(WorkerArgs),
@@ -72,8 +90,8 @@ pub enum LessonsCommand {
     List,
     /// Check a course folder: every mistake as file:line: message; exit code 2 if any.
     Check {
-        /// Folder holding course.toml and the lesson files.
-        dir: PathBuf,
+        /// Folder holding course.toml and the lesson files [default: --lessons DIR, else the built-in course].
+        dir: Option<PathBuf>,
     },
 }
 
@@ -257,7 +275,12 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Kernels) => info::kernels(),
         Some(Command::Backends) => info::backends(),
         Some(Command::Lessons(LessonsCommand::List)) => lessons::list(cli.lessons.as_deref()),
-        Some(Command::Lessons(LessonsCommand::Check { dir })) => lessons::check(&dir),
+        Some(Command::Lessons(LessonsCommand::Check { dir })) => {
+            lessons::check(dir.as_deref().or(cli.lessons.as_deref()))
+        }
+        Some(Command::Doctor) => doctor::doctor(),
+        Some(Command::Completions { shell }) => completions::completions(shell),
+        Some(Command::Man { dir }) => completions::man(dir.as_deref()),
         None => lessons::open_lab(cli.lessons.as_deref(), cli.size),
     };
     backends::finish();
