@@ -3,6 +3,7 @@
 //! cancelled between repetitions. Every outcome is verified against the sequential
 //! reference before its time counts.
 
+pub mod commands;
 pub mod report;
 pub mod speedup;
 pub mod stats;
@@ -273,6 +274,7 @@ impl Runner {
             reference_s: None,
             points: Vec::new(),
             fits: Vec::new(),
+            commands: None,
         };
 
         // The sequential reference: every other outcome must agree with it.
