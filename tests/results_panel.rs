@@ -52,6 +52,7 @@ fn lab_with_results() -> (App, Report) {
         reference_s: Some(1.3),
         points: Vec::new(),
         fits: Vec::new(),
+        commands: None,
     };
     let measured = [("seq", 1, 1.3), ("threads", 1, 1.31), ("threads", 2, 0.68), ("gil", 1, 1.32), ("gil", 4, 1.4)];
     for (backend, workers, seconds) in measured {

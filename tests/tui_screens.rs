@@ -86,6 +86,7 @@ fn feed(app: &mut App, plan: &Plan, points: Vec<Point>) {
         reference_s: Some(1.3),
         points: Vec::new(),
         fits: Vec::new(),
+        commands: None,
     };
     for p in points {
         report.points.push(p);

@@ -2,6 +2,7 @@
 //! registry that names them. Backends never name a kernel.
 
 pub mod comm;
+pub mod command;
 pub mod fault;
 mod gil;
 #[cfg(feature = "mpi")]
@@ -38,6 +39,7 @@ pub fn registry() -> &'static [&'static dyn Backend] {
 
 #[cfg(feature = "mpi")]
 pub use mpi_ranks::world_comm as mpi_world_comm;
+pub(crate) use processes::worker_program;
 pub use processes::{WORKER_ENV, serve_worker, set_worker_program};
 
 /// Looks a backend up by its id.
@@ -197,6 +199,10 @@ pub struct ExecStats {
     /// whether or not they had to cross a process boundary.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub result_bytes: u64,
+    /// Peak resident memory of the largest process of a measured command's tree, bytes
+    /// (the largest over the repetitions).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub peak_rss_bytes: u64,
 }
 
 fn is_zero(value: &u64) -> bool {

@@ -119,7 +119,7 @@ fn chunksize(spec: &KernelSpec, items: usize, workers: usize) -> Result<usize, P
 }
 
 /// Finds the parlab binary to start as workers.
-fn worker_program() -> Result<PathBuf, BackendError> {
+pub(crate) fn worker_program() -> Result<PathBuf, BackendError> {
     let set = WORKER_PROGRAM.lock().unwrap_or_else(PoisonError::into_inner).clone();
     let given = set.map(|p| (p, "set by the program")).or_else(|| {
         std::env::var_os(WORKER_ENV).filter(|v| !v.is_empty()).map(|v| (PathBuf::from(v), "from PARLAB_WORKER_EXE"))

@@ -2,6 +2,7 @@
 //! subcommand parlab opens the terminal lab.
 
 pub mod batch;
+mod cmd;
 mod completions;
 mod doctor;
 pub mod info;
@@ -39,7 +40,9 @@ const AFTER_HELP: &str = "Examples:
   parlab run pi --backends seq,threads,rayon,gil --workers 1,2,4
   parlab run integral --backends gil,threads --size 2e8 --json results.json
   parlab run pi --backends threads,gil --workers 1,2,4 --out results/
+  parlab run --cmd 'python3 pi.py --workers {workers}' --workers 1,2,4 --out report/
   parlab plot results/results.json --plot speedup.svg
+  parlab plot laptop.json node.json --out compare/
   parlab info
   parlab batch pi --backends threads,rayon --workers 8 --time 00:10:00 > job.sh
   parlab lessons check my-course/
@@ -81,6 +84,23 @@ pub enum Command {
     /// Serve as a worker process of the `processes` backend (parlab starts these itself).
     #[command(hide = true)]
     Worker(WorkerArgs),
+    /// Run one measured command and report its CPU time and memory (`run --cmd` starts these).
+    #[command(hide = true)]
+    Exec(ExecArgs),
+}
+
+/// Arguments of the hidden `parlab exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Process id of the parlab that started it (it refuses to run if that one is gone).
+    #[arg(long)]
+    pub parent: Option<u32>,
+    /// Where to write the report of the run (JSON).
+    #[arg(long)]
+    pub report: PathBuf,
+    /// The command and its arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+    pub argv: Vec<String>,
 }
 
 /// `parlab lessons ...`.
@@ -106,8 +126,37 @@ pub struct WorkerArgs {
 /// Arguments of `parlab run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Kernel to run (see `parlab kernels`).
-    pub kernel: String,
+    /// Kernel to run (see `parlab kernels`); omit it with --cmd.
+    #[arg(required_unless_present = "commands")]
+    pub kernel: Option<String>,
+    /// Measure this command instead of a kernel; {workers} becomes each point's worker
+    /// count, e.g. --cmd 'python3 pi.py --workers {workers}'. Repeat to compare commands.
+    #[arg(long = "cmd", value_name = "COMMAND", conflicts_with_all = ["kernel", "size", "params"])]
+    pub commands: Vec<String>,
+    /// Label for each --cmd, in the same order [default: the script's or program's name].
+    #[arg(long = "name", value_name = "LABEL", requires = "commands")]
+    pub names: Vec<String>,
+    /// With --cmd: also set OMP_NUM_THREADS, MKL_NUM_THREADS, OPENBLAS_NUM_THREADS,
+    /// NUMBA_NUM_THREADS and RAYON_NUM_THREADS to the worker count (PARLAB_WORKERS is always set).
+    #[arg(long, requires = "commands")]
+    pub threads_env: bool,
+    /// With --cmd: run it under `sh -c` (for pipes and redirections) instead of splitting it into words.
+    #[arg(long, requires = "commands")]
+    pub shell: bool,
+    /// With --cmd: start each point as its own job: mpirun, mpiexec, srun, or a template
+    /// such as 'mpirun -n {workers} --bind-to core'.
+    #[arg(long, value_name = "LAUNCHER", requires = "commands")]
+    pub launcher: Option<String>,
+    /// With --cmd: check the output across worker counts: `stdout` (identical) or
+    /// 'regex:PATTERN' (the number its first group captures agrees within --tolerance).
+    #[arg(long, value_name = "CHECK", requires = "commands")]
+    pub check: Option<String>,
+    /// Relative tolerance of --check regex:...
+    #[arg(long, default_value_t = 1e-3, requires = "check")]
+    pub tolerance: f64,
+    /// With --cmd: longest time one run may take, e.g. 60s, 2m, 500ms; its whole process group is then killed.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "commands")]
+    pub timeout: Option<f64>,
     /// Comma-separated backends (see `parlab backends`).
     #[arg(long, short = 'b', value_delimiter = ',', default_value = "seq,threads,rayon,gil")]
     pub backends: Vec<String>,
@@ -191,8 +240,9 @@ pub struct BatchArgs {
 #[derive(Debug, Args)]
 pub struct PlotArgs {
     /// Results written by `parlab run --json FILE` or `--out DIR` (DIR/results.json).
-    #[arg(value_name = "RESULTS.json")]
-    pub results: PathBuf,
+    /// Give several to compare them on one chart (e.g. laptop against cluster node).
+    #[arg(value_name = "RESULTS.json", required = true)]
+    pub results: Vec<PathBuf>,
     /// Folder for the report, the charts and copies of the results [default: beside
     /// RESULTS.json, named after it: results.json -> results-plots/]. A folder that
     /// already holds files is left alone and DIR-2 (DIR-3, ...) is used, unless --force.
@@ -235,6 +285,24 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(value as u64)
 }
 
+/// Parses durations such as `60s`, `2m`, `500ms`, `1.5h` or a plain number of seconds.
+pub fn parse_duration(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let scale = match unit {
+        "" | "s" => 1.0,
+        "ms" => 1e-3,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(format!("'{text}' is not a duration (examples: 60s, 2m, 500ms)")),
+    };
+    match number.trim().parse::<f64>() {
+        Ok(value) if value.is_finite() && value > 0.0 => Ok(value * scale),
+        _ => Err(format!("'{text}' is not a duration (examples: 60s, 2m, 500ms)")),
+    }
+}
+
 fn parse_param(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((key, value)) if !key.trim().is_empty() => Ok((key.trim().to_string(), value.trim().to_string())),
@@ -252,6 +320,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     let result = match cli.command {
+        Some(Command::Run(args)) if !args.commands.is_empty() => cmd::run(&args),
         Some(Command::Run(args)) => match backends::launch(&args.backends) {
             // Another rank of an MPI launch: it served rank 0 and prints nothing.
             Launch::Served(served) => served.map(|()| ExitCode::SUCCESS).map_err(anyhow::Error::from),
@@ -266,6 +335,13 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(why) => {
                 eprintln!("parlab worker: {why}");
+                ExitCode::FAILURE
+            }
+        }),
+        Some(Command::Exec(args)) => Ok(match backends::command::serve_exec(args.parent, &args.report, &args.argv) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(why) => {
+                eprintln!("parlab exec: {why}");
                 ExitCode::FAILURE
             }
         }),
@@ -318,6 +394,17 @@ mod tests {
         for (text, expected) in table {
             assert_eq!(parse_size(text).map_err(|_| ()), *expected, "{text}");
         }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("60s"), Ok(60.0));
+        assert_eq!(parse_duration("2m"), Ok(120.0));
+        assert_eq!(parse_duration("500ms"), Ok(0.5));
+        assert_eq!(parse_duration("1.5"), Ok(1.5));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("10 parsecs").is_err());
+        assert!(parse_duration("-1s").is_err());
     }
 
     #[test]

@@ -19,13 +19,23 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
     {
         return Ok(code);
     }
-    let text = match fs::read_to_string(&args.results) {
-        Ok(text) => text,
-        Err(e) => return Ok(usage_error(format!("cannot read {}: {e}", args.results.display()))),
-    };
-    let report = match export::json::from_json(&text) {
-        Ok(report) => report,
-        Err(e) => return Ok(usage_error(json_error(&args.results, &e))),
+    let mut reports = Vec::new();
+    for path in &args.results {
+        let text = match fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => return Ok(usage_error(format!("cannot read {}: {e}", path.display()))),
+        };
+        match export::json::from_json(&text) {
+            Ok(report) => reports.push((path.clone(), report)),
+            Err(e) => return Ok(usage_error(json_error(path, &e))),
+        }
+    }
+    let first = args.results[0].clone();
+    let report = if reports.len() == 1 {
+        reports.remove(0).1
+    } else {
+        let labels = labels(&args.results);
+        Report::compare(reports.into_iter().zip(labels).map(|((_, report), label)| (label, report)).collect())
     };
     if let Some(path) = &args.plot {
         write_plot(&report, path, args.force)?;
@@ -33,7 +43,7 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let out = args.out.clone().unwrap_or_else(|| default_out(&args.results));
+    let out = args.out.clone().unwrap_or_else(|| default_out(&first));
     write_out(&report, &out, args.force)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -49,6 +59,24 @@ fn json_error(path: &Path, error: &serde_json::Error) -> String {
         error.line(),
         error.column()
     )
+}
+
+/// A short label per file for compared series: the file's name, or its folder's when
+/// the files are all called results.json; numbered when two are still alike.
+fn labels(paths: &[PathBuf]) -> Vec<String> {
+    let name = |p: &PathBuf| {
+        let stem = p.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        match p.parent().and_then(Path::file_name) {
+            Some(dir) if stem == "results" => dir.to_string_lossy().into_owned(),
+            _ => stem,
+        }
+    };
+    let names: Vec<String> = paths.iter().map(name).collect();
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| if names.iter().filter(|m| *m == n).count() > 1 { format!("{n}#{}", i + 1) } else { n.clone() })
+        .collect()
 }
 
 /// results/results.json -> results/results-plots.
@@ -83,7 +111,7 @@ pub(super) fn write_plot(report: &Report, path: &Path, force: bool) -> Result<()
 
 /// Writes the whole bundle into `dir`, or into a fresh numbered folder when `dir`
 /// already holds files and `force` is not given (and says so).
-pub(super) fn write_out(report: &Report, dir: &Path, force: bool) -> Result<()> {
+pub(super) fn write_out(report: &Report, dir: &Path, force: bool) -> Result<PathBuf> {
     let target = if force { dir.to_path_buf() } else { bundle::fresh_dir(dir) };
     if target != dir {
         eprintln!(
@@ -97,7 +125,7 @@ pub(super) fn write_out(report: &Report, dir: &Path, force: bool) -> Result<()> 
     let names: Vec<String> =
         written.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
     eprintln!("wrote {} files to {}: {}", written.len(), target.display(), names.join(", "));
-    Ok(())
+    Ok(target)
 }
 
 #[cfg(test)]

@@ -18,15 +18,12 @@ use crate::sysmon::{MachineFacts, Sampler};
 /// Runs the plan the arguments describe.
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let facts = MachineFacts::detect();
-    let Some(kernel) = kernels::find(&args.kernel) else {
-        return Ok(usage_error(format!(
-            "unknown kernel '{}'; valid kernels: {}",
-            args.kernel,
-            kernels::ids().join(", ")
-        )));
+    let name = args.kernel.clone().unwrap_or_default();
+    let Some(kernel) = kernels::find(&name) else {
+        return Ok(usage_error(format!("unknown kernel '{}'; valid kernels: {}", name, kernels::ids().join(", "))));
     };
     let spec = KernelSpec {
-        kernel: args.kernel.clone(),
+        kernel: name.clone(),
         size: args.size.unwrap_or_else(|| kernel.default_size()),
         seed: args.seed,
         params: args.params.iter().cloned().collect(),
@@ -38,52 +35,15 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if let Err(e) = plan.validate(&facts) {
         return Ok(usage_error(e));
     }
-    for path in [&args.json, &args.csv].into_iter().flatten() {
-        if path.exists() && !args.force {
-            return Ok(usage_error(format!("{} already exists; pass --force to replace it", path.display())));
-        }
-    }
-    if let Some(path) = &args.plot
-        && let Some(code) = plot::check_plot_target(path, args.force)
-    {
+    if let Some(code) = check_outputs(args) {
         return Ok(code);
     }
 
-    let sampler = Sampler::start(Duration::from_millis(250)).ok().map(Arc::new);
-    let runner = Runner::new(facts, sampler);
-    let progress = !args.quiet;
-    let live = std::io::stderr().is_terminal();
+    let runner = Runner::new(facts, Sampler::start(Duration::from_millis(250)).ok().map(Arc::new));
     let cancel = AtomicBool::new(false);
-    let mut stderr = std::io::stderr();
-    let last = runner.run(&plan, &cancel, &mut |event| {
-        if !progress {
-            return;
-        }
-        match event {
-            RunEvent::Started { plan, total_runs } => {
-                let unit = kernels::find(&plan.spec.kernel).map_or("units", |k| k.size_unit());
-                let _ = writeln!(
-                    stderr,
-                    "parlab: {} of size {} {unit}, {} timed + {} warm-up runs per point, {total_runs} runs in all",
-                    plan.spec.kernel, plan.spec.size, plan.repetitions, plan.warmup
-                );
-            }
-            RunEvent::Sample { backend, workers, warmup, seconds, done, total } => {
-                let kind = if *warmup { "warm-up" } else { "timed" };
-                let text =
-                    format!("[{done}/{total}] {backend} x{workers}: {kind} run {}", crate::present::seconds(*seconds));
-                if live {
-                    let _ = write!(stderr, "\r\x1b[2K{text}");
-                } else {
-                    let _ = writeln!(stderr, "{text}");
-                }
-            }
-            _ => {}
-        }
-    });
-    if progress && live {
-        let _ = writeln!(stderr);
-    }
+    let mut progress = Progress::new(args.quiet);
+    let last = runner.run(&plan, &cancel, &mut |event| progress.show(event));
+    progress.end();
     let report = match last {
         RunEvent::Finished(report) => *report,
         RunEvent::Failed(message) => {
@@ -126,20 +86,81 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         }
     }
     print!("{}", table::render(&report));
+    write_outputs(&report, args)?;
+    Ok(ExitCode::SUCCESS)
+}
 
+/// Refuses, before any run, output files that exist (without --force) and a bad --plot.
+pub(super) fn check_outputs(args: &RunArgs) -> Option<ExitCode> {
+    for path in [&args.json, &args.csv].into_iter().flatten() {
+        if path.exists() && !args.force {
+            return Some(usage_error(format!("{} already exists; pass --force to replace it", path.display())));
+        }
+    }
+    args.plot.as_ref().and_then(|path| plot::check_plot_target(path, args.force))
+}
+
+/// Progress of a run on stderr: one line per run, rewritten in place on a terminal.
+pub(super) struct Progress {
+    quiet: bool,
+    live: bool,
+}
+
+impl Progress {
+    pub(super) fn new(quiet: bool) -> Self {
+        Self { quiet, live: std::io::stderr().is_terminal() }
+    }
+
+    pub(super) fn show(&mut self, event: &RunEvent) {
+        if self.quiet {
+            return;
+        }
+        let mut stderr = std::io::stderr();
+        match event {
+            RunEvent::Started { plan, total_runs } => {
+                let what = match kernels::find(&plan.spec.kernel) {
+                    Some(kernel) => format!("{} of size {} {}", plan.spec.kernel, plan.spec.size, kernel.size_unit()),
+                    None => plan.backends.join(", "),
+                };
+                let _ = writeln!(
+                    stderr,
+                    "parlab: {what}, {} timed + {} warm-up runs per point, {total_runs} runs in all",
+                    plan.repetitions, plan.warmup
+                );
+            }
+            RunEvent::Sample { backend, workers, warmup, seconds, done, total } => {
+                let kind = if *warmup { "warm-up" } else { "timed" };
+                let text =
+                    format!("[{done}/{total}] {backend} x{workers}: {kind} run {}", crate::present::seconds(*seconds));
+                if self.live {
+                    let _ = write!(stderr, "\r\x1b[2K{text}");
+                } else {
+                    let _ = writeln!(stderr, "{text}");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn end(&mut self) {
+        if !self.quiet && self.live {
+            eprintln!();
+        }
+    }
+}
+
+/// Writes --json, --csv, --plot and --out; returns the folder --out wrote to.
+pub(super) fn write_outputs(report: &crate::measure::Report, args: &RunArgs) -> Result<Option<std::path::PathBuf>> {
     if let Some(path) = &args.json {
-        export::write_new(path, export::json::to_json(&report).as_bytes(), args.force)?;
+        export::write_new(path, export::json::to_json(report).as_bytes(), args.force)?;
         eprintln!("wrote {}", path.display());
     }
     if let Some(path) = &args.csv {
-        export::write_new(path, export::csv::to_csv(&report).as_bytes(), args.force)?;
+        export::write_new(path, export::csv::to_csv(report).as_bytes(), args.force)?;
         eprintln!("wrote {}", path.display());
     }
     if let Some(path) = &args.plot {
-        plot::write_plot(&report, path, args.force)?;
+        plot::write_plot(report, path, args.force)?;
     }
-    if let Some(dir) = &args.out {
-        plot::write_out(&report, dir, args.force)?;
-    }
-    Ok(ExitCode::SUCCESS)
+    args.out.as_ref().map(|dir| plot::write_out(report, dir, args.force)).transpose()
 }

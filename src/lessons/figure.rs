@@ -603,6 +603,7 @@ mod tests {
             reference_s: Some(0.9),
             points: Vec::new(),
             fits: Vec::new(),
+            commands: None,
         };
         report.machine.available_parallelism = 2;
         report.machine.logical_cores = 2;

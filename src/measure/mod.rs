@@ -4,6 +4,7 @@
 //! processes are killed, and the cut-short execution is thrown away. Every outcome is verified against the sequential
 //! reference before its time counts.
 
+pub mod commands;
 pub mod report;
 pub mod speedup;
 pub mod stats;
@@ -111,6 +112,9 @@ pub enum RunError {
     /// The runner thread itself stopped (a panic): a bug in parlab.
     #[error("the run stopped unexpectedly (a panic in the runner)")]
     Panicked,
+    /// A measured command (`--cmd`) was refused, failed, timed out or printed the wrong output.
+    #[error(transparent)]
+    Command(#[from] commands::CommandPlanError),
 }
 
 impl Plan {
@@ -322,6 +326,7 @@ impl Runner {
             reference_s: None,
             points: Vec::new(),
             fits: Vec::new(),
+            commands: None,
         };
 
         // The sequential reference: every other outcome must agree with it.

@@ -29,6 +29,10 @@ pub struct Report {
     pub points: Vec<Point>,
     /// Amdahl fit per backend with at least two worker counts within the available CPUs.
     pub fits: Vec<Fit>,
+    /// The commands measured, when the points are commands (`parlab run --cmd`) rather
+    /// than a kernel: each command's name is a backend of the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commands: Option<super::commands::CommandPlan>,
 }
 
 /// One measured (backend, worker count).
@@ -167,6 +171,45 @@ impl Report {
     /// The fit of one backend.
     pub fn fit_of(&self, backend: &str) -> Option<&Fit> {
         self.fits.iter().find(|f| f.backend == backend)
+    }
+
+    /// Several reports as one, for charts that compare them: every series is renamed
+    /// `backend @ label`, and keeps the speedups, oversubscription marks and fits of its
+    /// own run (each measured against its own 1-worker time, on its own machine).
+    pub fn compare(reports: Vec<(String, Report)>) -> Report {
+        let mut merged: Option<Report> = None;
+        for (label, report) in reports {
+            let rename = |backend: &str| format!("{backend} @ {label}");
+            let points: Vec<Point> =
+                report.points.iter().cloned().map(|p| Point { backend: rename(&p.backend), ..p }).collect();
+            let fits: Vec<Fit> =
+                report.fits.iter().cloned().map(|f| Fit { backend: rename(&f.backend), ..f }).collect();
+            let backends: Vec<String> = report.plan.backends.iter().map(|b| rename(b)).collect();
+            match &mut merged {
+                None => {
+                    let mut first = report;
+                    first.points = points;
+                    first.fits = fits;
+                    first.plan.backends = backends;
+                    first.commands = None;
+                    merged = Some(first);
+                }
+                Some(all) => {
+                    all.points.extend(points);
+                    all.fits.extend(fits);
+                    all.plan.backends.extend(backends);
+                    for w in report.plan.workers {
+                        if !all.plan.workers.contains(&w) {
+                            all.plan.workers.push(w);
+                        }
+                    }
+                    all.plan.workers.sort_unstable();
+                    all.machine.available_parallelism =
+                        all.machine.available_parallelism.max(report.machine.available_parallelism);
+                }
+            }
+        }
+        merged.expect("at least one report to compare")
     }
 
     /// Recomputes every derived figure (speedups, efficiency, Karp-Flatt, oversubscription,

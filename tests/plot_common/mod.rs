@@ -71,6 +71,7 @@ pub fn report(backends: &[(&str, f64)], workers: &[usize], cpus: usize) -> Repor
         reference_s: Some(1.6),
         points,
         fits: Vec::new(),
+        commands: None,
     };
     report.derive();
     report

@@ -1,0 +1,142 @@
+//! `parlab run --cmd`: measure the learner's own program across worker counts, with the
+//! same table, fits, charts and report as a kernel.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use super::run::{Progress, check_outputs, write_outputs};
+use super::{RunArgs, table, usage_error};
+use crate::backends::command::CommandSpec;
+use crate::measure::commands::{CommandPlan, OutputCheck, write_logs};
+use crate::measure::{RunEvent, Runner, default_workers};
+use crate::sysmon::{MachineFacts, Sampler};
+
+/// Runs the commands the arguments give.
+pub fn run(args: &RunArgs) -> Result<ExitCode> {
+    let facts = MachineFacts::detect();
+    if args.names.len() > args.commands.len() {
+        return Ok(usage_error(format!(
+            "--name: {} names for {} commands; give at most one --name per --cmd",
+            args.names.len(),
+            args.commands.len()
+        )));
+    }
+    let check = match &args.check {
+        Some(text) => match OutputCheck::parse(text, args.tolerance) {
+            Ok(check) => check,
+            Err(why) => return Ok(usage_error(why)),
+        },
+        None => OutputCheck::None,
+    };
+    let mut commands: Vec<CommandSpec> = Vec::new();
+    for (i, template) in args.commands.iter().enumerate() {
+        let name = match args.names.get(i) {
+            Some(name) => name.clone(),
+            None => unique(default_name(template), &commands),
+        };
+        commands.push(CommandSpec {
+            name,
+            template: template.clone(),
+            shell: args.shell,
+            threads_env: args.threads_env,
+            launcher: args.launcher.clone(),
+        });
+    }
+    let mut workers = args.workers.clone().unwrap_or_else(|| default_workers(facts.available_parallelism));
+    workers.sort_unstable();
+    workers.dedup();
+    let plan =
+        CommandPlan { commands, workers, warmup: args.warmup, repetitions: args.reps, timeout_s: args.timeout, check };
+    if let Err(e) = plan.validate() {
+        return Ok(usage_error(e));
+    }
+    if let Some(code) = check_outputs(args) {
+        return Ok(code);
+    }
+
+    let runner = Runner::new(facts, Sampler::start(Duration::from_millis(250)).ok().map(Arc::new));
+    let cancel = AtomicBool::new(false);
+    let mut progress = Progress::new(args.quiet);
+    let (last, logs) = runner.run_commands(&plan, &cancel, &mut |event| progress.show(event));
+    progress.end();
+    let report = match last {
+        RunEvent::Finished(report) => *report,
+        RunEvent::Failed(message) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::FAILURE);
+        }
+        _ => {
+            eprintln!("cancelled");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    println!(
+        "{} command{} | {} reps (+{} warm-up) | output check: {} | {}",
+        plan.commands.len(),
+        if plan.commands.len() == 1 { "" } else { "s" },
+        plan.repetitions,
+        plan.warmup,
+        describe(&plan.check),
+        report.machine.card()
+    );
+    for spec in &plan.commands {
+        let last = plan.workers.last().copied().unwrap_or(1);
+        println!("{}: {}", spec.name, spec.display(last));
+    }
+    print!("{}", table::render(&report));
+    if let Some(dir) = write_outputs(&report, args)? {
+        write_logs(&dir, &logs)?;
+        eprintln!("wrote {} logs to {}", logs.len(), dir.join("logs").display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe(check: &OutputCheck) -> String {
+    match check {
+        OutputCheck::None => "exit status only".into(),
+        OutputCheck::Stdout => "identical stdout".into(),
+        OutputCheck::Number { pattern, tolerance } => format!("/{pattern}/ within {tolerance} (relative)"),
+    }
+}
+
+/// `python3 pi.py --workers {workers}` is called `pi.py`; `./omp_pi {workers}`, `omp_pi`.
+fn default_name(template: &str) -> String {
+    let words = shell_words::split(template).unwrap_or_else(|_| vec![template.to_string()]);
+    let interpreters = ["python", "python3", "sh", "bash", "node", "Rscript", "julia", "env", "uv", "pixi"];
+    let file = |w: &String| Path::new(w).file_name().map_or(w.clone(), |n| n.to_string_lossy().into_owned());
+    let mut candidates = words.iter().filter(|w| !w.starts_with('-'));
+    let first = candidates.next();
+    match first {
+        Some(program) if interpreters.iter().any(|i| file(program).starts_with(i)) => {
+            candidates.next().map_or_else(|| file(program), file)
+        }
+        Some(program) => file(program),
+        None => "command".into(),
+    }
+}
+
+fn unique(name: String, taken: &[CommandSpec]) -> String {
+    let used = |n: &str| taken.iter().any(|c| c.name == n);
+    if !used(&name) {
+        return name;
+    }
+    (2..).map(|i| format!("{name}-{i}")).find(|n| !used(n)).unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_the_script() {
+        assert_eq!(default_name("python3 pi.py --workers {workers}"), "pi.py");
+        assert_eq!(default_name("/usr/bin/python3 -u src/pi.py {workers}"), "pi.py");
+        assert_eq!(default_name("./omp_pi {workers}"), "omp_pi");
+        assert_eq!(default_name("'unbalanced {workers}"), "'unbalanced {workers}");
+    }
+}
