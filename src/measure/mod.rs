@@ -98,7 +98,7 @@ pub enum RunError {
         source: VerifyError,
     },
     /// An outcome failed verification: a run that is wrong is an error, never a data point.
-    #[error("kernel '{kernel}' on {backend} with {workers} workers failed verification: {source}")]
+    #[error("{kernel} on {backend} with {workers} workers failed verification: {source}")]
     Verification {
         /// The kernel id.
         kernel: String,
