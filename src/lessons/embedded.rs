@@ -16,4 +16,5 @@ pub const FILES: &[(&str, &str)] = &[
     ("10-message-passing.md", include_str!("../../lessons/10-message-passing.md")),
     ("11-larger-than-memory.md", include_str!("../../lessons/11-larger-than-memory.md")),
     ("12-cluster.md", include_str!("../../lessons/12-cluster.md")),
+    ("13-which-tool-when.md", include_str!("../../lessons/13-which-tool-when.md")),
 ];

@@ -493,7 +493,12 @@ mod tests {
     fn every_lesson_file_is_embedded() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
         for entry in std::fs::read_dir(&dir).unwrap() {
-            let name = entry.unwrap().file_name().to_string_lossy().to_string();
+            let entry = entry.unwrap();
+            // lessons/instructor/ holds the instructor's notes: for whoever teaches, not embedded.
+            if entry.file_type().unwrap().is_dir() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().to_string();
             assert!(embedded::FILES.iter().any(|(f, _)| *f == name), "lessons/{name} is not in embedded::FILES");
         }
     }
@@ -589,6 +594,7 @@ backends = ["seq"]
                 "message-passing",
                 "larger-than-memory",
                 "cluster",
+                "which-tool-when",
             ],
             "the lessons follow COURSE.md"
         );
@@ -605,7 +611,8 @@ backends = ["seq"]
             assert!((2..=3).contains(&lesson.hints.len()), "{}: 2-3 hints", lesson.id);
             assert!(!lesson.claims.is_empty(), "{}: no claims", lesson.id);
             let words = lesson.text.split_whitespace().count();
-            assert!((450..=1000).contains(&words), "{}: {words} words is not a 3-5 minute read", lesson.id);
+            // Objectives, the text, the Python and key points: a 3-8 minute read before the Lab.
+            assert!((450..=1600).contains(&words), "{}: {words} words is not a 3-8 minute read", lesson.id);
         }
     }
 
