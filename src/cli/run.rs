@@ -38,10 +38,19 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if let Err(e) = plan.validate(&facts) {
         return Ok(usage_error(e));
     }
-    for path in [&args.json, &args.csv].into_iter().flatten() {
+    for (flag, path) in [("--json", &args.json), ("--csv", &args.csv)] {
+        let Some(path) = path else { continue };
         if path.exists() && !args.force {
-            return Ok(usage_error(format!("{} already exists; pass --force to replace it", path.display())));
+            return Ok(usage_error(format!("{flag} {} already exists; pass --force to replace it", path.display())));
         }
+        if let Err(why) = plot::check_out_file(path) {
+            return Ok(usage_error(format!("{flag} {}: {why}", path.display())));
+        }
+    }
+    if let Some(dir) = &args.out
+        && let Err(why) = plot::check_out_dir(dir)
+    {
+        return Ok(usage_error(format!("--out {}: {why}", dir.display())));
     }
     if let Some(path) = &args.plot
         && let Some(code) = plot::check_plot_target(path, args.force)
