@@ -733,7 +733,7 @@ value = 0.0
         let dir = folder(&manifest, &["a.md"]);
         let errors = messages(&dir);
         let expected = [
-            "course.toml:9: parameter 'colour' is not one of kernel 'pi' or of backends seq, processes; valid parameters: chunksize",
+            "course.toml:9: parameter 'colour' is not one of kernel 'pi' or of backends seq, processes; valid parameters: impl, chunksize",
             "course.toml:11: 1 explanations for 2 options: give one per option, in the same order, or none",
             "course.toml:18: 0 is not a valid worker count (1 to 1024)",
             "course.toml:24: claim 'k': unknown kernel 'pie'",
