@@ -79,15 +79,24 @@ fn main() {
     let seq = backends::find("seq").unwrap();
 
     println!("\n## Kernel speed on one core (seq)");
-    println!("{:<10} {:>14} {:>12} {:>10}", "kernel", "size", "median", "rate");
-    for (kernel, size, unit) in [("pi", 400_000_000u64, "M darts/s"), ("integral", 1_000_000_000, "M points/s")] {
+    println!("{:<22} {:>14} {:>12} {:>10}", "kernel", "size", "median", "rate");
+    for (kernel, how, size, unit) in [
+        ("pi", "scalar", 400_000_000u64, "M darts/s"),
+        ("pi", "lanes-baseline", 400_000_000u64, "M darts/s"),
+        ("pi", "lanes", 1_000_000_000u64, "M darts/s"),
+        ("integral", "", 1_000_000_000, "M points/s"),
+    ] {
         let size = sized(size);
         let mut spec = KernelSpec::new(kernel).unwrap();
         spec.size = size;
+        if !how.is_empty() {
+            spec.params.insert("impl".into(), how.into());
+        }
         let workload = spec.build().unwrap();
         let t = time(seq, &spec, workload.as_ref(), 1);
+        let kernel = if how.is_empty() { kernel.to_string() } else { format!("{kernel} impl={how}") };
         println!(
-            "{kernel:<10} {size:>14} {:>10.3} s {:>8.0} {unit} (spread {:.1} %)",
+            "{kernel:<22} {size:>14} {:>10.3} s {:>8.0} {unit} (spread {:.1} %)",
             t.median,
             size as f64 / t.median / 1e6,
             t.spread * 100.0

@@ -275,8 +275,16 @@ pub fn read_frame_into(input: &mut impl Read, payload: &mut Vec<u8>) -> io::Resu
         ));
     }
     payload.clear();
-    payload.resize(length as usize, 0);
-    input.read_exact(payload)?;
+    // Grow with the bytes that arrive rather than trusting the header: a damaged or
+    // hostile header announcing a terabyte must cost an error, not the memory.
+    payload.reserve(length.min(1 << 26) as usize);
+    let read = input.take(length).read_to_end(payload)?;
+    if (read as u64) < length {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            format!("stream ended after {read} of the {length} bytes a frame announced"),
+        ));
+    }
     Ok(Some((header[0], started.elapsed())))
 }
 

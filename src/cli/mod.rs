@@ -32,7 +32,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
     /// Size for every lesson's kernel in the terminal lab (for demos and tests; accepts 2e8, 400M).
-    #[arg(long, hide = true, value_parser = parse_size)]
+    #[arg(long, hide = true, value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<u64>,
 }
 
@@ -161,19 +161,19 @@ pub struct RunArgs {
     #[arg(long, short = 'b', value_delimiter = ',', default_value = "seq,threads,rayon,gil")]
     pub backends: Vec<String>,
     /// Comma-separated worker counts [default: 1, 2, 4 ... up to the available CPUs, plus one oversubscribed count].
-    #[arg(long, short = 'w', value_delimiter = ',')]
+    #[arg(long, short = 'w', value_delimiter = ',', allow_negative_numbers = true)]
     pub workers: Option<Vec<usize>>,
     /// Amount of work, in the kernel's unit; accepts 2e8, 400M, 1_000_000 [default: the kernel's, about 1-3 s on one core].
-    #[arg(long, short = 's', value_parser = parse_size)]
+    #[arg(long, short = 's', value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<u64>,
     /// Timed repetitions per point.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, allow_negative_numbers = true)]
     pub reps: u32,
     /// Untimed warm-up runs per point.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     pub warmup: u32,
     /// Seed of every random stream.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
     pub seed: u64,
     /// Kernel or backend parameter, KEY=VALUE (repeatable; see `parlab kernels`).
     #[arg(long = "param", short = 'p', value_parser = parse_param)]
@@ -211,22 +211,22 @@ pub struct BatchArgs {
     pub backends: Option<Vec<String>>,
     /// CPUs the job's task gets (--cpus-per-task); the run sweeps 1, 2, 4 ... up to it.
     /// With --mpi: CPUs per rank [default with --mpi: 1].
-    #[arg(long, short = 'w')]
+    #[arg(long, short = 'w', allow_negative_numbers = true)]
     pub workers: Option<usize>,
     /// Write a job of MPI ranks (the `mpi` backend) instead of one task with many CPUs.
     #[arg(long, requires = "ranks")]
     pub mpi: bool,
     /// MPI ranks to start (--ntasks); with --mpi.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub ranks: Option<usize>,
     /// Amount of work, in the kernel's unit; accepts 2e8, 400M [default: the kernel's].
-    #[arg(long, short = 's', value_parser = parse_size)]
+    #[arg(long, short = 's', value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<u64>,
     /// Kernel or backend parameter, KEY=VALUE (repeatable).
     #[arg(long = "param", short = 'p', value_parser = parse_param)]
     pub params: Vec<(String, String)>,
     /// Timed repetitions per point.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, allow_negative_numbers = true)]
     pub reps: u32,
     /// Wall-clock limit of the job, HH:MM:SS or D-HH:MM:SS.
     #[arg(long, default_value = "00:30:00")]
@@ -276,6 +276,9 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     };
     if let Ok(whole) = number.parse::<u64>() {
         return whole.checked_mul(scale as u64).ok_or_else(|| format!("'{text}' is too large"));
+    }
+    if number.starts_with('-') {
+        return Err(format!("'{text}' is negative; a size counts units of work, from 1"));
     }
     let value: f64 = number.parse().map_err(|_| format!("'{text}' is not a size (examples: 1000000, 2e8, 400M)"))?;
     let value = value * scale;

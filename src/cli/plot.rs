@@ -2,13 +2,14 @@
 //! rerunning; also the `--plot FILE` and `--out DIR` writers `parlab run` shares.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
 
 use super::{PlotArgs, usage_error};
-use crate::export::{self, bundle};
+use crate::export::{self, bundle, json};
 use crate::measure::Report;
 use crate::plot::{Chart, Format};
 
@@ -19,23 +20,24 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
     {
         return Ok(code);
     }
+    let first = args.results[0].clone();
+    let out = args.out.clone().unwrap_or_else(|| default_out(&first));
+    if (args.plot.is_none() || args.out.is_some())
+        && let Err(why) = check_out_dir(&out)
+    {
+        return Ok(usage_error(format!("--out {}: {why}", out.display())));
+    }
     let mut reports = Vec::new();
     for path in &args.results {
-        let text = match fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) => return Ok(usage_error(format!("cannot read {}: {e}", path.display()))),
-        };
-        match export::json::from_json(&text) {
-            Ok(report) => reports.push((path.clone(), report)),
-            Err(e) => return Ok(usage_error(json_error(path, &e))),
+        match read_report(path) {
+            Ok(report) => reports.push(report),
+            Err(message) => return Ok(usage_error(message)),
         }
     }
-    let first = args.results[0].clone();
     let report = if reports.len() == 1 {
-        reports.remove(0).1
+        reports.remove(0)
     } else {
-        let labels = labels(&args.results);
-        Report::compare(reports.into_iter().zip(labels).map(|((_, report), label)| (label, report)).collect())
+        Report::compare(labels(&args.results).into_iter().zip(reports).collect())
     };
     if let Some(path) = &args.plot {
         write_plot(&report, path, args.force)?;
@@ -43,22 +45,85 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let out = args.out.clone().unwrap_or_else(|| default_out(&first));
     write_out(&report, &out, args.force)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// "results.json:3:15: expected `,` or `}` (...)": where the file stops being a report.
-fn json_error(path: &Path, error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    let message = message.strip_suffix(&suffix).unwrap_or(&message);
-    format!(
-        "{}:{}:{}: {message} (expected a results.json written by `parlab run --json FILE` or `--out DIR`)",
-        path.display(),
-        error.line(),
-        error.column()
-    )
+/// Reads and checks a results file; the message names the file and, where the bytes
+/// are at fault, the line and column, or else the field.
+fn read_report(path: &Path) -> Result<Report, String> {
+    let shown = path.display();
+    let bytes = read_capped(path, json::MAX_BYTES).map_err(|why| format!("cannot read {shown}: {why}"))?;
+    json::load(&bytes).map_err(|e| match e {
+        json::LoadError::Invalid(_) => {
+            format!("{shown}: {e} (expected a results.json written by `parlab run --json FILE` or `--out DIR`)")
+        }
+        _ => format!("{shown}:{e} (expected a results.json written by `parlab run --json FILE` or `--out DIR`)"),
+    })
+}
+
+/// A regular file's bytes, refusing devices, folders and files above `cap` bytes.
+fn read_capped(path: &Path, cap: u64) -> std::result::Result<Vec<u8>, String> {
+    let file = fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let mut bytes = Vec::new();
+    file.take(cap + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > cap {
+        return Err(format!("larger than {} MiB; a results.json is far smaller", cap >> 20));
+    }
+    Ok(bytes)
+}
+
+/// Whether `dir` can become the results folder: a folder, or a path that does not exist
+/// yet under a folder parlab can write in. Checked before any work, so a long run never
+/// ends in "cannot write".
+pub(super) fn check_out_dir(dir: &Path) -> std::result::Result<(), String> {
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => probe_writable(dir),
+        Ok(_) => Err("is not a folder; give a folder (new or existing) for the results".into()),
+        Err(_) => writable_ancestor(dir),
+    }
+}
+
+/// Whether a file can be written at `path`: an existing regular file (replaced only
+/// with --force, checked elsewhere), or a new name in a folder parlab can write in.
+pub(super) fn check_out_file(path: &Path) -> std::result::Result<(), String> {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() => writable_ancestor(path),
+        Ok(meta) if meta.is_dir() => Err("is a folder; give a file name".into()),
+        Ok(_) => Err("is not a regular file".into()),
+        Err(_) => writable_ancestor(path),
+    }
+}
+
+/// The nearest existing folder above `path` must be a folder parlab can create files in.
+fn writable_ancestor(path: &Path) -> std::result::Result<(), String> {
+    let mut parent = path.parent();
+    while let Some(dir) = parent {
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        match fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => return probe_writable(dir),
+            Ok(_) => return Err(format!("{} is not a folder", dir.display())),
+            Err(_) => parent = dir.parent(),
+        }
+    }
+    Ok(())
+}
+
+/// Creates and removes an empty file in `dir`: the only honest test of "can write here"
+/// (permission bits say nothing about read-only mounts, and root passes them all).
+fn probe_writable(dir: &Path) -> std::result::Result<(), String> {
+    let probe = dir.join(format!(".parlab-probe-{}", std::process::id()));
+    match fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(format!("cannot write in {}: {e}", dir.display())),
+    }
 }
 
 /// A short label per file for compared series: the file's name, or its folder's when
@@ -91,7 +156,10 @@ pub(super) fn check_plot_target(path: &Path, force: bool) -> Option<ExitCode> {
         return Some(usage_error(format!("--plot {e}")));
     }
     if path.exists() && !force {
-        return Some(usage_error(format!("{} already exists; pass --force to replace it", path.display())));
+        return Some(usage_error(format!("--plot {} already exists; pass --force to replace it", path.display())));
+    }
+    if let Err(why) = check_out_file(path) {
+        return Some(usage_error(format!("--plot {}: {why}", path.display())));
     }
     None
 }
@@ -131,14 +199,6 @@ pub(super) fn write_out(report: &Report, dir: &Path, force: bool) -> Result<Path
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_errors_name_line_and_column() {
-        let error = export::json::from_json("{\n  \"parlab_version\": 3,\n}").unwrap_err();
-        let message = json_error(Path::new("r.json"), &error);
-        assert!(message.starts_with("r.json:2:"), "{message}");
-        assert!(!message.contains(" at line "), "{message}");
-    }
 
     #[test]
     fn default_folder_is_named_after_the_file() {

@@ -90,12 +90,23 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Refuses, before any run, output files that exist (without --force) and a bad --plot.
+/// Refuses, before any run, output paths that cannot be written: files that exist
+/// (without --force), folders or devices where a file goes, an --out that is not a
+/// folder, a folder parlab cannot write in, a bad --plot. Each message names the flag.
 pub(super) fn check_outputs(args: &RunArgs) -> Option<ExitCode> {
-    for path in [&args.json, &args.csv].into_iter().flatten() {
+    for (flag, path) in [("--json", &args.json), ("--csv", &args.csv)] {
+        let Some(path) = path else { continue };
         if path.exists() && !args.force {
-            return Some(usage_error(format!("{} already exists; pass --force to replace it", path.display())));
+            return Some(usage_error(format!("{flag} {} already exists; pass --force to replace it", path.display())));
         }
+        if let Err(why) = plot::check_out_file(path) {
+            return Some(usage_error(format!("{flag} {}: {why}", path.display())));
+        }
+    }
+    if let Some(dir) = &args.out
+        && let Err(why) = plot::check_out_dir(dir)
+    {
+        return Some(usage_error(format!("--out {}: {why}", dir.display())));
     }
     args.plot.as_ref().and_then(|path| plot::check_plot_target(path, args.force))
 }

@@ -79,30 +79,15 @@ impl Kernel for Colmeans {
             budget
         }
     }
+    fn check(&self, spec: &KernelSpec) -> Result<(), KernelError> {
+        // Reads the parameters only: checking a course must never write the matrix file.
+        settings(spec).map(|_| ())
+    }
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError> {
-        let bad = |key: &str, value: String, why: &str| {
-            KernelError::BadParam(ParamError { key: key.into(), value, why: why.into() })
-        };
-        let cols: usize = spec.param("cols", 64)?;
-        if cols == 0 || cols > 1 << 16 {
-            return Err(bad("cols", cols.to_string(), "must be between 1 and 65536"));
-        }
-        let budget_mb: f64 = spec.param("budget_mb", 64.0)?;
-        let budget = (budget_mb * (1u64 << 20) as f64) as u64;
-        let row_bytes = cols as u64 * 8;
-        if budget / SLOTS < row_bytes {
-            return Err(bad("budget_mb", budget_mb.to_string(), "too small: every chunk buffer must hold one row"));
-        }
-        let in_memory: bool = spec.param("in_memory", false)?;
-        let file: String = spec.param("file", String::new())?;
-        let rows = spec.size;
-        let chunk_rows = (budget / SLOTS / row_bytes).min(rows) as usize;
+        let Settings { rows, cols, budget, chunk_rows, in_memory, file } = settings(spec)?;
         let items = rows.div_ceil(chunk_rows as u64) as usize;
         let generator = Generator::new(spec.seed, cols);
         let source = if in_memory {
-            if !file.is_empty() {
-                return Err(bad("in_memory", "true".into(), "cannot be combined with file=PATH"));
-            }
             let mut matrix = vec![0.0; rows as usize * cols];
             for (row, values) in matrix.chunks_exact_mut(cols).enumerate() {
                 generator.fill_row(row as u64, values);
@@ -113,8 +98,13 @@ impl Kernel for Colmeans {
         } else {
             let path = PathBuf::from(&file);
             let header = header(rows, cols as u64, spec.seed);
-            let opened = ensure_file(&path, &header, &generator, rows)
-                .map_err(|e| bad("file", file.clone(), &format!("cannot write or read it: {e}")))?;
+            let opened = ensure_file(&path, &header, &generator, rows).map_err(|e| {
+                KernelError::BadParam(ParamError {
+                    key: "file".into(),
+                    value: file.clone(),
+                    why: format!("cannot write or read it: {e}"),
+                })
+            })?;
             Source::File(opened)
         };
         Ok(Box::new(ColmeansWork {
@@ -129,6 +119,40 @@ impl Kernel for Colmeans {
             rss_start: AtomicU64::new(0),
         }))
     }
+}
+
+/// The parameters of one run, read and checked.
+struct Settings {
+    rows: u64,
+    cols: usize,
+    budget: u64,
+    chunk_rows: usize,
+    in_memory: bool,
+    file: String,
+}
+
+fn settings(spec: &KernelSpec) -> Result<Settings, KernelError> {
+    let bad = |key: &str, value: String, why: &str| {
+        KernelError::BadParam(ParamError { key: key.into(), value, why: why.into() })
+    };
+    let cols: usize = spec.param("cols", 64)?;
+    if cols == 0 || cols > 1 << 16 {
+        return Err(bad("cols", cols.to_string(), "must be between 1 and 65536"));
+    }
+    let budget_mb: f64 = spec.param("budget_mb", 64.0)?;
+    let budget = (budget_mb * (1u64 << 20) as f64) as u64;
+    let row_bytes = cols as u64 * 8;
+    if budget / SLOTS < row_bytes {
+        return Err(bad("budget_mb", budget_mb.to_string(), "too small: every chunk buffer must hold one row"));
+    }
+    let in_memory: bool = spec.param("in_memory", false)?;
+    let file: String = spec.param("file", String::new())?;
+    if in_memory && !file.is_empty() {
+        return Err(bad("in_memory", "true".into(), "cannot be combined with file=PATH"));
+    }
+    let rows = spec.size;
+    let chunk_rows = (budget / SLOTS / row_bytes).min(rows).max(1) as usize;
+    Ok(Settings { rows, cols, budget, chunk_rows, in_memory, file })
 }
 
 /// Where rows come from.

@@ -218,6 +218,11 @@ pub trait Kernel: Sync {
     }
     /// Builds the workload, checking the spec's size and parameters.
     fn build(&self, spec: &KernelSpec) -> Result<Box<dyn Workload>, KernelError>;
+    /// Checks the spec's parameters without any effect outside memory (no file is
+    /// written): what `lessons check` asks. By default, builds the workload and drops it.
+    fn check(&self, spec: &KernelSpec) -> Result<(), KernelError> {
+        self.build(spec).map(|_| ())
+    }
 }
 
 /// The independent items of one kernel run.

@@ -92,10 +92,26 @@ impl fmt::Display for LessonError {
     }
 }
 
+/// Why a course file could not be read: the message, and the line of the file at
+/// fault when its bytes are (0 when the whole file is).
+struct ReadError {
+    line: usize,
+    why: String,
+}
+
+impl ReadError {
+    fn whole(why: impl Into<String>) -> Self {
+        Self { line: 0, why: why.into() }
+    }
+}
+
+/// The largest course file parlab reads (a lesson is a few kilobytes of Markdown).
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
 /// Where course files are read from.
 trait Files {
     /// A file's text, by name relative to the course folder.
-    fn read(&self, name: &str) -> Result<String, String>;
+    fn read(&self, name: &str) -> Result<String, ReadError>;
     /// How to show a file's name in messages.
     fn display(&self, name: &str) -> String;
     /// Where the course came from.
@@ -105,12 +121,10 @@ trait Files {
 struct Embedded;
 
 impl Files for Embedded {
-    fn read(&self, name: &str) -> Result<String, String> {
-        embedded::FILES
-            .iter()
-            .find(|(file, _)| *file == name)
-            .map(|(_, text)| (*text).to_string())
-            .ok_or_else(|| "is not embedded in this build (add it to src/lessons/embedded.rs)".to_string())
+    fn read(&self, name: &str) -> Result<String, ReadError> {
+        embedded::FILES.iter().find(|(file, _)| *file == name).map(|(_, text)| (*text).to_string()).ok_or_else(|| {
+            ReadError::whole("is not embedded in this build (add it to src/lessons/embedded.rs)".to_string())
+        })
     }
     fn display(&self, name: &str) -> String {
         format!("lessons/{name}")
@@ -123,8 +137,37 @@ impl Files for Embedded {
 struct Folder(PathBuf);
 
 impl Files for Folder {
-    fn read(&self, name: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.0.join(name)).map_err(|e| format!("cannot be read: {e}"))
+    fn read(&self, name: &str) -> Result<String, ReadError> {
+        use std::io::Read;
+        inside_course(name).map_err(|why| {
+            ReadError::whole(format!("{why}: a course may only read files inside its folder (give a relative path)"))
+        })?;
+        let path = self.0.join(name);
+        // A symbolic link inside the folder must not lead out of it either.
+        let (root, real) = match (self.0.canonicalize(), path.canonicalize()) {
+            (Ok(root), Ok(real)) => (root, real),
+            (_, Err(e)) | (Err(e), _) => return Err(ReadError::whole(format!("cannot be read: {e}"))),
+        };
+        if !real.starts_with(&root) {
+            return Err(ReadError::whole(format!("leads outside the course folder (to {})", real.display())));
+        }
+        let file = std::fs::File::open(&real).map_err(|e| ReadError::whole(format!("cannot be read: {e}")))?;
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            return Err(ReadError::whole("is not a regular file"));
+        }
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| ReadError::whole(format!("cannot be read: {e}")))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(ReadError::whole(format!("is larger than {} KiB", MAX_FILE_BYTES >> 10)));
+        }
+        String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            ReadError { line, why: format!("is not UTF-8 text (byte {}); save it as UTF-8", at + 1) }
+        })
     }
     fn display(&self, name: &str) -> String {
         self.0.join(name).display().to_string()
@@ -132,6 +175,28 @@ impl Files for Folder {
     fn origin(&self) -> String {
         self.0.display().to_string()
     }
+}
+
+/// Refuses a path a course names unless it stays inside the folder it is relative to:
+/// no absolute paths, no `..`, not empty.
+fn inside_course(name: &str) -> Result<(), String> {
+    use std::path::Component;
+    let path = Path::new(name);
+    if name.is_empty() {
+        return Err("is an empty path".into());
+    }
+    if path.has_root() || path.components().any(|c| matches!(c, Component::Prefix(_))) {
+        Err("is an absolute path".into())
+    } else if path.components().any(|c| c == Component::ParentDir) {
+        Err("climbs out with ..".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Parameters whose value is a path, by their key.
+fn names_a_path(key: &str) -> bool {
+    key == "file" || key == "dir" || key.ends_with("_file") || key.ends_with("_dir") || key.ends_with("path")
 }
 
 /// The course built into the binary.
@@ -159,8 +224,9 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 
 fn load(files: &dyn Files) -> Result<Course, Vec<LessonError>> {
     let manifest_name = files.display(MANIFEST);
-    let source =
-        files.read(MANIFEST).map_err(|why| vec![LessonError { file: manifest_name.clone(), line: 0, message: why }])?;
+    let source = files
+        .read(MANIFEST)
+        .map_err(|e| vec![LessonError { file: manifest_name.clone(), line: e.line, message: e.why }])?;
     let at = |span: Range<usize>, message: String| LessonError {
         file: manifest_name.clone(),
         line: line_of(&source, span.start),
@@ -202,8 +268,9 @@ fn check_lesson(
     }
     let text = match files.read(raw.file.get_ref()) {
         Ok(text) => text,
-        Err(why) => {
-            fail(raw.file.span(), format!("lesson file {} {why}", files.display(raw.file.get_ref())));
+        Err(ReadError { line, why }) => {
+            let at = if line > 0 { format!(":{line}:") } else { String::new() };
+            fail(raw.file.span(), format!("lesson file {}{at} {why}", files.display(raw.file.get_ref())));
             String::new()
         }
     };
@@ -340,6 +407,13 @@ fn check_params(
     params: &BTreeMap<String, String>,
     size: u64,
 ) -> Result<(), String> {
+    for (key, value) in params.iter().filter(|(key, _)| names_a_path(key)) {
+        inside_course(value).map_err(|why| {
+            format!(
+                "parameter {key} = \"{value}\" {why}: a course may only name paths inside the folder parlab runs in (give a relative path)"
+            )
+        })?;
+    }
     let chosen: Vec<&dyn backends::Backend> = backends.iter().filter_map(|b| backends::find(b)).collect();
     let known: Vec<&str> =
         kernel.params().iter().chain(chosen.iter().flat_map(|b| b.params())).map(|p| p.key).collect();
@@ -365,7 +439,7 @@ fn check_params(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     if !own.is_empty() {
-        kernels::KernelSpec { params: own, ..spec }.build().map_err(|e| e.to_string())?;
+        kernel.check(&kernels::KernelSpec { params: own, ..spec }).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -683,7 +757,7 @@ value = 0.0
         let dir = folder(&manifest, &["a.md"]);
         let errors = messages(&dir);
         let expected = [
-            "course.toml:9: parameter 'colour' is not one of kernel 'pi' or of backends seq, processes; valid parameters: chunksize",
+            "course.toml:9: parameter 'colour' is not one of kernel 'pi' or of backends seq, processes; valid parameters: impl, chunksize",
             "course.toml:11: 1 explanations for 2 options: give one per option, in the same order, or none",
             "course.toml:18: 0 is not a valid worker count (1 to 1024)",
             "course.toml:24: claim 'k': unknown kernel 'pie'",

@@ -254,6 +254,178 @@ impl Report {
     }
 }
 
+/// Why a report read back from a file cannot be shown: the field at fault, e.g.
+/// `points[2].median_s: -1 is not a positive number of seconds`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{field}: {why}")]
+pub struct ReportError {
+    /// Path of the field, as in the JSON (`points[0].workers`).
+    pub field: String,
+    /// What is wrong with it.
+    pub why: String,
+}
+
+fn bad(field: impl Into<String>, why: impl Into<String>) -> ReportError {
+    ReportError { field: field.into(), why: why.into() }
+}
+
+/// A time in seconds: finite and above zero.
+fn seconds(field: &str, value: f64) -> Result<(), ReportError> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(bad(field, format!("{value} is not a positive number of seconds")))
+    }
+}
+
+/// A quantity that may be zero: finite and not negative.
+fn not_negative(field: &str, value: f64) -> Result<(), ReportError> {
+    if value.is_finite() && value >= 0.0 { Ok(()) } else { Err(bad(field, format!("{value} must be 0 or more"))) }
+}
+
+/// A ratio: finite and above zero.
+fn ratio(field: &str, value: Option<f64>) -> Result<(), ReportError> {
+    match value {
+        Some(v) if !(v.is_finite() && v > 0.0) => Err(bad(field, format!("{v} is not a positive ratio"))),
+        _ => Ok(()),
+    }
+}
+
+impl Report {
+    /// Checks a report read back from a file as strictly as `parlab run` checks a fresh
+    /// one: known kernel and backends, worker counts from 1 to [`super::MAX_WORKERS`], at
+    /// least one point, positive finite times with min <= median <= max, and derived
+    /// figures that are finite. A fresh report always passes.
+    pub fn validate(&self) -> Result<(), ReportError> {
+        let kernel = &self.plan.spec.kernel;
+        if crate::kernels::find(kernel).is_none() {
+            return Err(bad(
+                "plan.spec.kernel",
+                format!("unknown kernel '{kernel}'; valid kernels: {}", crate::kernels::ids().join(", ")),
+            ));
+        }
+        for (i, backend) in self.plan.backends.iter().enumerate() {
+            known_backend(&format!("plan.backends[{i}]"), backend)?;
+        }
+        for (i, &workers) in self.plan.workers.iter().enumerate() {
+            worker_count(&format!("plan.workers[{i}]"), workers)?;
+        }
+        if self.plan.repetitions == 0 {
+            return Err(bad("plan.repetitions", "must be at least 1"));
+        }
+        if self.machine.available_parallelism == 0 {
+            return Err(bad("machine.available_parallelism", "must be at least 1"));
+        }
+        if let Some(reference) = self.reference_s {
+            seconds("reference_s", reference)?;
+        }
+        if self.points.is_empty() {
+            return Err(bad("points", "the report has no measured points"));
+        }
+        for (i, point) in self.points.iter().enumerate() {
+            point.validate(&format!("points[{i}]"), kernel)?;
+            if self.points[..i].iter().any(|p| p.backend == point.backend && p.workers == point.workers) {
+                return Err(bad(
+                    format!("points[{i}]"),
+                    format!("{} at {} workers is measured twice", point.backend, point.workers),
+                ));
+            }
+        }
+        for (i, fit) in self.fits.iter().enumerate() {
+            let at = |field: &str| format!("fits[{i}].{field}");
+            if !self.points.iter().any(|p| p.backend == fit.backend) {
+                return Err(bad(at("backend"), format!("'{}' has no measured points", fit.backend)));
+            }
+            if !(0.0..=1.0).contains(&fit.serial_fraction) {
+                return Err(bad(at("serial_fraction"), format!("{} is not between 0 and 1", fit.serial_fraction)));
+            }
+            ratio(&at("speedup_limit"), fit.speedup_limit)?;
+            for (name, value) in [("serial_s", fit.serial_s), ("parallel_s", fit.parallel_s)] {
+                if !value.is_finite() {
+                    return Err(bad(at(name), format!("{value} is not a finite number of seconds")));
+                }
+            }
+            if !fit.r_squared.is_finite() {
+                return Err(bad(at("r_squared"), format!("{} is not a finite number", fit.r_squared)));
+            }
+            for (j, &workers) in fit.workers_used.iter().enumerate() {
+                worker_count(&at(&format!("workers_used[{j}]")), workers)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn known_backend(field: &str, backend: &str) -> Result<(), ReportError> {
+    if crate::backends::find(backend).is_some() {
+        Ok(())
+    } else {
+        Err(bad(field, format!("unknown backend '{backend}'; valid backends: {}", crate::backends::ids().join(", "))))
+    }
+}
+
+fn worker_count(field: &str, workers: usize) -> Result<(), ReportError> {
+    if (1..=super::MAX_WORKERS).contains(&workers) {
+        Ok(())
+    } else {
+        Err(bad(field, format!("{workers} is not a valid worker count (1 to {})", super::MAX_WORKERS)))
+    }
+}
+
+impl Point {
+    /// Checks one point read back from a file; `at` names it (`points[3]`).
+    fn validate(&self, at: &str, kernel: &str) -> Result<(), ReportError> {
+        let field = |name: &str| format!("{at}.{name}");
+        if self.kernel != kernel {
+            return Err(bad(field("kernel"), format!("'{}' differs from the plan's kernel '{kernel}'", self.kernel)));
+        }
+        known_backend(&field("backend"), &self.backend)?;
+        worker_count(&field("workers"), self.workers)?;
+        if self.times_s.is_empty() {
+            return Err(bad(field("times_s"), "no timed repetitions"));
+        }
+        for (i, &t) in self.times_s.iter().enumerate() {
+            seconds(&field(&format!("times_s[{i}]")), t)?;
+        }
+        seconds(&field("median_s"), self.median_s)?;
+        seconds(&field("min_s"), self.min_s)?;
+        seconds(&field("max_s"), self.max_s)?;
+        if !(self.min_s <= self.median_s && self.median_s <= self.max_s) {
+            return Err(bad(
+                field("median_s"),
+                format!("{} is not between min_s {} and max_s {}", self.median_s, self.min_s, self.max_s),
+            ));
+        }
+        let (low, high) = self.times_s.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+        if low < self.min_s || high > self.max_s {
+            return Err(bad(
+                field("times_s"),
+                format!("runs from {low} to {high} s, outside min_s {} and max_s {}", self.min_s, self.max_s),
+            ));
+        }
+        not_negative(&field("spread"), self.spread)?;
+        ratio(&field("speedup"), self.speedup)?;
+        ratio(&field("speedup_vs_seq"), self.speedup_vs_seq)?;
+        ratio(&field("efficiency"), self.efficiency)?;
+        if let Some(k) = self.karp_flatt
+            && !k.is_finite()
+        {
+            return Err(bad(field("karp_flatt"), format!("{k} is not a finite number")));
+        }
+        if let Some(busy) = self.busy_cores {
+            not_negative(&field("busy_cores"), busy)?;
+        }
+        not_negative(&field("cpu_time_s"), self.cpu_time_s)?;
+        not_negative(&field("cpu_cores"), self.cpu_cores)?;
+        for (name, values) in &self.varying {
+            if let Some(v) = values.iter().find(|v| !v.is_finite()) {
+                return Err(bad(field(&format!("varying.{name}")), format!("{v} is not a finite number")));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Today's date and time, UTC, as ISO 8601 (e.g. 2026-11-22T10:04:05Z).
 pub fn utc_now() -> String {
     utc(std::time::SystemTime::now())

@@ -48,7 +48,17 @@ impl Axis {
     /// An axis showing values `low..=high` with `pad` of the span (in axis coordinates)
     /// added on both sides.
     pub fn new(scale: Scale, low: f64, high: f64, pad: f64) -> Self {
+        // Zero or negative values on a log scale, NaN or infinite ones: fall back to a
+        // visible range rather than ticks without end.
         let (a, b) = (scale.position(low), scale.position(high));
+        let (a, b) = match (a.is_finite(), b.is_finite()) {
+            (true, true) => (a, b),
+            (true, false) => (a, a),
+            (false, true) => (b, b),
+            (false, false) => (0.0, 0.0),
+        };
+        let (a, b) = (a.clamp(-1e300, 1e300), b.clamp(-1e300, 1e300));
+        let pad = if pad.is_finite() { pad.clamp(0.0, 10.0) } else { 0.0 };
         let span = if b > a { b - a } else { 1.0 };
         let (a, b) = if b > a { (a, b) } else { (a - 0.5, a + 0.5) };
         let range = (a - pad * span)..(b + pad * span);
@@ -71,7 +81,7 @@ impl Axis {
             Axis::new(Scale::Log2, 1.0, high, 0.07)
         };
         axis.ticks.retain(|&t| t >= 1.0 && t <= high);
-        for &count in measured {
+        for &count in measured.iter().filter(|&&c| c >= 1) {
             let c = (count as f64).log2();
             if axis.ticks.iter().all(|&t| (t.log2() - c).abs() > 0.35) {
                 axis.ticks.push(count as f64);
@@ -95,7 +105,8 @@ impl Axis {
     /// Clamps a value into the visible range (for whiskers that run off the chart).
     pub fn clamp(&self, value: f64) -> f64 {
         let c = self.scale.position(value);
-        if c.is_nan() { self.range.start } else { c.clamp(self.range.start, self.range.end) }
+        let ordered = self.range.start <= self.range.end;
+        if c.is_nan() || !ordered { self.range.start } else { c.clamp(self.range.start, self.range.end) }
     }
 }
 
@@ -121,10 +132,19 @@ pub fn nice_step(span: f64, count: usize) -> f64 {
     nice * magnitude
 }
 
+/// Most ticks an axis gets, whatever its values (a guard against degenerate ranges).
+const MAX_TICKS: i64 = 64;
+
 fn linear_ticks(low: f64, high: f64, count: usize) -> Vec<f64> {
+    if !(low.is_finite() && high.is_finite() && low <= high) {
+        return Vec::new();
+    }
     let step = nice_step(high - low, count);
     let first = (low / step).ceil() as i64;
     let last = (high / step).floor() as i64;
+    if last.saturating_sub(first) > MAX_TICKS {
+        return vec![low, high];
+    }
     (first..=last).map(|i| tidy(i as f64 * step)).collect()
 }
 
@@ -135,7 +155,13 @@ fn tidy(value: f64) -> f64 {
 }
 
 fn log2_ticks(low: f64, high: f64) -> Vec<f64> {
+    if !(low > 0.0 && high.is_finite() && low <= high) {
+        return linear_ticks(low, high, 8);
+    }
     let (a, b) = (low.log2().ceil() as i32, high.log2().floor() as i32);
+    if i64::from(b) - i64::from(a) > MAX_TICKS {
+        return vec![low, high];
+    }
     if b - a < 2 {
         // Fewer than three powers of two: round linear steps read better.
         return linear_ticks(low, high, 8);
@@ -144,6 +170,12 @@ fn log2_ticks(low: f64, high: f64) -> Vec<f64> {
 }
 
 fn log10_ticks(low: f64, high: f64) -> Vec<f64> {
+    if !(low > 0.0 && high.is_finite() && low <= high) {
+        return linear_ticks(low, high, 6);
+    }
+    if high.log10() - low.log10() > MAX_TICKS as f64 {
+        return vec![low, high];
+    }
     let (a, b) = (low.log10().floor() as i32, high.log10().ceil() as i32);
     let decades = high.log10() - low.log10();
     let mantissas: &[f64] = if decades > 2.5 { &[1.0] } else { &[1.0, 2.0, 5.0] };
@@ -196,6 +228,22 @@ mod tests {
         let axis = Axis::workers(1, &[1]);
         assert_eq!(axis.ticks, vec![1.0]);
         assert!(axis.range.start < 0.0 && axis.range.end > 0.0);
+    }
+
+    #[test]
+    fn degenerate_ranges_give_few_ticks_and_never_panic() {
+        for (low, high) in
+            [(0.0, 0.0), (0.0, 1.0), (-1.0, -2.0), (f64::NAN, 1.0), (1e-300, 1e300), (1.0, f64::INFINITY)]
+        {
+            for scale in [Scale::Linear, Scale::Log2, Scale::Log10] {
+                let axis = Axis::new(scale, low, high, 0.05);
+                assert!(axis.range.start.is_finite() && axis.range.end.is_finite(), "{scale:?} {low} {high}");
+                assert!(axis.ticks.len() <= 2 * MAX_TICKS as usize, "{scale:?} {low} {high}");
+                let _ = axis.clamp(low);
+            }
+        }
+        let axis = Axis::workers(0, &[0, 1]);
+        assert_eq!(axis.ticks, vec![1.0]);
     }
 
     #[test]

@@ -38,7 +38,16 @@ impl Ranged for Ticked {
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        self.inner.map(value, limit)
+        // Values far off the axis (a broken report, a curve's asymptote) would overflow
+        // plotters' pixel arithmetic: keep them within ten spans of the visible range.
+        let range = self.inner.range();
+        let span = (range.end - range.start).abs();
+        let value = if value.is_nan() {
+            range.start
+        } else {
+            value.clamp(range.start.min(range.end) - 10.0 * span, range.start.max(range.end) + 10.0 * span)
+        };
+        self.inner.map(&value, limit)
     }
 
     fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
