@@ -1,5 +1,5 @@
 //! Every claim of the built-in course, checked against the real kernels through
-//! `measure::Runner` at the small sizes the claims name (3 repetitions after 1 warm-up,
+//! `measure::Runner` at the small sizes the claims name (5 repetitions after 1 warm-up,
 //! medians). The claims are data in lessons/course.toml; this test knows no lesson: it
 //! plans, reads and grades every figure through `lessons::figure`, the model the
 //! Exercises screen and `parlab lessons check` use too. Each claim is measured once.
@@ -29,7 +29,7 @@ use parlab::lessons::{self, Claim, Metric};
 use parlab::measure::{Plan, Report, RunEvent, Runner};
 use parlab::sysmon::{MachineFacts, Sampler, pool_cpu_count, process_cpu_time};
 
-const REPETITIONS: u32 = 3;
+const REPETITIONS: u32 = 5;
 const WARMUP: u32 = 1;
 /// How long other programs' load is sampled before each measurement.
 const LOAD_PROBE: Duration = Duration::from_millis(300);
