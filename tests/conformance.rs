@@ -153,13 +153,8 @@ fn the_same_seed_gives_the_same_outcome_forever() {
     let seq = backends::reference();
     let cancel = AtomicBool::new(false);
     let mut outcomes = Vec::new();
-    let variants: [(&str, &[(&str, &str)]); 5] = [
-        ("pi", &[]),
-        ("pi", &[("impl", "scalar")]),
-        ("walk", &[]),
-        ("native", &[]),
-        ("bigresult", &[]),
-    ];
+    let variants: [(&str, &[(&str, &str)]); 5] =
+        [("pi", &[]), ("pi", &[("impl", "scalar")]), ("walk", &[]), ("native", &[]), ("bigresult", &[])];
     for (kernel, params) in variants {
         let spec = spec_with(kernel, None, params);
         let workload = spec.build().unwrap();

@@ -128,10 +128,11 @@ pub fn draw_ratio<DB: DrawingBackend>(
     let y = match ratio {
         Ratio::Speedup => {
             let low = marks.iter().flatten().map(|m| m.low).fold(1.0, f64::min);
-            let reachable = max_workers.min(cpus.max(1)) as f64;
-            // Fitted curves count only up to the CPUs there are: beyond, workers take turns.
-            let curves = fitted.iter().map(|&s| amdahl_speedup(s, reachable));
-            let high = marks.iter().flatten().map(|m| m.high).chain(curves).fold(reachable, f64::max);
+            // The ideal line and every fitted curve stay in view over the whole worker
+            // range, so the reader sees where the measured points fall short of them.
+            let widest = max_workers as f64;
+            let curves = fitted.iter().map(|&s| amdahl_speedup(s, widest));
+            let high = marks.iter().flatten().map(|m| m.high).chain(curves).fold(widest, f64::max);
             // Log-log: the ideal S = p is a straight diagonal and straight joins between
             // measured points never cross it falsely.
             Axis::new(Scale::Log2, low, high, 0.04)

@@ -57,6 +57,10 @@ pub fn machine_card(report: &Report) -> String {
 
 /// The title naming kernel and size, e.g. "pi, 200,000,000 darts".
 pub fn kernel_title(report: &Report) -> String {
+    if let Some(commands) = &report.commands {
+        let names: Vec<&str> = commands.commands.iter().map(|c| c.name.as_str()).collect();
+        return format!("{} (your command{})", names.join(", "), if names.len() == 1 { "" } else { "s" });
+    }
     let spec = &report.plan.spec;
     let unit = crate::kernels::find(&spec.kernel).map_or("units", |k| k.size_unit());
     let mut title = format!("{}, {} {unit}", spec.kernel, thousands(spec.size));
