@@ -157,7 +157,9 @@ pub fn script(args: &BatchArgs) -> Result<String, String> {
     line("# per task, never the whole node's count.");
     line("export OMP_NUM_THREADS=\"${SLURM_CPUS_PER_TASK:-1}\"");
     line("export RAYON_NUM_THREADS=\"${SLURM_CPUS_PER_TASK:-1}\"");
-    line("# Slurm >= 22.05: srun no longer inherits --cpus-per-task from the batch script; pass it on.");
+    line(
+        "# Slurm 22.05-23.02: srun does not inherit --cpus-per-task from the job (23.11 reads it again); passing it is right on every version.",
+    );
     line("export SRUN_CPUS_PER_TASK=\"${SLURM_CPUS_PER_TASK:-1}\"");
     line("");
     match ranks {

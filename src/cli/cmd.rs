@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::run::{Progress, check_outputs, write_outputs};
+use super::run::{Progress, check_outputs, worker_counts, write_outputs};
 use super::{RunArgs, table, usage_error};
 use crate::backends::command::CommandSpec;
 use crate::measure::commands::{CommandPlan, OutputCheck, write_logs};
-use crate::measure::{RunEvent, Runner, default_workers};
+use crate::measure::{RunEvent, Runner};
 use crate::sysmon::{MachineFacts, Sampler};
 
 /// Runs the commands the arguments give.
@@ -47,11 +47,14 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             launcher: args.launcher.clone(),
         });
     }
-    let mut workers = args.workers.clone().unwrap_or_else(|| default_workers(facts.available_parallelism));
-    workers.sort_unstable();
-    workers.dedup();
-    let plan =
-        CommandPlan { commands, workers, warmup: args.warmup, repetitions: args.reps, timeout_s: args.timeout, check };
+    let plan = CommandPlan {
+        commands,
+        workers: worker_counts(args, &facts),
+        warmup: args.warmup,
+        repetitions: args.reps,
+        timeout_s: args.timeout,
+        check,
+    };
     if let Err(e) = plan.validate() {
         return Ok(usage_error(e));
     }

@@ -28,10 +28,13 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         seed: args.seed,
         params: args.params.iter().cloned().collect(),
     };
-    let mut workers = args.workers.clone().unwrap_or_else(|| default_workers(facts.available_parallelism));
-    workers.sort_unstable();
-    workers.dedup();
-    let plan = Plan { spec, backends: args.backends.clone(), workers, warmup: args.warmup, repetitions: args.reps };
+    let plan = Plan {
+        spec,
+        backends: args.backends.clone(),
+        workers: worker_counts(args, &facts),
+        warmup: args.warmup,
+        repetitions: args.reps,
+    };
     if let Err(e) = plan.validate(&facts) {
         return Ok(usage_error(e));
     }
@@ -88,6 +91,15 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     print!("{}", table::render(&report));
     write_outputs(&report, args)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The --workers counts, ascending and without repeats [default: 1, 2, 4 ... the CPUs,
+/// and one oversubscribed count].
+pub(super) fn worker_counts(args: &RunArgs, facts: &MachineFacts) -> Vec<usize> {
+    let mut workers = args.workers.clone().unwrap_or_else(|| default_workers(facts.available_parallelism));
+    workers.sort_unstable();
+    workers.dedup();
+    workers
 }
 
 /// Refuses, before any run, output paths that cannot be written: files that exist

@@ -595,16 +595,7 @@ mod tests {
             0,
             3,
         );
-        let mut report = Report {
-            parlab_version: "test".into(),
-            created: "2026-11-22T10:00:00Z".into(),
-            machine: crate::sysmon::MachineFacts::detect(),
-            plan,
-            reference_s: Some(0.9),
-            points: Vec::new(),
-            fits: Vec::new(),
-            commands: None,
-        };
+        let mut report = Report { reference_s: Some(0.9), ..Report::new(crate::sysmon::MachineFacts::detect(), plan) };
         report.machine.available_parallelism = 2;
         report.machine.logical_cores = 2;
         for (backend, workers, seconds, busy) in [("seq", 1, 0.9, 1.0), ("gil", 1, 1.0, 1.0), ("gil", 2, 0.8, 1.1)] {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::report::{self, Point, Report};
+use super::report::{Point, Report};
 use super::{Plan, RunEvent, Runner};
 use crate::backends::ExecStats;
 use crate::backends::command::{self, CommandError, CommandRun, CommandSpec};
@@ -260,16 +260,7 @@ impl Runner {
         let total = plan.total_runs();
         let as_plan = plan.as_plan();
         on_event(&RunEvent::Started { plan: as_plan.clone(), total_runs: total });
-        let mut report = Report {
-            parlab_version: env!("CARGO_PKG_VERSION").to_string(),
-            created: report::utc_now(),
-            machine: self.facts().clone(),
-            plan: as_plan,
-            reference_s: None,
-            points: Vec::new(),
-            fits: Vec::new(),
-            commands: Some(plan.clone()),
-        };
+        let mut report = Report { commands: Some(plan.clone()), ..Report::new(self.facts().clone(), as_plan) };
         let timeout = plan.timeout_s.map(Duration::from_secs_f64);
         let mut checker = Checker::new(&plan.check);
         let mut done = 0;

@@ -318,16 +318,7 @@ impl Runner {
         let workload = plan.validate(&self.facts)?;
         let total = plan.total_runs();
         on_event(&RunEvent::Started { plan: plan.clone(), total_runs: total });
-        let mut report = Report {
-            parlab_version: env!("CARGO_PKG_VERSION").to_string(),
-            created: report::utc_now(),
-            machine: (*self.facts).clone(),
-            plan: plan.clone(),
-            reference_s: None,
-            points: Vec::new(),
-            fits: Vec::new(),
-            commands: None,
-        };
+        let mut report = Report::new((*self.facts).clone(), plan.clone());
 
         // The sequential reference: every other outcome must agree with it.
         let started = Instant::now();

@@ -150,6 +150,21 @@ pub fn varying_scalars(outcomes: &[Outcome]) -> BTreeMap<String, Vec<f64>> {
 }
 
 impl Report {
+    /// A report of `plan` on `machine` with no point yet, stamped with this parlab's
+    /// version and the current time.
+    pub fn new(machine: MachineFacts, plan: Plan) -> Report {
+        Report {
+            parlab_version: env!("CARGO_PKG_VERSION").to_string(),
+            created: utc_now(),
+            machine,
+            plan,
+            reference_s: None,
+            points: Vec::new(),
+            fits: Vec::new(),
+            commands: None,
+        }
+    }
+
     /// The backends in the order they first appear.
     pub fn backends(&self) -> Vec<&str> {
         let mut seen: Vec<&str> = Vec::new();
