@@ -53,6 +53,7 @@ fn lab_with_results() -> (App, Report) {
         points: Vec::new(),
         fits: Vec::new(),
         commands: None,
+        incomplete: false,
     };
     let measured = [("seq", 1, 1.3), ("threads", 1, 1.31), ("threads", 2, 0.68), ("gil", 1, 1.32), ("gil", 4, 1.4)];
     for (backend, workers, seconds) in measured {

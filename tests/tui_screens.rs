@@ -87,6 +87,7 @@ fn feed(app: &mut App, plan: &Plan, points: Vec<Point>) {
         points: Vec::new(),
         fits: Vec::new(),
         commands: None,
+        incomplete: false,
     };
     for p in points {
         report.points.push(p);

@@ -4,16 +4,15 @@
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::Result;
 
-use super::run::{Progress, check_outputs, worker_counts, write_outputs};
+use super::run::{Progress, check_outputs, exit_code, finished, interrupt_flag, worker_counts, write_outputs};
 use super::{RunArgs, table, usage_error};
 use crate::backends::command::CommandSpec;
+use crate::measure::Runner;
 use crate::measure::commands::{CommandPlan, OutputCheck, write_logs};
-use crate::measure::{RunEvent, Runner};
 use crate::sysmon::{MachineFacts, Sampler};
 
 /// Runs the commands the arguments give.
@@ -63,21 +62,11 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     }
 
     let runner = Runner::new(facts, Sampler::start(Duration::from_millis(250)).ok().map(Arc::new));
-    let cancel = AtomicBool::new(false);
+    let cancel = interrupt_flag();
     let mut progress = Progress::new(args.quiet);
     let (last, logs) = runner.run_commands(&plan, &cancel, &mut |event| progress.show(event));
     progress.end();
-    let report = match last {
-        RunEvent::Finished(report) => *report,
-        RunEvent::Failed(message) => {
-            eprintln!("error: {message}");
-            return Ok(ExitCode::FAILURE);
-        }
-        _ => {
-            eprintln!("cancelled");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
+    let Some(report) = finished(last) else { return Ok(ExitCode::FAILURE) };
     println!(
         "{} command{} | {} reps (+{} warm-up) | output check: {} | {}",
         plan.commands.len(),
@@ -96,7 +85,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         write_logs(&dir, &logs)?;
         eprintln!("wrote {} logs to {}", logs.len(), dir.join("logs").display());
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_code(&report))
 }
 
 fn describe(check: &OutputCheck) -> String {

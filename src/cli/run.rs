@@ -43,22 +43,11 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     }
 
     let runner = Runner::new(facts, Sampler::start(Duration::from_millis(250)).ok().map(Arc::new));
-    let cancel = AtomicBool::new(false);
+    let cancel = interrupt_flag();
     let mut progress = Progress::new(args.quiet);
     let last = runner.run(&plan, &cancel, &mut |event| progress.show(event));
     progress.end();
-    let report = match last {
-        RunEvent::Finished(report) => *report,
-        RunEvent::Failed(message) => {
-            eprintln!("error: {message}");
-            return Ok(ExitCode::FAILURE);
-        }
-        RunEvent::Cancelled(_) => {
-            eprintln!("cancelled");
-            return Ok(ExitCode::FAILURE);
-        }
-        _ => return Ok(ExitCode::FAILURE),
-    };
+    let Some(report) = finished(last) else { return Ok(ExitCode::FAILURE) };
 
     let unit = kernel.size_unit();
     println!(
@@ -90,7 +79,47 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     }
     print!("{}", table::render(&report));
     write_outputs(&report, args)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_code(&report))
+}
+
+/// A flag that Ctrl-C (SIGINT) sets: the run stops mid-repetition and keeps the points
+/// it finished.
+pub(super) fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    if let Err(e) = signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flag)) {
+        eprintln!("note: Ctrl-C will end parlab at once, losing the points measured so far ({e})");
+    }
+    flag
+}
+
+/// The report to show and write: the whole run's, or, after Ctrl-C, the points finished
+/// before, marked incomplete. None when the run failed (the reason is printed).
+pub(super) fn finished(last: RunEvent) -> Option<crate::measure::Report> {
+    match last {
+        RunEvent::Finished(report) => Some(*report),
+        RunEvent::Cancelled(report) if report.points.is_empty() => {
+            eprintln!("interrupted before the first point was measured: nothing to show or write");
+            None
+        }
+        RunEvent::Cancelled(report) => {
+            eprintln!(
+                "interrupted: the {} point{} measured before are shown and written, marked incomplete",
+                report.points.len(),
+                if report.points.len() == 1 { "" } else { "s" }
+            );
+            Some(crate::measure::Report { incomplete: true, ..*report })
+        }
+        RunEvent::Failed(message) => {
+            eprintln!("error: {message}");
+            None
+        }
+        _ => None,
+    }
+}
+
+/// 0 for a whole run; 130 (the shell's code for Ctrl-C) for an interrupted one.
+pub(super) fn exit_code(report: &crate::measure::Report) -> ExitCode {
+    if report.incomplete { ExitCode::from(130) } else { ExitCode::SUCCESS }
 }
 
 /// The --workers counts, ascending and without repeats [default: 1, 2, 4 ... the CPUs,

@@ -33,6 +33,9 @@ pub struct Report {
     /// than a kernel: each command's name is a backend of the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commands: Option<super::commands::CommandPlan>,
+    /// The run was interrupted (Ctrl-C): only the points finished before are here.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub incomplete: bool,
 }
 
 /// One measured (backend, worker count).
@@ -162,6 +165,7 @@ impl Report {
             points: Vec::new(),
             fits: Vec::new(),
             commands: None,
+            incomplete: false,
         }
     }
 

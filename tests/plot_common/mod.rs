@@ -72,6 +72,7 @@ pub fn report(backends: &[(&str, f64)], workers: &[usize], cpus: usize) -> Repor
         points,
         fits: Vec::new(),
         commands: None,
+        incomplete: false,
     };
     report.derive();
     report
