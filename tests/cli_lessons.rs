@@ -31,7 +31,7 @@ fn tiny_course() -> tempfile::TempDir {
          file = \"only.md\"\nkernel = \"pi\"\nsize = 200_000\nbackends = [\"threads\"]\nworkers = [1, 2]\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("only.md"), "# Counting darts twice\n\nA lesson no built-in course has.\n").unwrap();
+    std::fs::write(dir.path().join("only.md"), "# Counting darts twice\n\n**Objectives** (about 5 minutes)\n\n- one\n- two\n\nA lesson no built-in course has.\n\n## Key points\n\n- one\n- two\n").unwrap();
     dir
 }
 
@@ -169,4 +169,54 @@ tolerance = 0.5
             ))
             .and(predicate::str::contains("4 problems found")),
     );
+}
+
+/// Copies the shipped course folder (with its instructor's notes) into a temporary one.
+fn shipped_copy() -> tempfile::TempDir {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["", "instructor"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for entry in std::fs::read_dir(from.join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(entry.path(), dir.path().join(sub).join(entry.file_name())).unwrap();
+            }
+        }
+    }
+    dir
+}
+
+#[test]
+fn check_holds_every_lesson_and_note_to_the_course_form() {
+    let dir = shipped_copy();
+    let ok = parlab().args(["lessons", "check"]).arg(dir.path()).assert().success();
+    let text = String::from_utf8_lossy(&ok.get_output().stdout).to_string();
+    assert!(text.contains("13 instructor's notes"), "{text}");
+
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("03-amdahl.md", "**Objectives** (about 25 minutes)", "**Objectives**");
+    edit("07-race-conditions.md", "## Key points", "## Points");
+    edit("instructor/09-load-balance.md", "## Timing (about 35 minutes)", "## Timing (about 20 minutes)");
+    std::fs::remove_file(dir.path().join("instructor/10-message-passing.md")).unwrap();
+    let failed = parlab().args(["lessons", "check"]).arg(dir.path()).assert().code(2);
+    let errors = String::from_utf8_lossy(&failed.get_output().stderr).to_string();
+    let at = |file: &str| format!("{}/{file}", dir.path().display());
+    for (file, needle) in [
+        ("03-amdahl.md:3: ", "(about N minutes)"),
+        ("07-race-conditions.md:", "`## Key points`"),
+        ("instructor/09-load-balance.md:3: ", "the note says about 20 minutes, the lesson's objectives say about 35"),
+        ("instructor/10-message-passing.md: ", "lesson 'message-passing' has no instructor's note"),
+    ] {
+        assert!(
+            errors.lines().any(|l| l.starts_with(&at(file)) && l.contains(needle)),
+            "expected {file} ... {needle} in:\n{errors}"
+        );
+    }
+    assert!(errors.contains("4 problems found"), "{errors}");
 }

@@ -154,7 +154,11 @@ fn course(lesson_file: &str, extra: &str) -> tempfile::TempDir {
         "title = \"t\"\n[[lesson]]\nid = \"a\"\ntitle = \"A\"\nfile = \"{lesson_file}\"\nkernel = \"colmeans\"\nbackends = [\"seq\"]\n{extra}"
     );
     std::fs::write(dir.path().join("course.toml"), manifest).unwrap();
-    std::fs::write(dir.path().join("a.md"), "# A\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.md"),
+        "# A\n\n**Objectives** (about 5 minutes)\n\n- one\n- two\n\n## Key points\n\n- one\n- two\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -187,7 +191,11 @@ fn lesson_files_stay_inside_the_course() {
     check_refuses(dir.path(), "larger than");
     let dir = course("a.md", "");
     std::fs::create_dir(dir.path().join("sub")).unwrap();
-    std::fs::write(dir.path().join("sub/b.md"), "# B\n").unwrap();
+    std::fs::write(
+        dir.path().join("sub/b.md"),
+        "# B\n\n**Objectives** (about 5 minutes)\n\n- one\n- two\n\n## Key points\n\n- one\n- two\n",
+    )
+    .unwrap();
     let text = std::fs::read_to_string(dir.path().join("course.toml")).unwrap().replace("a.md", "sub/b.md");
     std::fs::write(dir.path().join("course.toml"), text).unwrap();
     let output = check(dir.path());

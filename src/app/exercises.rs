@@ -76,6 +76,7 @@ pub fn metric_words(predict: &Predict) -> String {
 pub fn predict_plan(lesson: &Lesson, predict: &Predict, cpus: usize, size: Option<u64>) -> Result<Plan, String> {
     let figure = predict.figure();
     let mut lab = LabSetup::from_lesson(lesson, cpus, size);
+    lab.lesson_params.extend(predict.params.clone());
     lab.backends = figure.backends().into_iter().map(|value| Toggle { value, on: true }).collect();
     let mut workers = figure.worker_counts();
     workers.push(1);
@@ -90,8 +91,62 @@ pub fn measured_value(report: &Report, predict: &Predict) -> Result<f64, String>
     predict.figure().read(report).map_err(|e| e.to_string())
 }
 
-/// Why the measurement came out as it did, in a few sentences built from the report.
-pub fn explain_gap(report: &Report, predict: &Predict, prediction: f64, measured: f64) -> Vec<String> {
+/// What a prediction is graded against: the measured figure, or the model the exercise
+/// names (`expect`), with a sentence on how the model's value came about. `lesson_params`
+/// are the lesson's parameters, which the prediction's own override.
+pub fn graded_against(
+    lesson_params: &std::collections::BTreeMap<String, String>,
+    predict: &Predict,
+    report: &Report,
+    measured: f64,
+) -> (f64, Option<String>) {
+    let Some(expect) = predict.expect else { return (measured, None) };
+    let serial = predict
+        .params
+        .get("serial")
+        .or_else(|| lesson_params.get("serial"))
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    let cpus = report.machine.available_parallelism.max(1);
+    let expected = expect.speedup(serial, predict.workers, cpus);
+    let p = predict.workers.min(cpus);
+    let one = report.points.iter().find(|q| q.backend == predict.backend && q.workers == 1);
+    let times = match (one, predict.figure().point(report)) {
+        (Some(one), Some(point)) => format!(
+            " T(1) measured {}, so T({}) should be {} + {} = {}; it measured {}.",
+            crate::present::units::seconds(one.median_s),
+            predict.workers,
+            crate::present::units::seconds(serial * one.median_s),
+            crate::present::units::seconds((1.0 - serial) * one.median_s / p as f64),
+            crate::present::units::seconds(one.median_s * (serial + (1.0 - serial) / p as f64)),
+            crate::present::units::seconds(point.median_s),
+        ),
+        _ => String::new(),
+    };
+    let on = if p < predict.workers {
+        format!(" ({} workers on {cpus} CPUs run {p} at a time)", predict.workers)
+    } else {
+        String::new()
+    };
+    (
+        expected,
+        Some(format!(
+            "Graded against Amdahl's law for the configured s = {serial}{on}: 1 / ({serial} + {:.2} / {p}) = {expected:.2}x.{times}",
+            1.0 - serial
+        )),
+    )
+}
+
+/// Why the measurement came out as it did, in a few sentences built from the report and
+/// the machine: SMT, turbo boost (`turbo`, from [`crate::sysmon::turbo_boost`]) and a busy
+/// neighbour are named when they shaped the figure.
+pub fn explain_gap(
+    report: &Report,
+    predict: &Predict,
+    prediction: f64,
+    measured: f64,
+    turbo: Option<bool>,
+) -> Vec<String> {
     let mut lines = Vec::new();
     let gap = prediction - measured;
     if gap.abs() > tolerance(predict) {
@@ -132,6 +187,7 @@ pub fn explain_gap(report: &Report, predict: &Predict, prediction: f64, measured
         };
         lines.push(format!("While it ran, {busy:.1} of {of} cores were busy: {reading}."));
     }
+    lines.extend(machine_reasons(report, p, predict.metric.about().scaling, turbo));
     if let Some(e) = p.karp_flatt.filter(|e| *e > 0.1 && *e <= 1.0) {
         lines.push(format!(
             "Karp-Flatt: it behaves as if {:.0} % of the work were serial, which caps the speedup near {:.1}x (Amdahl).",
@@ -144,6 +200,39 @@ pub fn explain_gap(report: &Report, predict: &Predict, prediction: f64, measured
             "The repetitions varied by {:.0} %: the machine was busy, so the figure is rough.",
             p.spread * 100.0
         ));
+    }
+    lines
+}
+
+/// What about this machine shaped point `p`: more workers than physical cores on an SMT
+/// machine, turbo boost behind an efficiency below 1, other programs busy while it ran.
+fn machine_reasons(report: &Report, p: &Point, scaling: bool, turbo: Option<bool>) -> Vec<String> {
+    let mut lines = Vec::new();
+    let machine = &report.machine;
+    let logical = machine.logical_cores.max(1);
+    if scaling
+        && p.workers > 1
+        && let Some(physical) = machine.physical_cores.filter(|&c| c > 0 && c < logical)
+        && p.workers > physical.min(machine.available_parallelism)
+    {
+        lines.push(format!(
+            "SMT: this machine's {logical} CPUs are {physical} physical cores with {} hardware threads each. Workers on two threads of one core share its execution units, so compute-bound work gains far less than 2x from the second thread.",
+            logical / physical
+        ));
+    }
+    if scaling && p.workers > 1 && turbo == Some(true) && p.efficiency.is_some_and(|e| e < 0.9) {
+        lines.push(
+            "Turbo boost is on: one busy core runs at a higher clock than several busy cores do, so part of the gap to the ideal is the clock, not your program.".to_string(),
+        );
+    }
+    if let Some(busy) = p.busy_cores {
+        let others = busy - p.cpu_cores;
+        if others > 0.5 {
+            lines.push(format!(
+                "A busy neighbour: other programs kept about {others:.1} cores busy while this point ran (all programs {busy:.1}, parlab {:.1}). They took CPU time from the workers; measure again when the machine is quiet.",
+                p.cpu_cores
+            ));
+        }
     }
     lines
 }
@@ -376,7 +465,9 @@ impl App {
         match measured {
             Ok(value) => {
                 let prediction = record.prediction.unwrap_or(0.0);
-                let passed = predict.passes(prediction, value);
+                let params = &self.course.lessons[lesson].params;
+                let (answer, model) = graded_against(params, &predict, report, value);
+                let passed = predict.passes(prediction, answer);
                 record.measured = Some(value);
                 record.passed = Some(passed);
                 record.attempts += 1;
@@ -386,13 +477,22 @@ impl App {
                     record.done = true;
                     record.when = Some(crate::measure::report::utc(self.now));
                 }
-                record.explanation = explain_gap(report, &predict, prediction, value);
+                let modelled = model.is_some();
+                record.explanation = model
+                    .into_iter()
+                    .chain(explain_gap(report, &predict, prediction, value, crate::sysmon::turbo_boost()))
+                    .collect();
                 // On the Exercises screen the exercise itself shows the verdict.
                 self.message = (self.screen != Screen::Exercises).then(|| {
                     format!(
-                        "Exercise {}: predicted {}, measured {}{}",
+                        "Exercise {}: predicted {}, {}measured {}{}",
                         index + 1,
                         predict.metric.format(prediction),
+                        if modelled {
+                            format!("the law gives {}, ", predict.metric.format(answer))
+                        } else {
+                            String::new()
+                        },
                         predict.metric.format(value),
                         if passed {
                             ": within the tolerance. (t: exercises)"
@@ -682,7 +782,15 @@ mod tests {
     use crate::lessons::progress::ExerciseKind;
 
     fn predict(metric: Metric, backend: &str, workers: usize) -> Predict {
-        Predict { prompt: "?".into(), backend: backend.into(), workers, metric, tolerance: None }
+        Predict {
+            prompt: "?".into(),
+            backend: backend.into(),
+            workers,
+            metric,
+            tolerance: None,
+            params: Default::default(),
+            expect: None,
+        }
     }
 
     /// A report of gil at 1 and 2 workers (1.0 s and 0.8 s) beside seq (0.9 s).
@@ -692,6 +800,7 @@ mod tests {
         let mut report = Report { reference_s: Some(0.9), ..Report::new(crate::sysmon::MachineFacts::detect(), plan) };
         report.machine.available_parallelism = 2;
         report.machine.logical_cores = 2;
+        report.machine.physical_cores = Some(2);
         for (backend, workers, seconds, busy) in [("seq", 1, 0.9, 1.0), ("gil", 1, 1.0, 1.0), ("gil", 2, 0.8, 1.1)] {
             let mut p = Point::new("pi", backend, workers, vec![seconds; 3]);
             p.busy_cores = Some(busy);
@@ -736,13 +845,56 @@ mod tests {
     #[test]
     fn the_gap_is_explained_from_the_measurement() {
         let report = report();
-        let lines = explain_gap(&report, &predict(Metric::Speedup, "gil", 2), 1.9, 1.25);
+        let lines = explain_gap(&report, &predict(Metric::Speedup, "gil", 2), 1.9, 1.25, None);
         let text = lines.join("\n");
         assert!(text.contains("You expected more"), "{text}");
         assert!(text.contains("1.1 of 2 cores were busy: the workers mostly took turns"), "{text}");
         assert!(text.contains("60 % of the work were serial"), "{text}");
-        let close = explain_gap(&report, &predict(Metric::Speedup, "gil", 2), 1.3, 1.25).join("\n");
+        let close = explain_gap(&report, &predict(Metric::Speedup, "gil", 2), 1.3, 1.25, None).join("\n");
         assert!(!close.contains("You expected"), "{close}");
+        assert!(!close.contains("SMT") && !close.contains("Turbo"), "{close}");
+    }
+
+    #[test]
+    fn smt_turbo_and_a_busy_neighbour_are_named_when_they_shaped_the_figure() {
+        let mut report = report();
+        let gil2 = report.points.iter_mut().find(|p| p.backend == "gil" && p.workers == 2).unwrap();
+        gil2.cpu_cores = 1.0;
+        gil2.busy_cores = Some(1.9);
+        let quiet = |report: &Report, turbo| {
+            explain_gap(report, &predict(Metric::Speedup, "gil", 2), 1.25, 1.25, turbo).join("\n")
+        };
+        let text = quiet(&report, Some(true));
+        assert!(text.contains("A busy neighbour: other programs kept about 0.9 cores busy"), "{text}");
+        assert!(text.contains("Turbo boost is on"), "efficiency 0.62 with boost: {text}");
+        assert!(!text.contains("SMT"), "2 physical cores: {text}");
+        assert!(!quiet(&report, None).contains("Turbo"), "boost unknown: not named");
+        report.machine.physical_cores = Some(1);
+        let text = quiet(&report, Some(false));
+        assert!(
+            text.contains("SMT: this machine's 2 CPUs are 1 physical cores with 2 hardware threads each"),
+            "{text}"
+        );
+        assert!(!text.contains("Turbo"), "{text}");
+    }
+
+    #[test]
+    fn an_amdahl_prediction_is_graded_against_the_law_on_this_machines_cpus() {
+        let report = report();
+        let mut p = predict(Metric::Speedup, "gil", 2);
+        let params: std::collections::BTreeMap<String, String> = [("serial".to_string(), "0.1".to_string())].into();
+        assert_eq!(graded_against(&params, &p, &report, 1.25), (1.25, None), "no model: the measurement");
+        p.expect = Some(crate::lessons::manifest::Expect::Amdahl);
+        let (answer, why) = graded_against(&params, &p, &report, 1.25);
+        approx::assert_relative_eq!(answer, 1.0 / 0.55, epsilon = 1e-12);
+        let why = why.unwrap();
+        assert!(why.contains("s = 0.1") && why.contains("= 1.82x"), "{why}");
+        assert!(why.contains("T(1) measured 1.000 s, so T(2) should be"), "{why}");
+        assert!(p.passes(1.8, answer) && !p.passes(1.25, answer), "a right answer passes whatever was measured");
+        p.workers = 4;
+        let (answer, why) = graded_against(&params, &p, &report, 1.25);
+        approx::assert_relative_eq!(answer, 1.0 / 0.55, epsilon = 1e-12);
+        assert!(why.unwrap().contains("4 workers on 2 CPUs run 2 at a time"));
     }
 
     #[test]

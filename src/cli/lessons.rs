@@ -45,8 +45,20 @@ pub fn check(dir: Option<&Path>) -> Result<ExitCode> {
                 .flat_map(|l| &l.exercises)
                 .filter(|e| matches!(e, lessons::Exercise::Predict(_)))
                 .count();
+            let form = lessons::check_form(dir, &course);
+            if !form.problems.is_empty() {
+                print_errors(&form.problems);
+                let n = form.problems.len();
+                eprintln!("{n} problem{} found", if n == 1 { "" } else { "s" });
+                return Ok(ExitCode::from(EXIT_USAGE));
+            }
+            let notes = match (dir, form.notes) {
+                (None, _) => "instructor's notes are not built in (check the course folder for them)".to_string(),
+                (Some(_), 0) => format!("no {}/ folder, so no instructor's notes to check", lessons::form::NOTES_DIR),
+                (Some(_), n) => format!("{n} instructor's notes"),
+            };
             println!(
-                "{name}: {} lessons, {predictions} predictions and {claims} claims, no problems found",
+                "{name}: {} lessons (objectives, minutes and key points in each), {predictions} predictions and {claims} claims, {notes}; no problems found",
                 course.lessons.len()
             );
             Ok(ExitCode::SUCCESS)

@@ -94,6 +94,38 @@ pub struct Predict {
     /// How far off a prediction may be and still count as right, in the metric's unit.
     #[serde(default)]
     pub tolerance: Option<f64>,
+    /// Kernel and backend parameters for this measurement, over the lesson's [default:
+    /// the lesson's], e.g. `{ sync = "atomic" }`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+    /// What the prediction is graded against [default: the measured figure]. `"amdahl"`:
+    /// Amdahl's law for the kernel's configured `serial` fraction on as many of the
+    /// workers as this machine has CPUs, so that a right answer stays right on a loaded
+    /// or turbo-boosted laptop; the measured figure is shown beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expect>,
+}
+
+/// A model a prediction is graded against instead of the measured figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    /// Amdahl's law, S = 1 / (s + (1 - s) / p), with s the kernel's `serial` parameter and
+    /// p the workers this machine can run at once.
+    Amdahl,
+}
+
+impl Expect {
+    /// The expected speedup of `workers` workers on `cpus` available CPUs with serial
+    /// fraction `serial`.
+    pub fn speedup(self, serial: f64, workers: usize, cpus: usize) -> f64 {
+        match self {
+            Expect::Amdahl => {
+                let p = workers.min(cpus.max(1)) as f64;
+                1.0 / (serial + (1.0 - serial) / p)
+            }
+        }
+    }
 }
 
 impl Predict {

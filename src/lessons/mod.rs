@@ -6,6 +6,7 @@
 
 mod embedded;
 pub mod figure;
+pub mod form;
 pub mod manifest;
 pub mod progress;
 
@@ -217,6 +218,62 @@ pub fn load_course(dir: Option<&Path>) -> Result<Course, Vec<LessonError>> {
     }
 }
 
+/// What checking the form of a course found: the problems, and whether instructor's
+/// notes were there to check.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FormReport {
+    /// Problems in lesson files and notes, as `file:line: message`.
+    pub problems: Vec<LessonError>,
+    /// How many instructor's notes were checked (0 when the course has none).
+    pub notes: usize,
+}
+
+/// Checks the form of every lesson of `course` (objectives with minutes, key points
+/// last) and, when the course folder `dir` has an `instructor/` folder, that every
+/// lesson has a note there with the parts [`form::NOTE_PARTS`] and the same minutes.
+/// The built-in course embeds no notes, so none are checked for it.
+pub fn check_form(dir: Option<&Path>, course: &Course) -> FormReport {
+    let mut report = FormReport::default();
+    let notes = dir.filter(|d| d.join(form::NOTES_DIR).is_dir()).map(|d| Folder(d.to_path_buf()));
+    let shown = |name: &str| match dir {
+        Some(dir) => Folder(dir.to_path_buf()).display(name),
+        None => Embedded.display(name),
+    };
+    for lesson in &course.lessons {
+        let (minutes, problems) = form::check_lesson(&lesson.text);
+        let file = shown(&lesson.file);
+        report.problems.extend(problems.into_iter().map(|p| LessonError {
+            file: file.clone(),
+            line: p.line,
+            message: p.message,
+        }));
+        let Some(folder) = &notes else { continue };
+        let name = format!("{}/{}", form::NOTES_DIR, lesson.file);
+        match folder.read(&name) {
+            Ok(text) => {
+                report.notes += 1;
+                let file = folder.display(&name);
+                report.problems.extend(
+                    form::check_note(&text, minutes)
+                        .into_iter()
+                        .map(|p| LessonError { file: file.clone(), line: p.line, message: p.message }),
+                );
+            }
+            Err(e) => report.problems.push(LessonError {
+                file: folder.display(&name),
+                line: e.line,
+                message: format!(
+                    "lesson '{}' has no instructor's note: {} (the course has an {}/ folder, so every lesson needs one)",
+                    lesson.id,
+                    e.why,
+                    form::NOTES_DIR
+                ),
+            }),
+        }
+    }
+    report
+}
+
 /// 1-based line of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset.min(text.len())).map_or(1, |head| head.matches('\n').count() + 1)
@@ -367,6 +424,27 @@ fn check_lesson(
             Exercise::Predict(predict) => {
                 for why in check_prediction(predict, &offered) {
                     fail(span.clone(), why);
+                }
+                let mut merged = params.clone();
+                merged.extend(predict.params.clone());
+                if let (Some(kernel), false) = (kernel, predict.params.is_empty()) {
+                    let size = raw.size.as_ref().map_or_else(|| kernel.small_size(), |s| *s.get_ref());
+                    if let Err(why) = check_params(kernel, backends_list, &merged, size.min(kernel.small_size().max(1)))
+                    {
+                        fail(span.clone(), why);
+                    }
+                }
+                if let Some(manifest::Expect::Amdahl) = predict.expect {
+                    if predict.metric != Metric::Speedup {
+                        fail(span.clone(), "expect = \"amdahl\" grades a speedup: give metric = \"speedup\"".into());
+                    }
+                    if merged.get("serial").and_then(|s| s.parse::<f64>().ok()).is_none_or(|s| !(0.0..1.0).contains(&s))
+                    {
+                        fail(
+                            span.clone(),
+                            "expect = \"amdahl\" needs the serial fraction: a `serial` parameter from 0 to 1 (the amdahl kernel's)".into(),
+                        );
+                    }
                 }
             }
         }

@@ -2,9 +2,11 @@
 //! the machine facts that decide how many CPUs a pool may use, and process CPU time.
 //! Depends on nothing else in the crate.
 
+mod boost;
 mod facts;
 mod sampler;
 
+pub use boost::turbo_boost;
 pub use facts::{CpuCountReason, MachineFacts, cpu_list, pool_cpu_count};
 pub use sampler::{CpuSnapshot, Sampler, busy_cores};
 

@@ -192,10 +192,15 @@ fn predict_lines(
             Span::raw("Measured   "),
             Span::styled(p.metric.format(measured), Style::new().add_modifier(Modifier::BOLD)),
             Span::raw("   "),
-            if passed {
-                Span::styled(format!("✓ within ±{:.2}", tolerance(p)), theme.good())
-            } else {
-                Span::styled(format!("✗ outside ±{:.2}", tolerance(p)), theme.warn())
+            {
+                // A prediction graded against a model (Amdahl's law) says so; the first
+                // explanation line gives the model's value.
+                let of = if p.expect.is_some() { " of Amdahl's law" } else { "" };
+                if passed {
+                    Span::styled(format!("✓ within ±{:.2}{of}", tolerance(p)), theme.good())
+                } else {
+                    Span::styled(format!("✗ outside ±{:.2}{of}", tolerance(p)), theme.warn())
+                }
             },
         ]));
         lines.push(Line::styled(
