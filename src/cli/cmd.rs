@@ -57,6 +57,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if let Err(e) = plan.validate() {
         return Ok(usage_error(e));
     }
+    if let Some(Err(e)) = args.launcher.as_deref().map(crate::backends::command::find_launcher) {
+        return Ok(usage_error(e));
+    }
     if let Some(code) = check_outputs(args) {
         return Ok(code);
     }
