@@ -144,6 +144,22 @@ impl CommandPlan {
     }
 }
 
+/// `python3 pi.py --workers {workers}` is called `pi.py`; `./omp_pi {workers}`, `omp_pi`.
+pub fn default_name(template: &str) -> String {
+    let words = shell_words::split(template).unwrap_or_else(|_| vec![template.to_string()]);
+    let interpreters = ["python", "python3", "sh", "bash", "node", "Rscript", "julia", "env", "uv", "pixi"];
+    let file = |w: &String| Path::new(w).file_name().map_or(w.clone(), |n| n.to_string_lossy().into_owned());
+    let mut candidates = words.iter().filter(|w| !w.starts_with('-'));
+    let first = candidates.next();
+    match first {
+        Some(program) if interpreters.iter().any(|i| file(program).starts_with(i)) => {
+            candidates.next().map_or_else(|| file(program), file)
+        }
+        Some(program) => file(program),
+        None => "command".into(),
+    }
+}
+
 /// One captured output of a point, for `--out` (one log per point).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PointLog {
@@ -474,6 +490,27 @@ impl Runner {
     }
 }
 
+impl Runner {
+    /// Runs a command plan on its own thread (the TUI's "your command"); cancel kills the
+    /// running command's process group.
+    pub fn start_commands(&self, plan: CommandPlan) -> super::RunHandle {
+        let (tx, events) = crossbeam_channel::unbounded();
+        let cancel = std::sync::Arc::new(AtomicBool::new(false));
+        let runner = self.clone();
+        let flag = std::sync::Arc::clone(&cancel);
+        let thread = std::thread::Builder::new()
+            .name("parlab-commands".into())
+            .spawn(move || {
+                let (last, _logs) = runner.run_commands(&plan, &flag, &mut |event| {
+                    let _ = tx.send(event.clone());
+                });
+                let _ = tx.send(last);
+            })
+            .ok();
+        super::RunHandle { events, cancel, thread }
+    }
+}
+
 /// The parlab binary that serves as the intermediate of every command run.
 fn exec_program() -> Result<PathBuf, CommandPlanError> {
     crate::backends::worker_program().map_err(|e| CommandError::Internal(e.to_string()).into())
@@ -505,6 +542,14 @@ mod tests {
             stdout: stdout.as_bytes().to_vec(),
             stderr: Vec::new(),
         }
+    }
+
+    #[test]
+    fn names_come_from_the_script() {
+        assert_eq!(default_name("python3 pi.py --workers {workers}"), "pi.py");
+        assert_eq!(default_name("/usr/bin/python3 -u src/pi.py {workers}"), "pi.py");
+        assert_eq!(default_name("./omp_pi {workers}"), "omp_pi");
+        assert_eq!(default_name("'unbalanced {workers}"), "'unbalanced {workers}");
     }
 
     #[test]

@@ -242,7 +242,7 @@ pub fn job_cpus(
     let slurm = env.contains_key("SLURM_STEP_ID") || env.contains_key("SLURM_JOB_CPUS_PER_NODE");
     let launcher = if slurm && launcher != "Open MPI" { "SLURM" } else { launcher };
     let (size_name, ranks) = match (world_size, size_from) {
-        (Some(n), _) => ("the MPI world size", n),
+        (Some(n), _) => ("MPI_Comm_size", n),
         (None, Some((name, n))) => (name, n),
         (None, None) => ("SLURM_NTASKS", number("SLURM_NTASKS")?),
     };
