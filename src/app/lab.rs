@@ -325,7 +325,7 @@ pub const KEYS: Keys<LabAction> = Keys(&[
     Command {
         keys: "!",
         bindings: &[(Key::Char('!'), A::Command)],
-        help: "your command: type or paste one with {workers} (↑↓ earlier ones, Enter, Esc); s sweeps it",
+        help: "your command: type or paste one with {workers}; s sweeps it",
         when: idle,
         hints: &[],
     },
