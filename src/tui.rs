@@ -157,6 +157,12 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
             saver = Some(progress::Saver::start(path));
         }
     }
+    if let Some(path) = progress::default_path() {
+        // The Lab's remembered commands live beside the progress file.
+        let (row, warning) = crate::app::command_row::CommandRow::beside(&path);
+        app.command_row = row;
+        app.warning = app.warning.take().or(warning);
+    }
     let save_errors = saver.as_ref().map_or_else(never, |s: &progress::Saver| s.errors.clone());
     install_panic_hook();
     let mut terminal = enter()?;
@@ -261,6 +267,7 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
         }
         match effect {
             Some(Effect::StartRun(plan)) => handle = Some(runner.start(plan)),
+            Some(Effect::StartCommands(plan)) => handle = Some(runner.start_commands(*plan)),
             Some(Effect::CancelRun) => {
                 if let Some(h) = &handle {
                     h.cancel();

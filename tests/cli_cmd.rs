@@ -225,6 +225,64 @@ fn bad_flags_exit_2_naming_the_flag() {
 }
 
 #[test]
+fn launcher_mistakes_exit_2_naming_the_flag() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["run", "--cmd", "x", "--launcher", "no-such-mpirun -n {workers}"],
+            "--launcher 'no-such-mpirun -n {workers}': no-such-mpirun was not found on PATH",
+        ),
+        (
+            &["run", "integral", "--backends", "mpi", "--launcher", "no-such-mpirun -n {workers}"],
+            "--launcher 'no-such-mpirun -n {workers}'",
+        ),
+        (
+            &["run", "integral", "--backends", "threads", "--launcher", "sh -c true {workers}"],
+            "--launcher: the threads backend runs inside one parlab process",
+        ),
+        (
+            &["run", "integral", "--backends", "mpi", "--launcher", "mpirun --bind-to core"],
+            "--launcher 'mpirun --bind-to core'",
+        ),
+    ];
+    for (args, message) in cases {
+        parlab().args(*args).assert().code(2).stderr(predicate::str::contains(*message));
+    }
+}
+
+/// Without the `mpi` feature a kernel cannot be launched, and parlab says how to build it.
+#[cfg(not(feature = "mpi"))]
+#[test]
+fn launching_a_kernel_needs_the_mpi_feature() {
+    parlab()
+        .args(["run", "integral", "--backends", "mpi", "--launcher", "sh -c true {workers}"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--features mpi"));
+}
+
+/// A stand-in launcher (a shell that starts the command) runs each worker count as its
+/// own job: the points of a `--cmd` sweep come through one launch each.
+#[test]
+fn a_launcher_template_starts_each_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json");
+    parlab()
+        .args(["run", "--cmd", "sh -c 'echo ranks=$PARLAB_RANKS'", "--launcher", "env PARLAB_RANKS={workers}"])
+        .args(["--workers", "1,2", "--reps", "1", "--warmup", "0", "-q", "--check", "regex:ranks=([0-9]+)"])
+        .args(["--tolerance", "10"])
+        .arg("--json")
+        .arg(&json)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("PARLAB_RANKS=2"));
+    let report: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    let points = report["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    // The number each job printed is its own worker count: the launcher got {workers}.
+    assert_eq!(points[1]["outcome"]["value"], 2.0, "{}", points[1]);
+}
+
+#[test]
 fn help_shows_a_cmd_example() {
     parlab()
         .args(["run", "--help"])

@@ -290,3 +290,102 @@ fn the_mpi_script_runs_end_to_end_under_stand_in_launchers() {
         .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().starts_with("parlab-")));
     assert_eq!(folders.count(), 2, "one results folder per job");
 }
+
+/// `parlab run KERNEL --backends mpi --launcher LAUNCHER --workers 1,2`, not itself under
+/// mpirun: each worker count is its own MPI job and the points come back as one report.
+fn launched(args: &[&str]) -> Output {
+    let mut child = Command::new(PARLAB)
+        .args(args)
+        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+        .env("OMPI_MCA_rmaps_base_oversubscribe", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("parlab starts");
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the launched run did not finish within 180 s");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+#[test]
+fn a_launcher_gives_a_whole_scaling_curve_in_one_report() {
+    for launcher in ["mpirun", "mpirun -n {workers} --bind-to core"] {
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("curve.json");
+        let output = launched(&[
+            "run",
+            "integral",
+            "--backends",
+            "mpi",
+            "--launcher",
+            launcher,
+            "--workers",
+            "1,2",
+            "--size",
+            "2e6",
+            "--reps",
+            "2",
+            "-q",
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{launcher}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        assert!(stdout.contains("mpirun -n 2"), "{stdout}");
+        let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let points = report["points"].as_array().unwrap();
+        assert_eq!(points.len(), 2, "{launcher}: {report}");
+        for (point, workers) in points.iter().zip([1, 2]) {
+            assert_eq!(point["backend"], "mpi");
+            assert_eq!(point["workers"], workers);
+            assert_eq!(point["verified"], true);
+            assert_eq!(point["oversubscribed"], false, "{launcher}: 2 ranks on 2 CPUs each have a core");
+            assert_eq!(point["stats"]["worker_items"].as_array().unwrap().len(), workers);
+        }
+        assert!(report["reference_s"].as_f64().is_some_and(|t| t > 0.0));
+    }
+}
+
+/// Rank 0 is bound to one core by mpirun, but the job has one core per rank: two ranks
+/// on two CPUs are not oversubscribed, and the card says where the count came from.
+#[test]
+fn ranks_with_a_core_each_are_not_oversubscribed() {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cpus < 2 {
+        eprintln!("skipped: needs 2 CPUs, this machine has {cpus}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("out.json");
+    let output = mpirun(
+        2,
+        &[
+            "run",
+            "integral",
+            "--backends",
+            "mpi",
+            "--size",
+            "2e6",
+            "--reps",
+            "1",
+            "-q",
+            "--json",
+            json.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("job:"), "the card names the job: {stdout}");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["points"][0]["oversubscribed"], false, "{report}");
+    assert_eq!(report["machine"]["job"]["ranks"], 2, "{report}");
+    assert!(report["machine"]["available_parallelism"].as_u64().unwrap() >= 2, "{report}");
+}

@@ -27,6 +27,7 @@ fn facts() -> MachineFacts {
         memory_available_bytes: 12 << 30,
         os: "Linux (Example 1)".into(),
         host: "lab".into(),
+        job: None,
     }
 }
 

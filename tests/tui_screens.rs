@@ -26,6 +26,7 @@ fn facts(cores: usize) -> MachineFacts {
         memory_available_bytes: 12 << 30,
         os: "Linux (Example 1)".into(),
         host: "lab".into(),
+        job: None,
     }
 }
 

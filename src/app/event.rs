@@ -137,6 +137,8 @@ pub enum Event {
 pub enum Effect {
     /// Start this plan on the runner thread.
     StartRun(Plan),
+    /// Measure the learner's command (the Lab's "your command" row).
+    StartCommands(Box<crate::measure::commands::CommandPlan>),
     /// Ask the running plan to stop.
     CancelRun,
     /// Write these results as report files (JSON, CSV, Markdown, charts) to a fresh folder.

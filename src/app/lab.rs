@@ -264,6 +264,8 @@ pub enum LabAction {
     Scroll(i16),
     /// Results: to the top.
     Top,
+    /// Type or paste your own command to measure ("your command" on the kernel row).
+    Command,
 }
 
 fn idle(app: &App) -> bool {
@@ -319,6 +321,13 @@ pub const KEYS: Keys<LabAction> = Keys(&[
         help: "sweep every switched-on point / run the underlined one",
         when: always,
         hints: &[Hint::new("s", "sweep", 11, idle), Hint::from("r", run_label, 12, idle)],
+    },
+    Command {
+        keys: "!",
+        bindings: &[(Key::Char('!'), A::Command)],
+        help: "your command: type or paste one with {workers}; s sweeps it",
+        when: idle,
+        hints: &[],
     },
     Command {
         keys: "c",
@@ -428,8 +437,11 @@ impl App {
     /// Does what `action` says in the Lab.
     pub(super) fn lab_action(&mut self, action: LabAction) -> Option<Effect> {
         match action {
+            A::RunPoint if self.command_row.command.is_some() => return self.start_command(false),
+            A::Sweep if self.command_row.command.is_some() => return self.start_command(true),
             A::RunPoint => return self.start(false),
             A::Sweep => return self.start(true),
+            A::Command => self.open_command_input(),
             A::Cancel => {
                 return if self.run.is_some() {
                     self.message = Some("Cancelling after the current repetition...".into());
@@ -478,6 +490,10 @@ impl App {
             }
             A::Back => self.screen = Screen::Lessons,
             A::Row(delta) => self.lab.as_mut()?.move_row(delta),
+            // ←→ on the kernel row leave "your command" for the kernel shown before.
+            A::Adjust(_) if self.command_row.command.is_some() && self.lab.as_ref()?.row == LabRow::Kernel => {
+                self.command_row.command = None;
+            }
             A::Adjust(delta) => self.lab.as_mut()?.adjust(delta),
             A::Toggle => self.lab.as_mut()?.toggle(),
             A::Scroll(rows) if rows < 0 => {

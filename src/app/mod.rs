@@ -9,6 +9,7 @@
 //! results in `run.rs`, and progress bookkeeping (saved marks, answers, resume) in
 //! `records.rs`.
 
+pub mod command_row;
 pub mod cores;
 mod event;
 pub mod exercises;
@@ -137,6 +138,8 @@ pub struct App {
     saved_resume: Option<Resume>,
     /// The Lab's controls, for the lesson `lab_lesson`.
     pub lab: Option<LabSetup>,
+    /// The Lab's "your command" row: the learner's command, its input line, the history.
+    pub command_row: command_row::CommandRow,
     /// Which lesson the Lab is set up for.
     lab_lesson: usize,
     /// Which Lab pane has the keys.
@@ -194,6 +197,7 @@ impl App {
             progress_base: ProgressFile::default(),
             saved_resume: None,
             lab: None,
+            command_row: command_row::CommandRow::default(),
             lab_lesson: 0,
             lab_pane: LabPane::Setup,
             results_scroll: 0,
@@ -303,6 +307,10 @@ impl App {
 
     /// A key: the keys that work everywhere first, then the screen's table (see `keys.rs`).
     fn on_key(&mut self, key: Key) -> Option<Effect> {
+        // The command input line takes every key (typing `q` or `?` is text), but Ctrl-C.
+        if self.command_input_open() && self.screen == Screen::Lab && key != Key::CtrlC {
+            return self.command_input_key(key);
+        }
         let global = keys::GLOBAL.find(self, key);
         if global == Some(GlobalAction::Quit) {
             return self.quit_now();

@@ -63,6 +63,11 @@ pub enum CommandError {
         "--launcher '{0}': give mpirun, mpiexec or srun, or a template with {{workers}} (e.g. 'mpirun -n {{workers}} --bind-to core')"
     )]
     Launcher(String),
+    /// The launcher's program is not installed (not on PATH).
+    #[error(
+        "--launcher '{launcher}': {program} was not found on PATH; install Open MPI (apt-get install openmpi-bin) or MPICH, load your cluster's MPI module, or give the launcher's full path"
+    )]
+    LauncherMissing { launcher: String, program: String },
     /// The command could not be started.
     #[error("{name} with {workers} workers could not start `{program}`: {why}")]
     Spawn { name: String, workers: usize, program: String, why: String },
@@ -148,6 +153,21 @@ impl CommandSpec {
     pub fn launched(&self) -> bool {
         self.launcher.is_some()
     }
+}
+
+/// Finds the launcher's program (its first word) on PATH, before any run: a missing
+/// mpirun is a mistake in the flags, not a failed point.
+pub fn find_launcher(launcher: &str) -> Result<PathBuf, CommandError> {
+    let words = split(&launcher_template(launcher)?, launcher)?;
+    let program = words.first().ok_or_else(|| CommandError::Launcher(launcher.to_string()))?;
+    let found = if program.contains('/') {
+        Some(PathBuf::from(program)).filter(|p| p.is_file())
+    } else {
+        std::env::var_os("PATH")
+            .map(|path| std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| p.is_file()))
+            .unwrap_or_default()
+    };
+    found.ok_or_else(|| CommandError::LauncherMissing { launcher: launcher.to_string(), program: program.clone() })
 }
 
 fn split(text: &str, template: &str) -> Result<Vec<String>, CommandError> {
@@ -406,6 +426,13 @@ mod tests {
         assert_eq!(s.argv(4).unwrap(), ["mpirun", "-n", "4", "--bind-to", "core", "./a.out"]);
         let s = CommandSpec { launcher: Some("mpirun --oversubscribe".into()), ..spec("./a.out") };
         assert!(matches!(s.validate(), Err(CommandError::Launcher(_))));
+    }
+
+    #[test]
+    fn missing_launchers_are_named() {
+        let error = find_launcher("no-such-mpirun-here -n {workers}").unwrap_err();
+        assert!(error.to_string().starts_with("--launcher 'no-such-mpirun-here"), "{error}");
+        assert!(find_launcher("/bin/sh -c {workers}").is_ok());
     }
 
     #[test]

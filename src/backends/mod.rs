@@ -397,6 +397,19 @@ pub fn launch(backends: &[String]) -> Launch {
     }
 }
 
+/// The MPI world size, when this process joined an MPI launch in [`launch`] (the `mpi`
+/// feature); rank 0 counts the job's CPUs with it.
+pub fn world_size() -> Option<usize> {
+    #[cfg(feature = "mpi")]
+    {
+        mpi_ranks::world_size()
+    }
+    #[cfg(not(feature = "mpi"))]
+    {
+        None
+    }
+}
+
 /// Ends the launch: rank 0 tells the other ranks to stop, and MPI is finalised.
 pub fn finish() {
     #[cfg(feature = "mpi")]

@@ -80,19 +80,18 @@ pub fn launch(backends: &[String]) -> Launch {
                     .into(),
             ),
         },
-        Ok((0, size)) => {
-            // mpirun binds each rank to a core by default: rank 0's view of the machine
-            // (and so the oversubscription mark) is then one core, not the node.
-            let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let note = (cpus < size).then(|| {
-                format!(
-                    "mpi: the launcher bound rank 0 to {cpus} CPU(s), so {size} ranks count as oversubscribed; \
-                     pass --bind-to none to mpirun to let each rank see the whole node"
-                )
-            });
-            Launch::Root { note }
-        }
+        // Rank 0's machine facts count the whole job's CPUs (sysmon's job_cpus, told the
+        // world size by `world_size`), not the one core the launcher bound it to.
+        Ok((0, _)) => Launch::Root { note: None },
         Ok(_) => Launch::Served(serve()),
+    }
+}
+
+/// See [`super::world_size`].
+pub fn world_size() -> Option<usize> {
+    match &*SESSION.lock().unwrap_or_else(PoisonError::into_inner) {
+        Session::Running { size, .. } => Some(*size),
+        _ => None,
     }
 }
 

@@ -1,7 +1,6 @@
 //! `parlab run --cmd`: measure the learner's own program across worker counts, with the
 //! same table, fits, charts and report as a kernel.
 
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +11,7 @@ use super::run::{Progress, check_outputs, exit_code, finished, interrupt_flag, w
 use super::{RunArgs, table, usage_error};
 use crate::backends::command::CommandSpec;
 use crate::measure::Runner;
-use crate::measure::commands::{CommandPlan, OutputCheck, write_logs};
+use crate::measure::commands::{CommandPlan, OutputCheck, default_name, write_logs};
 use crate::sysmon::{MachineFacts, Sampler};
 
 /// Runs the commands the arguments give.
@@ -57,6 +56,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if let Err(e) = plan.validate() {
         return Ok(usage_error(e));
     }
+    if let Some(Err(e)) = args.launcher.as_deref().map(crate::backends::command::find_launcher) {
+        return Ok(usage_error(e));
+    }
     if let Some(code) = check_outputs(args) {
         return Ok(code);
     }
@@ -96,39 +98,10 @@ fn describe(check: &OutputCheck) -> String {
     }
 }
 
-/// `python3 pi.py --workers {workers}` is called `pi.py`; `./omp_pi {workers}`, `omp_pi`.
-fn default_name(template: &str) -> String {
-    let words = shell_words::split(template).unwrap_or_else(|_| vec![template.to_string()]);
-    let interpreters = ["python", "python3", "sh", "bash", "node", "Rscript", "julia", "env", "uv", "pixi"];
-    let file = |w: &String| Path::new(w).file_name().map_or(w.clone(), |n| n.to_string_lossy().into_owned());
-    let mut candidates = words.iter().filter(|w| !w.starts_with('-'));
-    let first = candidates.next();
-    match first {
-        Some(program) if interpreters.iter().any(|i| file(program).starts_with(i)) => {
-            candidates.next().map_or_else(|| file(program), file)
-        }
-        Some(program) => file(program),
-        None => "command".into(),
-    }
-}
-
 fn unique(name: String, taken: &[CommandSpec]) -> String {
     let used = |n: &str| taken.iter().any(|c| c.name == n);
     if !used(&name) {
         return name;
     }
     (2..).map(|i| format!("{name}-{i}")).find(|n| !used(n)).unwrap_or(name)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_come_from_the_script() {
-        assert_eq!(default_name("python3 pi.py --workers {workers}"), "pi.py");
-        assert_eq!(default_name("/usr/bin/python3 -u src/pi.py {workers}"), "pi.py");
-        assert_eq!(default_name("./omp_pi {workers}"), "omp_pi");
-        assert_eq!(default_name("'unbalanced {workers}"), "'unbalanced {workers}");
-    }
 }

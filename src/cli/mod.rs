@@ -6,6 +6,7 @@ mod cmd;
 mod completions;
 mod doctor;
 pub mod info;
+mod launched;
 mod lessons;
 mod plot;
 mod run;
@@ -143,9 +144,10 @@ pub struct RunArgs {
     /// With --cmd: run it under `sh -c` (for pipes and redirections) instead of splitting it into words.
     #[arg(long, requires = "commands")]
     pub shell: bool,
-    /// With --cmd: start each point as its own job: mpirun, mpiexec, srun, or a template
-    /// such as 'mpirun -n {workers} --bind-to core'.
-    #[arg(long, value_name = "LAUNCHER", requires = "commands")]
+    /// Start each worker count as its own job: mpirun, mpiexec, srun, or a template such
+    /// as 'mpirun -n {workers} --bind-to core'. With --cmd, or with --backends mpi for a
+    /// whole MPI scaling curve: parlab run integral --backends mpi --launcher mpirun --workers 1,2,4
+    #[arg(long, value_name = "LAUNCHER")]
     pub launcher: Option<String>,
     /// With --cmd: check the output across worker counts: `stdout` (identical) or
     /// 'regex:PATTERN' (the number its first group captures agrees within --tolerance).
@@ -324,6 +326,9 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let result = match cli.command {
         Some(Command::Run(args)) if !args.commands.is_empty() => cmd::run(&args),
+        Some(Command::Run(args)) if args.launcher.is_some() => {
+            launched::run(&args, args.launcher.as_deref().unwrap_or_default())
+        }
         Some(Command::Run(args)) => match backends::launch(&args.backends) {
             // Another rank of an MPI launch: it served rank 0 and prints nothing.
             Launch::Served(served) => served.map(|()| ExitCode::SUCCESS).map_err(anyhow::Error::from),

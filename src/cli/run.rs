@@ -17,7 +17,10 @@ use crate::sysmon::{MachineFacts, Sampler};
 
 /// Runs the plan the arguments describe.
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
-    let facts = MachineFacts::detect();
+    let facts = match crate::backends::world_size() {
+        Some(ranks) if ranks > 1 => MachineFacts::detect().with_world_size(ranks),
+        _ => MachineFacts::detect(),
+    };
     let name = args.kernel.clone().unwrap_or_default();
     let Some(kernel) = kernels::find(&name) else {
         return Ok(usage_error(format!("unknown kernel '{}'; valid kernels: {}", name, kernels::ids().join(", "))));

@@ -144,6 +144,22 @@ impl CommandPlan {
     }
 }
 
+/// `python3 pi.py --workers {workers}` is called `pi.py`; `./omp_pi {workers}`, `omp_pi`.
+pub fn default_name(template: &str) -> String {
+    let words = shell_words::split(template).unwrap_or_else(|_| vec![template.to_string()]);
+    let interpreters = ["python", "python3", "sh", "bash", "node", "Rscript", "julia", "env", "uv", "pixi"];
+    let file = |w: &String| Path::new(w).file_name().map_or(w.clone(), |n| n.to_string_lossy().into_owned());
+    let mut candidates = words.iter().filter(|w| !w.starts_with('-'));
+    let first = candidates.next();
+    match first {
+        Some(program) if interpreters.iter().any(|i| file(program).starts_with(i)) => {
+            candidates.next().map_or_else(|| file(program), file)
+        }
+        Some(program) => file(program),
+        None => "command".into(),
+    }
+}
+
 /// One captured output of a point, for `--out` (one log per point).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PointLog {
@@ -337,6 +353,164 @@ impl Runner {
     }
 }
 
+/// A kernel plan whose every worker count runs as its own job under a launcher
+/// (`parlab run integral --backends mpi --launcher mpirun --workers 1,2`): one
+/// `mpirun -n W parlab run ... --workers W --json FILE` per point, started, timed out and
+/// cancelled as a measured command is, and its points merged into one report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaunchedPlan {
+    /// The kernel plan; its backends are all launched ones (mpi).
+    pub plan: Plan,
+    /// mpirun, mpiexec, srun, or a template with {workers}.
+    pub launcher: String,
+    /// Seconds one job may take before its process group is killed.
+    pub timeout_s: Option<f64>,
+}
+
+impl LaunchedPlan {
+    /// The command each point runs: this parlab, on one worker count, writing JSON to
+    /// `json` (with {workers} in its name).
+    pub fn command(&self, program: &Path, json: &Path) -> CommandSpec {
+        let spec = &self.plan.spec;
+        let mut words: Vec<String> = vec![
+            program.display().to_string(),
+            "run".into(),
+            spec.kernel.clone(),
+            "--backends".into(),
+            self.plan.backends.join(","),
+            "--workers".into(),
+            command::WORKERS_PLACEHOLDER.into(),
+            "--size".into(),
+            spec.size.to_string(),
+            "--seed".into(),
+            spec.seed.to_string(),
+            "--reps".into(),
+            self.plan.repetitions.to_string(),
+            "--warmup".into(),
+            self.plan.warmup.to_string(),
+        ];
+        for (key, value) in &spec.params {
+            words.extend(["--param".to_string(), format!("{key}={value}")]);
+        }
+        words.extend(["--json".to_string(), json.display().to_string(), "--force".into(), "--quiet".into()]);
+        CommandSpec {
+            name: self.plan.backends.join(","),
+            template: shell_words::join(words),
+            shell: false,
+            threads_env: false,
+            launcher: Some(self.launcher.clone()),
+        }
+    }
+}
+
+impl Runner {
+    /// Runs a launched plan on the calling thread (see [`LaunchedPlan`]), passing every
+    /// event but the last to `on_event`; returns the last (Finished, Failed or Cancelled).
+    pub fn run_launched(
+        &self,
+        launched: &LaunchedPlan,
+        cancel: &AtomicBool,
+        on_event: &mut dyn FnMut(&RunEvent),
+    ) -> RunEvent {
+        let folder = match tempfile::tempdir() {
+            Ok(folder) => folder,
+            Err(e) => {
+                return RunEvent::Failed(
+                    CommandPlanError::from(CommandError::Internal(format!("no temporary folder: {e}"))).into(),
+                );
+            }
+        };
+        match self.run_launched_inner(launched, folder.path(), cancel, on_event) {
+            Ok(event) => event,
+            Err(error) => RunEvent::Failed(error.into()),
+        }
+    }
+
+    fn run_launched_inner(
+        &self,
+        launched: &LaunchedPlan,
+        folder: &Path,
+        cancel: &AtomicBool,
+        on_event: &mut dyn FnMut(&RunEvent),
+    ) -> Result<RunEvent, CommandPlanError> {
+        let program = exec_program()?;
+        let plan = &launched.plan;
+        let json = folder.join(format!("point-{}.json", command::WORKERS_PLACEHOLDER));
+        let spec = launched.command(&program, &json);
+        spec.validate()?;
+        let total = plan.workers.len() * plan.backends.len() * plan.repetitions as usize;
+        on_event(&RunEvent::Started { plan: plan.clone(), total_runs: total });
+        let mut report = Report::new(self.facts().clone(), plan.clone());
+        let timeout = launched.timeout_s.map(Duration::from_secs_f64);
+        let mut done = 0;
+        for &workers in &plan.workers {
+            for backend in &plan.backends {
+                on_event(&RunEvent::PointStarted { backend: backend.clone(), workers });
+            }
+            match command::run_once(&program, &spec, workers, timeout, cancel) {
+                Ok(_) => {}
+                Err(CommandError::Cancelled) => return Ok(RunEvent::Cancelled(Box::new(report))),
+                Err(e) => return Err(e.into()),
+            }
+            let path = folder.join(format!("point-{workers}.json"));
+            let job: Report =
+                std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).ok_or_else(|| {
+                    CommandError::Internal(format!(
+                        "the job with {workers} workers (`{}`) wrote no results",
+                        spec.display(workers)
+                    ))
+                })?;
+            if report.reference_s.is_none() {
+                report.reference_s = job.reference_s;
+            }
+            // A job on several nodes may have more CPUs than the node parlab runs on.
+            report.machine.available_parallelism =
+                report.machine.available_parallelism.max(job.machine.available_parallelism);
+            for point in job.points {
+                // The job timed its repetitions itself (its warm-ups untimed, as always).
+                for &seconds in &point.times_s {
+                    done += 1;
+                    on_event(&RunEvent::Sample {
+                        backend: point.backend.clone(),
+                        workers: point.workers,
+                        warmup: false,
+                        seconds,
+                        done,
+                        total,
+                    });
+                }
+                report.points.push(point);
+                report.derive();
+                if let Some(point) = report.points.last().cloned() {
+                    on_event(&RunEvent::PointFinished { point: Box::new(point), report: Box::new(report.clone()) });
+                }
+            }
+        }
+        Ok(RunEvent::Finished(Box::new(report)))
+    }
+}
+
+impl Runner {
+    /// Runs a command plan on its own thread (the TUI's "your command"); cancel kills the
+    /// running command's process group.
+    pub fn start_commands(&self, plan: CommandPlan) -> super::RunHandle {
+        let (tx, events) = crossbeam_channel::unbounded();
+        let cancel = std::sync::Arc::new(AtomicBool::new(false));
+        let runner = self.clone();
+        let flag = std::sync::Arc::clone(&cancel);
+        let thread = std::thread::Builder::new()
+            .name("parlab-commands".into())
+            .spawn(move || {
+                let (last, _logs) = runner.run_commands(&plan, &flag, &mut |event| {
+                    let _ = tx.send(event.clone());
+                });
+                let _ = tx.send(last);
+            })
+            .ok();
+        super::RunHandle { events, cancel, thread }
+    }
+}
+
 /// The parlab binary that serves as the intermediate of every command run.
 fn exec_program() -> Result<PathBuf, CommandPlanError> {
     crate::backends::worker_program().map_err(|e| CommandError::Internal(e.to_string()).into())
@@ -368,6 +542,14 @@ mod tests {
             stdout: stdout.as_bytes().to_vec(),
             stderr: Vec::new(),
         }
+    }
+
+    #[test]
+    fn names_come_from_the_script() {
+        assert_eq!(default_name("python3 pi.py --workers {workers}"), "pi.py");
+        assert_eq!(default_name("/usr/bin/python3 -u src/pi.py {workers}"), "pi.py");
+        assert_eq!(default_name("./omp_pi {workers}"), "omp_pi");
+        assert_eq!(default_name("'unbalanced {workers}"), "'unbalanced {workers}");
     }
 
     #[test]

@@ -15,6 +15,12 @@ pub fn describe(facts: &MachineFacts) -> String {
     line("logical CPUs", facts.logical_cores.to_string());
     line("physical cores", facts.physical_cores.map_or("unknown".into(), |n| n.to_string()));
     line("available parallelism", facts.available_parallelism.to_string());
+    if let Some(job) = &facts.job {
+        line(
+            "launched job",
+            format!("{} job of {} ranks, {} CPUs ({})", job.launcher, job.ranks, job.cpus, job.source),
+        );
+    }
     line(
         "affinity mask",
         facts.affinity.as_ref().map_or("not available on this OS".into(), |m| {
@@ -49,10 +55,7 @@ pub fn describe(facts: &MachineFacts) -> String {
 pub fn machine_card(report: &Report) -> String {
     let m = &report.machine;
     let date = report.created.get(..10).unwrap_or(&report.created);
-    format!(
-        "{} | {} of {} CPUs available | parlab {} | {date}",
-        m.cpu_model, m.available_parallelism, m.logical_cores, report.parlab_version
-    )
+    format!("{} | {} | parlab {} | {date}", m.cpu_model, m.cpus_available(), report.parlab_version)
 }
 
 /// The title naming kernel and size, e.g. "pi, 200,000,000 darts".

@@ -30,7 +30,9 @@ pub struct MachineFacts {
     pub logical_cores: usize,
     /// Physical cores, when known.
     pub physical_cores: Option<usize>,
-    /// std::thread::available_parallelism: affinity and cgroup quota applied.
+    /// CPUs this run may use: std::thread::available_parallelism (affinity and cgroup
+    /// quota applied) or, when a launcher (mpirun, srun) started this process as one
+    /// rank of a job, the CPUs of the whole job (see `job`).
     pub available_parallelism: usize,
     /// CPUs in this process's affinity mask (Linux), e.g. [0, 1].
     pub affinity: Option<Vec<usize>>,
@@ -46,7 +48,40 @@ pub struct MachineFacts {
     pub os: String,
     /// Host name.
     pub host: String,
+    /// The job a launcher started this process in, when one did: its ranks and CPUs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<JobCpus>,
 }
+
+/// The CPUs of a job that a launcher (mpirun, mpiexec, srun) started as several ranks:
+/// rank 0's own affinity mask is one rank's share, not the job's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobCpus {
+    /// Who started the job: "Open MPI", "PMI", "PMIx", "SLURM" or "MPI".
+    pub launcher: String,
+    /// Ranks (tasks) in the job.
+    pub ranks: usize,
+    /// CPUs of the whole job.
+    pub cpus: usize,
+    /// CPUs this process alone may use (std::thread::available_parallelism).
+    pub rank_cpus: usize,
+    /// Where the count came from, e.g. "OMPI_COMM_WORLD_SIZE=2 ranks x 1 CPU each".
+    pub source: String,
+}
+
+/// Variables launchers set in every rank's environment; [`job_cpus`] reads them.
+pub const LAUNCHER_VARIABLES: &[&str] = &[
+    "OMPI_COMM_WORLD_SIZE",
+    "OMPI_COMM_WORLD_LOCAL_SIZE",
+    "PMI_SIZE",
+    "PMI_RANK",
+    "PMIX_RANK",
+    "MPI_LOCALNRANKS",
+    "SLURM_STEP_ID",
+    "SLURM_NTASKS",
+    "SLURM_CPUS_PER_TASK",
+    "SLURM_JOB_CPUS_PER_NODE",
+];
 
 impl MachineFacts {
     /// Reads the facts of this machine and process.
@@ -63,11 +98,17 @@ impl MachineFacts {
             .map(|c| c.brand().trim().to_string())
             .filter(|b| !b.is_empty())
             .unwrap_or_else(|| "unknown CPU".into());
+        let rank_cpus = std::thread::available_parallelism().map(NonZeroUsize::get).unwrap_or(1);
+        let launcher_env: BTreeMap<String, String> = LAUNCHER_VARIABLES
+            .iter()
+            .filter_map(|name| std::env::var(name).ok().map(|v| (name.to_string(), v)))
+            .collect();
+        let job = job_cpus(&launcher_env, rank_cpus, logical_cores, None);
         Self {
             cpu_model,
             logical_cores,
             physical_cores: sysinfo::System::physical_core_count().ok(),
-            available_parallelism: std::thread::available_parallelism().map(NonZeroUsize::get).unwrap_or(1),
+            available_parallelism: job.as_ref().map_or(rank_cpus, |j| j.cpus),
             affinity: affinity(),
             cgroup_cpu_quota: cgroup_cpu_quota(),
             env: CPU_VARIABLES
@@ -78,15 +119,37 @@ impl MachineFacts {
             memory_available_bytes: system.as_ref().map_or(0, |s| s.available_memory()),
             os: sysinfo::System::long_os_version().unwrap_or_else(|_| std::env::consts::OS.to_string()),
             host: sysinfo::System::host_name().unwrap_or_default(),
+            job,
         }
+    }
+
+    /// Counts the job again now that MPI told its world size (the `mpi` backend's
+    /// MPI_Comm_size), for launchers whose variables do not say it.
+    pub fn with_world_size(mut self, ranks: usize) -> Self {
+        let rank_cpus = self.job.as_ref().map_or(self.available_parallelism, |j| j.rank_cpus);
+        let env: BTreeMap<String, String> = LAUNCHER_VARIABLES
+            .iter()
+            .filter_map(|name| std::env::var(name).ok().map(|v| (name.to_string(), v)))
+            .collect();
+        if let Some(job) = job_cpus(&env, rank_cpus, self.logical_cores, Some(ranks)) {
+            self.available_parallelism = job.cpus;
+            self.job = Some(job);
+        }
+        self
+    }
+
+    /// "2 of 2 CPUs available", and under a launcher where the 2 came from.
+    pub fn cpus_available(&self) -> String {
+        let mut text = format!("{} of {} CPUs available", self.available_parallelism, self.logical_cores);
+        if let Some(job) = &self.job {
+            text.push_str(&format!(" ({} job: {})", job.launcher, job.source));
+        }
+        text
     }
 
     /// A one-line summary for plot footers and report headers.
     pub fn card(&self) -> String {
-        format!(
-            "{} | {} of {} CPUs available | {}",
-            self.cpu_model, self.available_parallelism, self.logical_cores, self.os
-        )
+        format!("{} | {} | {}", self.cpu_model, self.cpus_available(), self.os)
     }
 }
 
@@ -123,9 +186,15 @@ pub fn pool_cpu_count(facts: &MachineFacts) -> CpuCountReason {
         None => why.push("No cgroup CPU quota is set.".into()),
     }
     let cpus = facts.available_parallelism;
-    why.push(format!(
-        "So std::thread::available_parallelism, rayon's default pool and parlab's default worker counts use {cpus} (Python 3.13's os.process_cpu_count() honours the affinity mask too)."
-    ));
+    match &facts.job {
+        Some(job) => why.push(format!(
+            "{} started this process as one of {} ranks of a job ({}); each rank may use {} CPU(s) itself, but the job has {cpus} CPUs, so parlab counts {cpus} for its worker counts and marks ranks oversubscribed only beyond them.",
+            job.launcher, job.ranks, job.source, job.rank_cpus
+        )),
+        None => why.push(format!(
+            "So std::thread::available_parallelism, rayon's default pool and parlab's default worker counts use {cpus} (Python 3.13's os.process_cpu_count() honours the affinity mask too)."
+        )),
+    }
     for (name, value) in &facts.env {
         let note = match name.as_str() {
             "RAYON_NUM_THREADS" => {
@@ -142,6 +211,86 @@ pub fn pool_cpu_count(facts: &MachineFacts) -> CpuCountReason {
         why.push(format!("{name}={value}: {note}."));
     }
     CpuCountReason { cpus, explanation: why }
+}
+
+/// The CPUs of the job this process is a rank of, when a launcher started it: from
+/// SLURM's allocation (SLURM_JOB_CPUS_PER_NODE, or SLURM_NTASKS x SLURM_CPUS_PER_TASK),
+/// else from the world size (`world_size`, OMPI_COMM_WORLD_SIZE or PMI_SIZE) times the
+/// CPUs of this rank, at most the node's CPUs when every rank is on this node. None when
+/// no launcher started this process.
+pub fn job_cpus(
+    env: &BTreeMap<String, String>,
+    rank_cpus: usize,
+    logical_cores: usize,
+    world_size: Option<usize>,
+) -> Option<JobCpus> {
+    let number = |name: &str| env.get(name).and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0);
+    let rank_cpus = rank_cpus.max(1);
+    let (launcher, size_from) = if let Some(n) = number("OMPI_COMM_WORLD_SIZE") {
+        ("Open MPI", Some(("OMPI_COMM_WORLD_SIZE", n)))
+    } else if let Some(n) = number("PMI_SIZE") {
+        ("PMI", Some(("PMI_SIZE", n)))
+    } else if env.contains_key("PMIX_RANK") {
+        ("PMIx", None)
+    } else if env.contains_key("SLURM_STEP_ID") && number("SLURM_NTASKS").is_some() {
+        ("SLURM", None)
+    } else if world_size.is_some_and(|n| n > 1) {
+        ("MPI", None)
+    } else {
+        return None;
+    };
+    let slurm = env.contains_key("SLURM_STEP_ID") || env.contains_key("SLURM_JOB_CPUS_PER_NODE");
+    let launcher = if slurm && launcher != "Open MPI" { "SLURM" } else { launcher };
+    let (size_name, ranks) = match (world_size, size_from) {
+        (Some(n), _) => ("MPI_Comm_size", n),
+        (None, Some((name, n))) => (name, n),
+        (None, None) => ("SLURM_NTASKS", number("SLURM_NTASKS")?),
+    };
+    let ranks = ranks.max(1);
+    if slurm {
+        if let Some(cpus) = env.get("SLURM_JOB_CPUS_PER_NODE").and_then(|v| slurm_cpus_per_node(v)) {
+            return Some(JobCpus {
+                launcher: launcher.into(),
+                ranks,
+                cpus,
+                rank_cpus,
+                source: format!("SLURM_JOB_CPUS_PER_NODE={} for {ranks} ranks", env["SLURM_JOB_CPUS_PER_NODE"]),
+            });
+        }
+        if let (Some(tasks), Some(per_task)) = (number("SLURM_NTASKS"), number("SLURM_CPUS_PER_TASK")) {
+            return Some(JobCpus {
+                launcher: launcher.into(),
+                ranks,
+                cpus: tasks * per_task,
+                rank_cpus,
+                source: format!("SLURM_NTASKS={tasks} x SLURM_CPUS_PER_TASK={per_task}"),
+            });
+        }
+    }
+    let local = ["OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"].into_iter().find_map(number);
+    let mut cpus = ranks * rank_cpus;
+    let each = if rank_cpus == 1 { "1 CPU".to_string() } else { format!("{rank_cpus} CPUs") };
+    let mut source = format!("{size_name}={ranks} ranks x {each} each");
+    if local == Some(ranks) && cpus > logical_cores {
+        // Every rank is on this node and they share its CPUs (e.g. mpirun --bind-to none).
+        cpus = logical_cores;
+        source = format!("{ranks} ranks on this node's {logical_cores} CPUs");
+    }
+    Some(JobCpus { launcher: launcher.into(), ranks, cpus: cpus.max(1), rank_cpus, source })
+}
+
+/// Sums SLURM's "4(x2),2" CPU counts per node: 4 + 4 + 2.
+fn slurm_cpus_per_node(text: &str) -> Option<usize> {
+    let mut total = 0;
+    for part in text.split(',') {
+        let part = part.trim();
+        let (count, times) = match part.split_once("(x") {
+            Some((count, rest)) => (count, rest.strip_suffix(')')?.parse::<usize>().ok()?),
+            None => (part, 1),
+        };
+        total += count.parse::<usize>().ok()? * times;
+    }
+    (total > 0).then_some(total)
 }
 
 /// A CPU list in the compact form taskset and /proc use, e.g. "0-3,6".
@@ -263,6 +412,45 @@ mod tests {
         fs::write(dir.join("cpu.cfs_quota_us"), "50000").unwrap();
         fs::write(dir.join("cpu.cfs_period_us"), "100000").unwrap();
         assert_eq!(quota_from("4:cpu,cpuacct:/docker/abc\n3:memory:/docker/abc\n", root.path()), Some(0.5));
+    }
+
+    fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn jobs_count_the_cpus_of_every_rank() {
+        // Not launched: no job.
+        assert_eq!(job_cpus(&vars(&[]), 2, 2, None), None);
+        // mpirun -n 2 on 2 cores binds each rank to one core: the job has 2 CPUs.
+        let ompi = vars(&[("OMPI_COMM_WORLD_SIZE", "2"), ("OMPI_COMM_WORLD_LOCAL_SIZE", "2")]);
+        let job = job_cpus(&ompi, 1, 2, None).unwrap();
+        assert_eq!((job.launcher.as_str(), job.ranks, job.cpus), ("Open MPI", 2, 2));
+        assert_eq!(job.source, "OMPI_COMM_WORLD_SIZE=2 ranks x 1 CPU each");
+        // --bind-to none: each rank sees the node; the job is still the node's 2 CPUs, so
+        // 4 ranks on it are oversubscribed.
+        let four = vars(&[("OMPI_COMM_WORLD_SIZE", "4"), ("OMPI_COMM_WORLD_LOCAL_SIZE", "4")]);
+        assert_eq!(job_cpus(&four, 2, 2, None).unwrap().cpus, 2);
+        // Ranks on several nodes: no cap by this node.
+        let spread = vars(&[("OMPI_COMM_WORLD_SIZE", "4"), ("OMPI_COMM_WORLD_LOCAL_SIZE", "2")]);
+        assert_eq!(job_cpus(&spread, 2, 2, None).unwrap().cpus, 8);
+        // PMIx tells the rank, MPI the size.
+        let pmix = vars(&[("PMIX_RANK", "0")]);
+        assert_eq!(job_cpus(&pmix, 1, 8, Some(3)).unwrap().cpus, 3);
+        assert_eq!(job_cpus(&pmix, 1, 8, None), None);
+    }
+
+    #[test]
+    fn slurm_jobs_count_their_allocation() {
+        let step = vars(&[("SLURM_STEP_ID", "0"), ("SLURM_NTASKS", "4"), ("SLURM_CPUS_PER_TASK", "2")]);
+        let job = job_cpus(&step, 2, 64, None).unwrap();
+        assert_eq!((job.launcher.as_str(), job.ranks, job.cpus), ("SLURM", 4, 8));
+        let nodes = vars(&[("PMI_SIZE", "10"), ("SLURM_STEP_ID", "0"), ("SLURM_JOB_CPUS_PER_NODE", "4(x2),2")]);
+        let job = job_cpus(&nodes, 1, 4, None).unwrap();
+        assert_eq!((job.ranks, job.cpus), (10, 10));
+        assert!(job.source.contains("SLURM_JOB_CPUS_PER_NODE=4(x2),2"), "{}", job.source);
+        assert_eq!(slurm_cpus_per_node("16"), Some(16));
+        assert_eq!(slurm_cpus_per_node("bad"), None);
     }
 
     #[test]

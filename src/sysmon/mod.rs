@@ -7,7 +7,7 @@ mod facts;
 mod sampler;
 
 pub use boost::turbo_boost;
-pub use facts::{CpuCountReason, MachineFacts, cpu_list, pool_cpu_count};
+pub use facts::{CpuCountReason, JobCpus, MachineFacts, cpu_list, job_cpus, pool_cpu_count};
 pub use sampler::{CpuSnapshot, Sampler, busy_cores};
 
 use std::time::Duration;

@@ -95,7 +95,21 @@ fn draw_setup(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new("Open a lesson first (1, then Enter)."), inner);
         return;
     };
-    let about = kernels::find(&lab.kernel).map_or("", |k| k.about());
+    let mine = app.command_row.command.as_deref();
+    // A long command keeps its end in view (the script and {workers}), "…" for the start.
+    let room = (inner.width as usize).saturating_sub(LABEL as usize + 18).max(8);
+    let fitted = mine.map(|command| {
+        let chars: Vec<char> = command.chars().collect();
+        if chars.len() <= room {
+            command.to_string()
+        } else {
+            format!("…{}", chars[chars.len() - (room - 1)..].iter().collect::<String>())
+        }
+    });
+    let about = match &fitted {
+        Some(command) => command.as_str(),
+        None => kernels::find(&lab.kernel).map_or("", |k| k.about()),
+    };
     let mut lines = Vec::new();
     for row in LabRow::ALL {
         let selected_row = lab.row == row;
@@ -108,7 +122,12 @@ fn draw_setup(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             LabRow::Workers => Some(lab.workers_cursor),
             LabRow::Kernel | LabRow::Size | LabRow::Reps => None,
         };
-        for (i, text) in options(lab, row).into_iter().enumerate() {
+        let texts = match (row, mine) {
+            // "your command" takes the kernel's place; its text stands where the kernel's sentence does.
+            (LabRow::Kernel, Some(_)) => vec!["◂ your command ▸".to_string()],
+            _ => options(lab, row),
+        };
+        for (i, text) in texts.into_iter().enumerate() {
             let on = text.starts_with("[x]");
             let mut style = if on { theme.good() } else { Style::new() };
             if cursor == Some(i) {
@@ -137,6 +156,19 @@ fn bar(fraction: f64, width: usize) -> String {
 }
 
 pub(super) fn draw_progress(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if let Some(input) = &app.command_row.input {
+        let mut spans = vec![
+            Span::styled(" your command ▸ ", theme.accent().add_modifier(Modifier::BOLD)),
+            Span::raw(input.text.clone()),
+            Span::styled("▏", theme.accent()),
+        ];
+        match &input.error {
+            Some(why) => spans.push(Span::styled(format!("  {why}"), theme.bad())),
+            None => spans.push(Span::styled("  Enter set · Esc cancel · ↑↓ earlier commands", theme.dim())),
+        }
+        frame.render_widget(Line::from(spans), area);
+        return;
+    }
     let line = match &app.run {
         Some(run) => {
             let what = if run.exercise.is_some() {
@@ -166,6 +198,20 @@ pub(super) fn draw_progress(frame: &mut Frame, area: Rect, app: &App, theme: &Th
                 Line::from(vec![Span::raw(" "), Span::styled(message.clone(), style)])
             }
             None => {
+                if let Ok(plan) = app.command_plan(true) {
+                    let line = Line::from(vec![
+                        Span::raw(" Ready. "),
+                        Span::styled("s", theme.key()),
+                        Span::raw(format!(
+                            " sweeps your command {} × {} workers ({} runs)",
+                            plan.commands[0].name,
+                            plan.workers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                            plan.total_runs()
+                        )),
+                    ]);
+                    frame.render_widget(line, area);
+                    return;
+                }
                 let sweep = app.lab.as_ref().and_then(|l| l.sweep_plan().ok());
                 match sweep {
                     Some(plan) => Line::from(vec![

@@ -24,6 +24,7 @@ pub fn machine(cpus: usize) -> MachineFacts {
         memory_available_bytes: 6 << 30,
         os: "Linux 12 (bookworm)".into(),
         host: "example".into(),
+        job: None,
     }
 }
 

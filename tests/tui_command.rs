@@ -1,0 +1,199 @@
+//! The Lab's "your command" row, driven in a pseudo-terminal as a learner would: a
+//! command without {workers} is refused inline, a small Python program is swept over
+//! workers 1 and 2 (two result rows and a chart), a long one is cancelled with `c` and
+//! leaves no process behind, and after a restart the command is offered again.
+//! Nothing here depends on speed: every wait polls the screen with a generous limit.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+struct Session {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(progress: &Path) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
+            .expect("open a pty");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_parlab"));
+        command.env("TERM", "xterm-256color");
+        command.env("NO_COLOR", "1");
+        command.env("PARLAB_PROGRESS", progress.as_os_str());
+        let child = pair.slave.spawn_command(command).expect("start parlab");
+        drop(pair.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(40u16.try_into().unwrap(), 120u16.try_into().unwrap(), 0)));
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let feed = Arc::clone(&parser);
+        thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().unwrap().process(&buffer[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().expect("pty writer");
+        Self { parser, writer, child, _master: pair.master }
+    }
+
+    fn text(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, what: &str, limit: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.text();
+            if text.contains(what) {
+                return text;
+            }
+            assert!(started.elapsed() < limit, "waited {limit:?} for {what:?}; the screen shows:\n{text}");
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, keys: &[u8]) {
+        self.writer.write_all(keys).unwrap();
+        self.writer.flush().unwrap();
+        thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Into the pi lesson's Lab.
+    fn open_lab(&mut self) {
+        self.wait_for("Embarrassingly parallel", LIMIT);
+        self.send(b"j"); // the pi lesson is the second
+        self.send(b"\r");
+        self.wait_for("Split, apply, combine", LIMIT);
+        self.send(b"\r");
+        self.wait_for("Setup", LIMIT);
+    }
+
+    fn quit(&mut self) {
+        self.send(b"q"); // Lab -> lesson text
+        self.send(b"q"); // text -> list
+        self.send(b"q"); // quit
+        let started = Instant::now();
+        while self.child.try_wait().expect("wait").is_none() {
+            assert!(started.elapsed() < LIMIT, "parlab did not exit:\n{}", self.text());
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+/// Processes whose command line contains `marker` (zombies aside).
+fn processes_with(marker: &str) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else { continue };
+        let text = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "));
+        if text.contains(marker) && !zombie && pid != std::process::id() {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+fn have_python() -> bool {
+    Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn a_learner_sweeps_their_own_command_cancels_one_and_finds_it_after_a_restart() {
+    if !have_python() {
+        eprintln!("skipped: python3 is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let progress: PathBuf = dir.path().join("data/progress.toml");
+    let nap = dir.path().join("nap.py");
+    std::fs::write(&nap, "import sys, time\ntime.sleep(0.3 / int(sys.argv[1]))\nprint('done')\n").unwrap();
+    let hang = dir.path().join("hang_cmd_marker.py");
+    std::fs::write(&hang, "import time\ntime.sleep(120)\n").unwrap();
+
+    let mut s = Session::start(&progress);
+    s.open_lab();
+    // The pi lesson switches on workers 1, 2 and 4; keep 1 and 2.
+    s.send(b"j"); // workers row; its cursor is on 2
+    s.send(b"\x1b[C"); // to 4
+    s.send(b"\r"); // 4 off
+    s.wait_for("[x] 1  [x] 2  [ ] 4", LIMIT);
+
+    // A command that cannot change with the worker count is refused where it is typed.
+    s.send(b"!");
+    s.wait_for("your command ▸", LIMIT);
+    s.send(format!("python3 {}", nap.display()).as_bytes());
+    s.send(b"\r");
+    s.wait_for("does not change with the worker count", LIMIT);
+    s.send(b" {workers}\r");
+    s.wait_for("Your command is set", LIMIT);
+    let text = s.wait_for("◂ your command ▸", LIMIT);
+    assert!(text.contains("nap.py {workers}"), "the kernel row shows the command:\n{text}");
+
+    s.send(b"s");
+    let text = s.wait_for("Finished:", Duration::from_secs(120));
+    assert!(text.contains("│nap.py "), "the results name the command's series:\n{text}");
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("│      1 ") || l.starts_with("│      2 ")).collect();
+    assert_eq!(rows.len(), 2, "one result row per worker count:\n{text}");
+    assert!(text.contains("Speedup"), "the chart is drawn:\n{text}");
+    println!("{text}");
+
+    // A long command, cancelled: its process (group) is gone.
+    s.send(b"!");
+    s.send(&[0x7f; 120]); // clear the line
+    s.send(format!("python3 {} {{workers}}", hang.display()).as_bytes());
+    s.send(b"\r");
+    s.wait_for("Your command is set", LIMIT);
+    s.send(b"s");
+    s.wait_for("▶ Sweep", LIMIT);
+    let started = Instant::now();
+    while processes_with("hang_cmd_marker").is_empty() {
+        assert!(started.elapsed() < LIMIT, "the command never started:\n{}", s.text());
+        thread::sleep(Duration::from_millis(50));
+    }
+    s.send(b"c");
+    s.wait_for("Cancelled", LIMIT);
+    let started = Instant::now();
+    while !processes_with("hang_cmd_marker").is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(10), "cancel left the command running");
+        thread::sleep(Duration::from_millis(50));
+    }
+    s.quit();
+    drop(s);
+    let remembered = std::fs::read_to_string(dir.path().join("data/commands.toml")).expect("commands remembered");
+    assert!(remembered.contains("nap.py {workers}") && remembered.contains("hang_cmd_marker"), "{remembered}");
+
+    // After a restart the last command is offered again, and ↑↓ walk the earlier ones.
+    let mut again = Session::start(&progress);
+    again.wait_for("Embarrassingly parallel", LIMIT);
+    again.send(b"2"); // the Lab (of the lesson the last session ended in)
+    again.wait_for("Setup", LIMIT);
+    again.send(b"!");
+    again.wait_for("hang_cmd_marker.py {workers}", LIMIT);
+    again.send(b"\x1b[A\x1b[A"); // up twice: the second newest
+    again.wait_for("nap.py {workers}", LIMIT);
+    again.send(b"\x1b"); // Esc closes the line
+    again.quit();
+}
