@@ -8,7 +8,9 @@ mod doctor;
 pub mod info;
 mod lessons;
 mod plot;
+mod room;
 mod run;
+mod share;
 pub mod table;
 
 use std::ffi::OsString;
@@ -59,6 +61,12 @@ pub enum Command {
     Info(InfoArgs),
     /// Print a SLURM batch script that runs a measurement on a cluster node (-n and -c explained).
     Batch(BatchArgs),
+    /// Print one line carrying your last results (or a results.json) for the workshop pad:
+    /// medians, fits, predictions and the machine class, no host or user name.
+    Share(ShareArgs),
+    /// Read the room's share lines and results files; write one report: every learner's
+    /// speedup curve, the fitted serial fractions, prediction errors, the outliers.
+    Room(RoomArgs),
     /// List the kernels, one teaching sentence each.
     Kernels,
     /// List the backends, one teaching sentence each.
@@ -195,6 +203,10 @@ pub struct RunArgs {
     /// Replace output files that already exist.
     #[arg(long)]
     pub force: bool,
+    /// Keep this computer's host name in results.json (left out by default, so results
+    /// can be shared), e.g. `parlab run pi --json pi.json --with-host`.
+    #[arg(long)]
+    pub with_host: bool,
     /// No progress on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -252,6 +264,52 @@ pub struct PlotArgs {
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
     /// Replace output files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Keep the host name a results file carries in the copy written to --out (left
+    /// out by default), e.g. `parlab plot results.json --out plots/ --with-host`.
+    #[arg(long)]
+    pub with_host: bool,
+}
+
+/// Arguments of `parlab share`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  parlab share                  # the last results measured here\n  parlab share results.json     # a saved results file\n  parlab share --no-predictions"
+)]
+pub struct ShareArgs {
+    /// Results to share [default: the last results measured on this computer, kept in
+    /// parlab's data folder or $PARLAB_DATA].
+    #[arg(value_name = "RESULTS.json")]
+    pub results: Option<PathBuf>,
+    /// Leave out the predictions you made in the exercises.
+    #[arg(long)]
+    pub no_predictions: bool,
+    /// Print only the line (no note on stderr).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Arguments of `parlab room`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  parlab room pad.txt --out room/\n  parlab room pad.txt alice.json node/results.json --out room/ --kernel amdahl --backend threads"
+)]
+pub struct RoomArgs {
+    /// Text files of share lines (one per line, e.g. the workshop pad saved as text;
+    /// other lines are counted and ignored) and results.json files.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Folder for room.md and the charts (PNG and SVG).
+    #[arg(long, value_name = "DIR", default_value = "room")]
+    pub out: PathBuf,
+    /// Kernel to chart [default: the one most results measured].
+    #[arg(long)]
+    pub kernel: Option<String>,
+    /// Backend whose curves are drawn [default: the one most results measured at 1 and more workers].
+    #[arg(long, short = 'b')]
+    pub backend: Option<String>,
+    /// Replace files that already exist in --out.
     #[arg(long)]
     pub force: bool,
 }
@@ -351,6 +409,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Plot(args)) => plot::plot(&args),
         Some(Command::Info(args)) => info::info(&args),
         Some(Command::Batch(args)) => batch::batch(&args),
+        Some(Command::Share(args)) => share::share(&args),
+        Some(Command::Room(args)) => room::room(&args),
         Some(Command::Kernels) => info::kernels(),
         Some(Command::Backends) => info::backends(),
         Some(Command::Lessons(LessonsCommand::List)) => lessons::list(cli.lessons.as_deref()),

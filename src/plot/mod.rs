@@ -8,6 +8,7 @@ mod font;
 mod frame;
 mod heatmap;
 mod histogram;
+mod room;
 mod speedup;
 mod time;
 
@@ -18,6 +19,7 @@ use plotters::prelude::*;
 
 pub use heatmap::{Heatmap, viridis};
 pub use histogram::Distribution;
+pub use room::{RoomChart, RoomCurve};
 // Titles, the machine card and counts are written as everywhere else in parlab.
 pub use crate::present::{kernel_title, machine_card, thousands};
 
@@ -111,6 +113,8 @@ pub enum Chart<'a> {
     Heatmap(&'a Heatmap),
     /// A histogram of a distribution, e.g. final counts over repetitions.
     Histogram(&'a Distribution),
+    /// Every learner's speedup curve and the room's median (`parlab room`).
+    Room(&'a RoomChart),
 }
 
 impl Chart<'_> {
@@ -123,6 +127,7 @@ impl Chart<'_> {
             Chart::Time(report, scale) => time::draw(root, report, *scale),
             Chart::Heatmap(map) => heatmap::draw(root, map),
             Chart::Histogram(distribution) => histogram::draw(root, distribution),
+            Chart::Room(room) => room::draw(root, room),
         }
     }
 
