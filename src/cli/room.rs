@@ -179,7 +179,7 @@ pub fn median(values: &[f64]) -> Option<f64> {
     }
     sorted.sort_by(f64::total_cmp);
     let mid = sorted.len() / 2;
-    Some(if sorted.len() % 2 == 0 { (sorted[mid - 1] + sorted[mid]) / 2.0 } else { sorted[mid] })
+    Some(if sorted.len().is_multiple_of(2) { (sorted[mid - 1] + sorted[mid]) / 2.0 } else { sorted[mid] })
 }
 
 /// Analyses the room: chooses kernel and backend (most common, unless given), builds
@@ -364,7 +364,7 @@ pub fn errors_stem(exercise: &str) -> String {
 /// The charts of a room, by file stem.
 pub fn charts(room: &Room, gathered: &Gathered) -> (RoomChart, Option<Distribution>, Vec<(String, Distribution)>) {
     let footer = format!(
-        "parlab {} room report | {} results | {} machine classes",
+        "parlab {} room report | {} results | machines of {} CPU counts",
         env!("CARGO_PKG_VERSION"),
         room.curves.len(),
         machine_classes(room).len()
@@ -373,7 +373,7 @@ pub fn charts(room: &Room, gathered: &Gathered) -> (RoomChart, Option<Distributi
     let chart = RoomChart {
         title: format!("The room's speedup: {}, {}", room.kernel, room.backend),
         subtitle: format!(
-            "{} learners' results, one line each, coloured by CPUs; black: the room's median within each learner's CPUs",
+            "{} learners' results, one line each, coloured by CPUs; black: the room's median (learners' points within their CPUs)",
             room.curves.len()
         ),
         footer: footer.clone(),
@@ -386,7 +386,8 @@ pub fn charts(room: &Room, gathered: &Gathered) -> (RoomChart, Option<Distributi
                 outlier: outliers.contains(&e.source.as_str()),
             })
             .collect(),
-        median: room.median.iter().map(|r| (r.0, r.2)).collect(),
+        // A median of one result is that result: the line joins counts two or more measured.
+        median: room.median.iter().filter(|r| r.1 >= 2).map(|r| (r.0, r.2)).collect(),
     };
     let serial = (!room.serial_fractions.is_empty()).then(|| Distribution {
         title: format!("Fitted serial fractions: {}, {}", room.kernel, room.backend),
@@ -439,14 +440,17 @@ fn cell(text: &str) -> String {
 pub fn markdown(room: &Room, gathered: &Gathered, images: &[(String, String)]) -> String {
     let mut out = String::new();
     let n = room.curves.len();
-    let sizes = dedup(room.curves.iter().map(|(e, _)| crate::present::units::thousands(e.share.size)).collect());
+    let mut sizes: Vec<u64> = room.curves.iter().map(|(e, _)| e.share.size).collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    let sizes: Vec<String> = sizes.into_iter().map(crate::present::units::thousands).collect();
     let _ = writeln!(out, "# The room: {}, {}\n", room.kernel, room.backend);
     let mut read = format!("**{n} result{}**", if n == 1 { "" } else { "s" });
     let _ = write!(
         read,
-        " on {} machine class{} (read: {} share line{}, {} results file{}",
+        " on machines of {} CPU count{} (read: {} share line{}, {} results file{}",
         machine_classes(room).len(),
-        if machine_classes(room).len() == 1 { "" } else { "es" },
+        if machine_classes(room).len() == 1 { "" } else { "s" },
         gathered.from_lines,
         if gathered.from_lines == 1 { "" } else { "s" },
         gathered.from_files,

@@ -359,7 +359,7 @@ impl Share {
             if f.0 >= self.backends.len() {
                 return Err(format!("a fit of backend {} of {}", f.0 + 1, self.backends.len()));
             }
-            if !(f.1.is_finite() && (0.0..=1.0).contains(&f.1)) || !f.2.is_finite() {
+            if !(f.1.is_finite() && (0.0..=1.0).contains(&f.1) && f.2.is_finite()) {
                 return Err(format!("a fit with serial fraction {} and R² {}", f.1, f.2));
             }
         }
