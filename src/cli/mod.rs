@@ -2,6 +2,7 @@
 //! subcommand parlab opens the terminal lab.
 
 pub mod batch;
+mod cheatsheet;
 mod cmd;
 mod completions;
 mod doctor;
@@ -67,6 +68,9 @@ pub enum Command {
     /// Read the room's share lines and results files; write one report: every learner's
     /// speedup curve, the fitted serial fractions, prediction errors, the outliers.
     Room(RoomArgs),
+    /// Print a one-page cheatsheet (keys, formulas, backends, Slurm -n against -c, lessons)
+    /// as Markdown, or write it with SVG and PNG for printing into --out DIR.
+    Cheatsheet(CheatsheetArgs),
     /// List the kernels, one teaching sentence each.
     Kernels,
     /// List the backends, one teaching sentence each.
@@ -314,6 +318,21 @@ pub struct RoomArgs {
     pub force: bool,
 }
 
+/// Arguments of `parlab cheatsheet`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  parlab cheatsheet > cheatsheet.md\n  parlab cheatsheet --out handout/\n  parlab cheatsheet --lessons my-course/ --out handout/"
+)]
+pub struct CheatsheetArgs {
+    /// Write cheatsheet.md, cheatsheet.svg and cheatsheet.png (A4 landscape) into DIR
+    /// instead of printing the Markdown.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace files that already exist in --out.
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Arguments of `parlab info`.
 #[derive(Debug, Args)]
 pub struct InfoArgs {
@@ -411,6 +430,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Batch(args)) => batch::batch(&args),
         Some(Command::Share(args)) => share::share(&args),
         Some(Command::Room(args)) => room::room(&args),
+        Some(Command::Cheatsheet(args)) => cheatsheet::cheatsheet(&args, cli.lessons.as_deref()),
         Some(Command::Kernels) => info::kernels(),
         Some(Command::Backends) => info::backends(),
         Some(Command::Lessons(LessonsCommand::List)) => lessons::list(cli.lessons.as_deref()),

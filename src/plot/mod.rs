@@ -8,6 +8,7 @@ mod font;
 mod frame;
 mod heatmap;
 mod histogram;
+mod page;
 mod room;
 mod speedup;
 mod time;
@@ -19,6 +20,7 @@ use plotters::prelude::*;
 
 pub use heatmap::{Heatmap, viridis};
 pub use histogram::Distribution;
+pub use page::{Page, PageLine, wrap};
 pub use room::{RoomChart, RoomCurve};
 // Titles, the machine card and counts are written as everywhere else in parlab.
 pub use crate::present::{kernel_title, machine_card, thousands};
@@ -115,6 +117,8 @@ pub enum Chart<'a> {
     Histogram(&'a Distribution),
     /// Every learner's speedup curve and the room's median (`parlab room`).
     Room(&'a RoomChart),
+    /// A page of text in columns (`parlab cheatsheet`).
+    Page(&'a Page),
 }
 
 impl Chart<'_> {
@@ -128,6 +132,7 @@ impl Chart<'_> {
             Chart::Heatmap(map) => heatmap::draw(root, map),
             Chart::Histogram(distribution) => histogram::draw(root, distribution),
             Chart::Room(room) => room::draw(root, room),
+            Chart::Page(page) => page::draw(root, page),
         }
     }
 
