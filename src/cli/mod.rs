@@ -34,6 +34,10 @@ pub struct Cli {
     /// Use the course in DIR (a course.toml and its Markdown files) instead of the built-in one.
     #[arg(long, global = true, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
+    /// Open the terminal lab straight at a lesson's Lab: its number in `parlab lessons list`
+    /// or its id, e.g. `parlab --lesson 3` or `parlab --lesson amdahl`.
+    #[arg(long, value_name = "N|ID")]
+    pub lesson: Option<String>,
     /// Size for every lesson's kernel in the terminal lab (for demos and tests; accepts 2e8, 400M).
     #[arg(long, hide = true, value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<u64>,
@@ -440,7 +444,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Doctor) => doctor::doctor(),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man { dir }) => completions::man(dir.as_deref()),
-        None => lessons::open_lab(cli.lessons.as_deref(), cli.size),
+        None => lessons::open_lab(cli.lessons.as_deref(), cli.size, cli.lesson.as_deref()),
     };
     backends::finish();
     result.unwrap_or_else(|e| {
