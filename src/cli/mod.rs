@@ -51,6 +51,10 @@ const AFTER_HELP: &str = "Examples:
   parlab plot results/results.json --plot speedup.svg
   parlab plot laptop.json node.json --out compare/
   parlab info
+  parlab share
+  parlab room pad.txt --out room/
+  parlab cheatsheet --out handout/
+  parlab --lesson 3
   parlab batch pi --backends threads,rayon --workers 8 --time 00:10:00 > job.sh
   parlab lessons check my-course/
   parlab doctor
