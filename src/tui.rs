@@ -141,8 +141,9 @@ const EXPORT_DIR: &str = "parlab-results";
 /// File name (in the current directory, without `.md`) of the progress summary `e` writes.
 const PROGRESS_EXPORT: &str = "parlab-progress";
 
-/// Opens the terminal lab on `course`; `size` overrides every lesson's size.
-pub fn run(course: Course, size: Option<u64>) -> Result<()> {
+/// Opens the terminal lab on `course`; `size` overrides every lesson's size; `start`
+/// opens that lesson's Lab at once (`parlab --lesson N`).
+pub fn run(course: Course, size: Option<u64>, start: Option<usize>) -> Result<()> {
     let facts = MachineFacts::detect();
     let mut app = App::new(course, facts.clone(), !no_color());
     app.size_override = size;
@@ -162,6 +163,10 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
         let (row, warning) = crate::app::command_row::CommandRow::beside(&path);
         app.command_row = row;
         app.warning = app.warning.take().or(warning);
+    }
+    if let Some(lesson) = start {
+        app.open_lesson(lesson);
+        app.open_lab(lesson);
     }
     let save_errors = saver.as_ref().map_or_else(never, |s: &progress::Saver| s.errors.clone());
     install_panic_hook();
@@ -229,6 +234,10 @@ pub fn run(course: Course, size: Option<u64>) -> Result<()> {
             recv(runs) -> event => {
                 match event {
                     Ok(event) => {
+                        if let RunEvent::Finished(report) = &event {
+                            // The learner's last results, for `parlab share` (never fatal).
+                            crate::export::share::save_last(report);
+                        }
                         update(&mut app, Event::Run(event));
                     }
                     Err(_) => {

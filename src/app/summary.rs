@@ -210,12 +210,11 @@ pub fn markdown(app: &App, date: &str) -> String {
     let facts = &app.facts;
     let mut out = format!("# parlab progress: {}\n\n", app.course.title);
     out.push_str(&format!(
-        "Exported {date} by parlab {} on {} ({} logical cores, {} available), host {}.\n\n",
+        "Exported {date} by parlab {} on {} ({} logical cores, {} available).\n\n",
         env!("CARGO_PKG_VERSION"),
         facts.cpu_model,
         facts.logical_cores,
-        facts.available_parallelism,
-        facts.host
+        facts.available_parallelism
     ));
     out.push_str(&format!(
         "**{} of {} lessons done**; {} of {} exercises done; {} of {} predictions within their tolerance.\n\n",

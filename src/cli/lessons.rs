@@ -71,13 +71,8 @@ pub fn check(dir: Option<&Path>) -> Result<ExitCode> {
     }
 }
 
-/// Opens the terminal lab (parlab with no command).
-pub fn open_lab(dir: Option<&Path>, size: Option<u64>) -> Result<ExitCode> {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Ok(usage_error(
-            "the terminal lab needs an interactive terminal; see `parlab --help` for the commands that do not",
-        ));
-    }
+/// Opens the terminal lab (parlab with no command), at `lesson`'s Lab when given.
+pub fn open_lab(dir: Option<&Path>, size: Option<u64>, lesson: Option<&str>) -> Result<ExitCode> {
     let course = match lessons::load_course(dir) {
         Ok(course) => course,
         Err(errors) => {
@@ -85,6 +80,32 @@ pub fn open_lab(dir: Option<&Path>, size: Option<u64>) -> Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     };
-    crate::tui::run(course, size)?;
+    let start = match lesson.map(|l| find_lesson(&course, l)).transpose() {
+        Ok(start) => start,
+        Err(message) => return Ok(usage_error(message)),
+    };
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Ok(usage_error(
+            "the terminal lab needs an interactive terminal; see `parlab --help` for the commands that do not",
+        ));
+    }
+    crate::tui::run(course, size, start)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The lesson `--lesson` names: its number (from 1) or its id.
+pub fn find_lesson(course: &lessons::Course, text: &str) -> std::result::Result<usize, String> {
+    let text = text.trim();
+    let count = course.lessons.len();
+    if let Ok(number) = text.parse::<usize>() {
+        return if (1..=count).contains(&number) {
+            Ok(number - 1)
+        } else {
+            Err(format!("--lesson {text}: the course has lessons 1 to {count} (see `parlab lessons list`)"))
+        };
+    }
+    course.lessons.iter().position(|l| l.id == text).ok_or_else(|| {
+        let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
+        format!("--lesson {text}: no lesson has that number or id; ids: {}", ids.join(", "))
+    })
 }

@@ -2,6 +2,7 @@
 //! subcommand parlab opens the terminal lab.
 
 pub mod batch;
+mod cheatsheet;
 mod cmd;
 mod completions;
 mod doctor;
@@ -9,7 +10,9 @@ pub mod info;
 mod launched;
 mod lessons;
 mod plot;
+mod room;
 mod run;
+mod share;
 pub mod table;
 
 use std::ffi::OsString;
@@ -32,6 +35,10 @@ pub struct Cli {
     /// Use the course in DIR (a course.toml and its Markdown files) instead of the built-in one.
     #[arg(long, global = true, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
+    /// Open the terminal lab straight at a lesson's Lab: its number in `parlab lessons list`
+    /// or its id, e.g. `parlab --lesson 3` or `parlab --lesson amdahl`.
+    #[arg(long, value_name = "N|ID")]
+    pub lesson: Option<String>,
     /// Size for every lesson's kernel in the terminal lab (for demos and tests; accepts 2e8, 400M).
     #[arg(long, hide = true, value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<u64>,
@@ -45,6 +52,10 @@ const AFTER_HELP: &str = "Examples:
   parlab plot results/results.json --plot speedup.svg
   parlab plot laptop.json node.json --out compare/
   parlab info
+  parlab share
+  parlab room pad.txt --out room/
+  parlab cheatsheet --out handout/
+  parlab --lesson 3
   parlab batch pi --backends threads,rayon --workers 8 --time 00:10:00 > job.sh
   parlab lessons check my-course/
   parlab doctor
@@ -60,6 +71,15 @@ pub enum Command {
     Info(InfoArgs),
     /// Print a SLURM batch script that runs a measurement on a cluster node (-n and -c explained).
     Batch(BatchArgs),
+    /// Print one line carrying your last results (or a results.json) for the workshop pad:
+    /// medians, fits, predictions and the machine class, no host or user name.
+    Share(ShareArgs),
+    /// Read the room's share lines and results files; write one report: every learner's
+    /// speedup curve, the fitted serial fractions, prediction errors, the outliers.
+    Room(RoomArgs),
+    /// Print a one-page cheatsheet (keys, formulas, backends, Slurm -n against -c, lessons)
+    /// as Markdown, or write it with SVG and PNG for printing into --out DIR.
+    Cheatsheet(CheatsheetArgs),
     /// List the kernels, one teaching sentence each.
     Kernels,
     /// List the backends, one teaching sentence each.
@@ -197,6 +217,10 @@ pub struct RunArgs {
     /// Replace output files that already exist.
     #[arg(long)]
     pub force: bool,
+    /// Keep this computer's host name in results.json (left out by default, so results
+    /// can be shared), e.g. `parlab run pi --json pi.json --with-host`.
+    #[arg(long)]
+    pub with_host: bool,
     /// No progress on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -254,6 +278,67 @@ pub struct PlotArgs {
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
     /// Replace output files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Keep the host name a results file carries in the copy written to --out (left
+    /// out by default), e.g. `parlab plot results.json --out plots/ --with-host`.
+    #[arg(long)]
+    pub with_host: bool,
+}
+
+/// Arguments of `parlab share`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  parlab share                  # the last results measured here\n  parlab share results.json     # a saved results file\n  parlab share --no-predictions"
+)]
+pub struct ShareArgs {
+    /// Results to share [default: the last results measured on this computer, kept in
+    /// parlab's data folder or $PARLAB_DATA].
+    #[arg(value_name = "RESULTS.json")]
+    pub results: Option<PathBuf>,
+    /// Leave out the predictions you made in the exercises.
+    #[arg(long)]
+    pub no_predictions: bool,
+    /// Print only the line (no note on stderr).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Arguments of `parlab room`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  parlab room pad.txt --out room/\n  parlab room pad.txt alice.json node/results.json --out room/ --kernel amdahl --backend threads"
+)]
+pub struct RoomArgs {
+    /// Text files of share lines (one per line, e.g. the workshop pad saved as text;
+    /// other lines are counted and ignored) and results.json files.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Folder for room.md and the charts (PNG and SVG).
+    #[arg(long, value_name = "DIR", default_value = "room")]
+    pub out: PathBuf,
+    /// Kernel to chart [default: the one most results measured].
+    #[arg(long)]
+    pub kernel: Option<String>,
+    /// Backend whose curves are drawn [default: the one most results measured at 1 and more workers].
+    #[arg(long, short = 'b')]
+    pub backend: Option<String>,
+    /// Replace files that already exist in --out.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `parlab cheatsheet`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  parlab cheatsheet > cheatsheet.md\n  parlab cheatsheet --out handout/\n  parlab cheatsheet --lessons my-course/ --out handout/"
+)]
+pub struct CheatsheetArgs {
+    /// Write cheatsheet.md, cheatsheet.svg and cheatsheet.png (A4 landscape) into DIR
+    /// instead of printing the Markdown.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace files that already exist in --out.
     #[arg(long)]
     pub force: bool,
 }
@@ -356,6 +441,9 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Plot(args)) => plot::plot(&args),
         Some(Command::Info(args)) => info::info(&args),
         Some(Command::Batch(args)) => batch::batch(&args),
+        Some(Command::Share(args)) => share::share(&args),
+        Some(Command::Room(args)) => room::room(&args),
+        Some(Command::Cheatsheet(args)) => cheatsheet::cheatsheet(&args, cli.lessons.as_deref()),
         Some(Command::Kernels) => info::kernels(),
         Some(Command::Backends) => info::backends(),
         Some(Command::Lessons(LessonsCommand::List)) => lessons::list(cli.lessons.as_deref()),
@@ -365,7 +453,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Doctor) => doctor::doctor(),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man { dir }) => completions::man(dir.as_deref()),
-        None => lessons::open_lab(cli.lessons.as_deref(), cli.size),
+        None => lessons::open_lab(cli.lessons.as_deref(), cli.size, cli.lesson.as_deref()),
     };
     backends::finish();
     result.unwrap_or_else(|e| {

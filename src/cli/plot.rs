@@ -45,13 +45,13 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    write_out(&report, &out, args.force)?;
+    write_out(&crate::export::without_host(&report, args.with_host), &out, args.force)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Reads and checks a results file; the message names the file and, where the bytes
 /// are at fault, the line and column, or else the field.
-fn read_report(path: &Path) -> Result<Report, String> {
+pub(super) fn read_report(path: &Path) -> Result<Report, String> {
     let shown = path.display();
     let bytes = read_capped(path, json::MAX_BYTES).map_err(|why| format!("cannot read {shown}: {why}"))?;
     json::load(&bytes).map_err(|e| match e {

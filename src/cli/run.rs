@@ -206,6 +206,9 @@ impl Progress {
 
 /// Writes --json, --csv, --plot and --out; returns the folder --out wrote to.
 pub(super) fn write_outputs(report: &crate::measure::Report, args: &RunArgs) -> Result<Option<std::path::PathBuf>> {
+    // The learner's last results, for `parlab share` without a file (never fatal).
+    crate::export::share::save_last(report);
+    let report = &*export::without_host(report, args.with_host);
     if let Some(path) = &args.json {
         export::write_new(path, export::json::to_json(report).as_bytes(), args.force)?;
         eprintln!("wrote {}", path.display());

@@ -84,9 +84,10 @@ pub fn write_bundle(report: &Report, dir: &Path, force: bool) -> Result<Vec<Path
 
 /// What the lab's `e` key does: writes the bundle into `dir`, or into `dir-2`, `dir-3`,
 /// ... when `dir` already holds files. Returns the folder used and the files written.
+/// The host name is left out (the lab has no `--with-host`).
 pub fn write_bundle_fresh(report: &Report, dir: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
     let target = fresh_dir(dir);
-    let written = write_bundle(report, &target, false)?;
+    let written = write_bundle(&super::without_host(report, false), &target, false)?;
     Ok((target, written))
 }
 

@@ -6,13 +6,28 @@ pub mod bundle;
 pub mod csv;
 pub mod json;
 pub mod markdown;
+pub mod share;
 
+use std::borrow::Cow;
 use std::io;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
 use crate::files;
+use crate::measure::Report;
+
+/// The report as exports write it: without the host name unless `with_host` (the
+/// `--with-host` flag), so a results file handed to a room or posted online does not
+/// say whose computer it came from.
+pub fn without_host(report: &Report, with_host: bool) -> Cow<'_, Report> {
+    if with_host || report.machine.host.is_empty() {
+        return Cow::Borrowed(report);
+    }
+    let mut anonymous = report.clone();
+    anonymous.machine.host.clear();
+    Cow::Owned(anonymous)
+}
 
 /// Writes `contents` to `path`, refusing to replace an existing file unless `force`.
 /// Written through [`crate::files`]: beside its destination first, then renamed into

@@ -8,6 +8,8 @@ mod font;
 mod frame;
 mod heatmap;
 mod histogram;
+mod page;
+mod room;
 mod speedup;
 mod time;
 
@@ -18,6 +20,8 @@ use plotters::prelude::*;
 
 pub use heatmap::{Heatmap, viridis};
 pub use histogram::Distribution;
+pub use page::{Page, PageLine, wrap};
+pub use room::{RoomChart, RoomCurve};
 // Titles, the machine card and counts are written as everywhere else in parlab.
 pub use crate::present::{kernel_title, machine_card, thousands};
 
@@ -111,6 +115,10 @@ pub enum Chart<'a> {
     Heatmap(&'a Heatmap),
     /// A histogram of a distribution, e.g. final counts over repetitions.
     Histogram(&'a Distribution),
+    /// Every learner's speedup curve and the room's median (`parlab room`).
+    Room(&'a RoomChart),
+    /// A page of text in columns (`parlab cheatsheet`).
+    Page(&'a Page),
 }
 
 impl Chart<'_> {
@@ -123,6 +131,8 @@ impl Chart<'_> {
             Chart::Time(report, scale) => time::draw(root, report, *scale),
             Chart::Heatmap(map) => heatmap::draw(root, map),
             Chart::Histogram(distribution) => histogram::draw(root, distribution),
+            Chart::Room(room) => room::draw(root, room),
+            Chart::Page(page) => page::draw(root, page),
         }
     }
 

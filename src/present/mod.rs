@@ -5,9 +5,11 @@
 //! Below app, ui, cli and export; above measure, sysmon and the registries. Pure
 //! functions to text: nothing here draws, prints or writes files.
 
+pub mod command;
 pub mod machine;
 pub mod table;
 pub mod units;
 
+pub use command::run_command;
 pub use machine::{describe, kernel_title, machine_card};
 pub use units::{bytes, compact, seconds, thousands};

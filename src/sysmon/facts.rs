@@ -46,7 +46,9 @@ pub struct MachineFacts {
     pub memory_available_bytes: u64,
     /// Operating system, e.g. "Linux 12 (bookworm)".
     pub os: String,
-    /// Host name.
+    /// Host name. Left empty (and out of the JSON) in exports unless the learner asks
+    /// for it (`--with-host`); files written before that still carry it and still load.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub host: String,
     /// The job a launcher started this process in, when one did: its ranks and CPUs.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -20,6 +20,7 @@ struct Areas {
     setup: Rect,
     cores: Rect,
     progress: Rect,
+    command: Rect,
     results: Rect,
     chart: Rect,
 }
@@ -27,12 +28,13 @@ struct Areas {
 fn areas(app: &App, body: Rect) -> Areas {
     let core_rows = app.cores.per_core.len().max(1) as u16;
     let top = if body.height < 30 { 7 } else { (core_rows + 2).clamp(7, body.height / 3) };
-    let [top_area, progress, bottom] =
-        Layout::vertical([Constraint::Length(top), Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+    let [top_area, progress, command, bottom] =
+        Layout::vertical([Constraint::Length(top), Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1)])
+            .areas(body);
     let setup_width = body.width.saturating_sub(26).min(62);
     let [setup, cores] = Layout::horizontal([Constraint::Length(setup_width), Constraint::Fill(1)]).areas(top_area);
     let [results, chart] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
-    Areas { setup, cores, progress, results, chart }
+    Areas { setup, cores, progress, command, results, chart }
 }
 
 /// The option labels of a row, as drawn after the row's label.
@@ -79,6 +81,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     draw_setup(frame, a.setup, app, theme);
     cores::draw(frame, a.cores, app, theme);
     draw_progress(frame, a.progress, app, theme);
+    draw_command(frame, a.command, app, theme);
     results::draw(frame, a.results, app, theme);
     match app.results.as_ref().filter(|_| app.lab_map).and_then(Heatmap::from_report) {
         Some(map) => heatmap::draw(frame, a.chart, &map, theme),
@@ -229,6 +232,23 @@ pub(super) fn draw_progress(frame: &mut Frame, area: Rect, app: &App, theme: &Th
             }
         },
     };
+    frame.render_widget(line, area);
+}
+
+/// The one command that reproduces what the Lab shows: the plan running, else the
+/// results on screen, else the sweep the setup describes.
+pub fn reproduce(app: &App) -> Option<String> {
+    let plan = match (&app.run, &app.results) {
+        (Some(run), _) => run.plan.clone(),
+        (None, Some(results)) if !results.points.is_empty() => crate::present::command::plan_of(results),
+        _ => app.lab.as_ref()?.sweep_plan().ok()?,
+    };
+    Some(crate::present::run_command(&plan))
+}
+
+fn draw_command(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(command) = reproduce(app) else { return };
+    let line = Line::from(vec![Span::styled(" $ ", theme.dim()), Span::styled(command, theme.key())]);
     frame.render_widget(line, area);
 }
 
