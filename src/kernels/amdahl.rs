@@ -18,7 +18,7 @@ const PARAMS: &[ParamInfo] = &[
     ParamInfo {
         key: "serial_units",
         default: "none",
-        help: "a serial part of this many work units whatever the size (replaces serial): a fixed set-up, as Gustafson's law assumes under --scale weak",
+        help: "a serial part of this many work units whatever the size (replaces serial; at most the size): a fixed set-up, as Gustafson's law assumes under --scale weak",
     },
 ];
 
@@ -46,17 +46,8 @@ impl Kernel for Amdahl {
         }
         let serial_units = match spec.params.get("serial_units") {
             None => (spec.size as f64 * serial).round() as u64,
-            Some(_) => {
-                let units: u64 = spec.param("serial_units", 0)?;
-                if units > spec.size {
-                    return Err(KernelError::BadParam(ParamError::new(
-                        "serial_units",
-                        units,
-                        format!("is more than the size ({} work units)", spec.size),
-                    )));
-                }
-                units
-            }
+            // A set-up larger than the whole run is the whole run.
+            Some(_) => spec.param::<u64>("serial_units", 0)?.min(spec.size),
         };
         let parallel_units = spec.size - serial_units;
         let items = item_count(parallel_units.max(1), UNITS_PER_ITEM, 1 << 16);
