@@ -241,3 +241,56 @@ fn ctrl_c_keeps_the_finished_points_and_exits_130() {
     assert_eq!(points.len(), 1, "only the finished 1-worker point: {points:?}");
     assert_eq!(points[0]["workers"], 1);
 }
+
+#[test]
+fn scale_weak_grows_the_size_with_the_workers() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("results.json");
+    let csv = dir.path().join("results.csv");
+    parlab()
+        .args(["run", "amdahl", "--size", "2M", "--param", "serial_units=400000", "--scale", "weak"])
+        .args(["--backends", "seq,threads", "--workers", "1,2", "--reps", "1", "--warmup", "0"])
+        .arg("--json")
+        .arg(&json)
+        .arg("--csv")
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Gustafson fit over 1, 2 workers"))
+        .stdout(predicate::str::contains("weak scaling: p workers ran 2000000 x p work units"))
+        .stdout(predicate::str::contains("4,000,000"));
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["plan"]["scale"], "weak");
+    let sizes: Vec<(u64, u64)> = report["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["workers"].as_u64().unwrap(), p["size"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(sizes, [(1, 2_000_000), (1, 2_000_000), (2, 4_000_000)], "seq at 1 worker, threads at 1 and 2");
+    let threads_2 = &report["points"][2];
+    assert!(threads_2["karp_flatt"].is_null(), "{threads_2}");
+    assert_eq!(threads_2["outcome"]["serial_units"], 400_000, "the serial part does not grow");
+    let fit = &report["fits"][0];
+    assert_eq!(fit["law"], "gustafson");
+    assert!(fit["speedup_limit"].is_null());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.lines().next().unwrap().ends_with(",scale"), "{text}");
+    assert!(text.lines().nth(3).unwrap().starts_with("amdahl,4000000,threads,2,") && text.trim_end().ends_with("weak"));
+    // parlab plot draws it back from the file, with the Gustafson line.
+    parlab().args(["plot"]).arg(&json).arg("--out").arg(dir.path().join("charts")).assert().success();
+    let svg = std::fs::read_to_string(dir.path().join("charts/speedup.svg")).unwrap();
+    assert!(svg.contains("Gustafson fit") && svg.contains("weak scaling"));
+    let md = std::fs::read_to_string(dir.path().join("charts/report.md")).unwrap();
+    assert!(md.contains("## Gustafson fit") && md.contains("--scale weak"), "{md}");
+}
+
+#[test]
+fn a_bad_scale_is_a_usage_error_naming_the_flag() {
+    parlab()
+        .args(["run", "pi", "--size", "1000", "--scale", "medium"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--scale"))
+        .stderr(predicate::str::contains("strong, weak"));
+}

@@ -124,6 +124,7 @@ fn kernel_parameters_agree_with_seq_on_every_backend() {
         ("colmeans", None, vec![("file", &path)]),
         ("colmeans", Some(5_000), vec![("cols", "7"), ("budget_mb", "0.05")]),
         ("io", Some(20), vec![("latency_ms", "0.5")]),
+        ("amdahl", None, vec![("serial_units", "500000")]),
         ("skewed", None, vec![("max_iter", "50")]),
     ];
     for (kernel, size, params) in variants {
@@ -231,6 +232,7 @@ fn a_cancelled_long_run_ends_cancelled() {
         workers: vec![1, 2],
         warmup: 1,
         repetitions: 1000,
+        scale: Default::default(),
     };
     let handle = Runner::new(MachineFacts::detect(), None).start(plan);
     let first = handle.events.recv().expect("the run starts");

@@ -175,3 +175,22 @@ fn bundle_never_overwrites_without_force() {
     let (used, _) = write_bundle_fresh(&report, &dir).unwrap();
     assert_eq!(used, tmp.path().join("results-2"));
 }
+
+#[test]
+fn weak_scaling_charts_draw_the_gustafson_line() {
+    let report = plot_common::weak(0.2);
+    let fit = report.fit_of("threads").expect("a Gustafson fit");
+    assert_eq!(fit.law, parlab::measure::Law::Gustafson);
+    assert!((fit.serial_fraction - 0.2).abs() < 0.02, "{fit:?}");
+    let svg = String::from_utf8(Chart::Speedup(&report).render(Format::Svg, (800, 500)).unwrap()).unwrap();
+    assert!(svg.contains("Gustafson fit s = 0.2"), "the legend names the Gustafson line");
+    assert!(svg.contains("weak scaling"), "the legend and title say weak scaling");
+    assert!(!svg.contains("Amdahl"), "no Amdahl curve on a weak-scaling chart");
+    let efficiency = String::from_utf8(Chart::Efficiency(&report).render(Format::Svg, (800, 500)).unwrap()).unwrap();
+    assert!(efficiency.contains("Gustafson fit"));
+    let time =
+        String::from_utf8(Chart::Time(&report, TimeScale::Linear).render(Format::Svg, (800, 500)).unwrap()).unwrap();
+    assert!(time.contains("ideal (weak scaling)") && !time.contains("Amdahl"));
+    // Both formats draw.
+    Chart::Speedup(&report).to_png((800, 500)).unwrap();
+}

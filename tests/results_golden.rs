@@ -44,7 +44,9 @@ fn results_csv() {
 /// The JSON value a CSV column holds for one point of `report` (as JSON).
 fn json_value<'a>(report: &'a Value, point: &'a Value, column: &str) -> Value {
     match column {
-        "size" => report["plan"]["spec"]["size"].clone(),
+        // Under weak scaling each point has its own size.
+        "size" => point.get("size").unwrap_or(&report["plan"]["spec"]["size"]).clone(),
+        "scale" => report["plan"].get("scale").cloned().unwrap_or(Value::from("strong")),
         "repetitions" => Value::from(point["times_s"].as_array().expect("times_s").len()),
         // results.json leaves out zero counts.
         "bytes_sent" | "bytes_received" | "messages" => point["stats"].get(column).cloned().unwrap_or(Value::from(0)),
@@ -124,4 +126,14 @@ fn parlab_run_prints_the_table_and_writes_the_csv_of_its_own_report() {
     assert!(table.contains("processes  (like"), "{table}");
     assert!(stdout.ends_with(&table), "stdout:\n{stdout}\ntable:\n{table}");
     assert_eq!(std::fs::read_to_string(&csv).unwrap(), export::csv::to_csv(&report));
+}
+
+#[test]
+fn a_results_file_from_before_scale_reads_as_strong_with_amdahl_fits() {
+    let text = include_str!("fixtures/results.json");
+    assert!(!text.contains("\"scale\"") && !text.contains("\"law\""), "the fixture predates both fields");
+    let report = fixture();
+    assert_eq!(report.plan.scale, parlab::measure::Scale::Strong);
+    assert!(report.fits.iter().all(|f| f.law == parlab::measure::Law::Amdahl));
+    assert!(report.points.iter().all(|p| p.size.is_none()));
 }

@@ -204,7 +204,14 @@ impl LabSetup {
         if workers.is_empty() {
             return Err("switch on at least one worker count (Workers row, Enter)".into());
         }
-        Ok(Plan { spec: self.spec(&backends), backends, workers, warmup: self.warmup, repetitions: self.reps })
+        Ok(Plan {
+            spec: self.spec(&backends),
+            backends,
+            workers,
+            warmup: self.warmup,
+            repetitions: self.reps,
+            scale: Default::default(),
+        })
     }
 
     /// The plan for the one point under the cursors.
@@ -218,6 +225,7 @@ impl LabSetup {
             workers: vec![workers],
             warmup: self.warmup,
             repetitions: self.reps,
+            scale: Default::default(),
         })
     }
 }

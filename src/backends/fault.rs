@@ -110,6 +110,9 @@ impl Workload for Faulty<'_> {
     fn serial_part(&self, ctx: &ItemCtx) -> Option<Partial> {
         self.inner().serial_part(ctx)
     }
+    fn item_wait(&self, item: usize) -> Option<std::time::Duration> {
+        self.inner().item_wait(item)
+    }
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
         let last = self.items().saturating_sub(1);
         match self.fault {

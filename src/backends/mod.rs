@@ -1,6 +1,7 @@
 //! The backends: the ways parlab runs a workload's items on several workers, and the
 //! registry that names them. Backends never name a kernel.
 
+mod asyncio;
 pub mod comm;
 pub mod command;
 pub mod fault;
@@ -29,6 +30,7 @@ pub fn registry() -> &'static [&'static dyn Backend] {
         &seq::Seq,
         &threads::Threads,
         &gil::GilThreads,
+        &asyncio::AsyncLoop,
         &rayon_pool::RayonPool,
         &processes::Processes,
         &ranks::Ranks,

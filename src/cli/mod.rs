@@ -188,6 +188,11 @@ pub struct RunArgs {
     /// Amount of work, in the kernel's unit; accepts 2e8, 400M, 1_000_000 [default: the kernel's, about 1-3 s on one core].
     #[arg(long, short = 's', value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<u64>,
+    /// strong (the same --size at every worker count) or weak (--size times the worker
+    /// count: the scaled speedup p x T(1, n) / T(p, p n) and a Gustafson fit), e.g.
+    /// --scale weak --param serial_units=60M for amdahl.
+    #[arg(long, value_name = "SCALE", value_parser = clap::value_parser!(crate::measure::Scale), default_value = "strong", conflicts_with = "commands")]
+    pub scale: crate::measure::Scale,
     /// Timed repetitions per point.
     #[arg(long, default_value_t = 5, allow_negative_numbers = true)]
     pub reps: u32,

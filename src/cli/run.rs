@@ -37,6 +37,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         workers: worker_counts(args, &facts),
         warmup: args.warmup,
         repetitions: args.reps,
+        scale: args.scale,
     };
     if let Err(e) = plan.validate(&facts) {
         return Ok(usage_error(e));
@@ -62,7 +63,17 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         report.plan.warmup,
         report.machine.card()
     );
-    if let Some(first) = report.points.first() {
+    if report.plan.scale.is_weak() {
+        // Weak scaling: one size per worker count, so one outcome per size.
+        let mut sizes: Vec<u64> = report.points.iter().filter_map(|p| p.size).collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        for size in sizes {
+            if let Some(p) = report.points.iter().find(|p| p.size == Some(size)) {
+                println!("outcome at {size} {unit} ({} x{}): {}", p.backend, p.workers, p.outcome);
+            }
+        }
+    } else if let Some(first) = report.points.first() {
         if report.points.iter().all(|p| p.outcome == first.outcome) {
             println!("outcome (identical on every backend): {}", first.outcome);
         } else {

@@ -2,7 +2,7 @@
 //! of [`present::table`](crate::present::table), the costs beyond time under each row.
 
 use crate::backends;
-use crate::measure::{Point, Report};
+use crate::measure::{Law, Point, Report};
 use crate::present::table::{Style, columns};
 use crate::present::{bytes, seconds};
 
@@ -29,6 +29,12 @@ pub fn render(report: &Report) -> String {
             }
         }
         match report.fit_of(backend) {
+            Some(fit) if fit.law == Law::Gustafson => out.push_str(&format!(
+                "  serial share s (Gustafson fit over {} workers): {:.3} of each p-worker run -> scaled speedup p - {:.3} (p - 1), no limit\n",
+                fit.workers_used.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                fit.serial_fraction,
+                fit.serial_fraction,
+            )),
             Some(fit) => {
                 let limit = fit
                     .speedup_limit
@@ -48,6 +54,13 @@ pub fn render(report: &Report) -> String {
     if report.points.iter().any(|p| p.oversubscribed) {
         out.push_str(&format!(
             "\n* oversubscribed: more workers than the {cpus} available CPUs (left out of the fit)\n"
+        ));
+    }
+    if report.plan.scale.is_weak() {
+        out.push_str(&format!(
+            "\nweak scaling: p workers ran {} x p {}; speedup is the scaled speedup p x T(1, n) / T(p, p n)\n",
+            report.plan.spec.size,
+            crate::kernels::find(&report.plan.spec.kernel).map_or("units", |k| k.size_unit())
         ));
     }
     if report.points.iter().any(|p| p.noisy) {

@@ -18,7 +18,8 @@ pub fn to_csv(report: &Report) -> String {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     for point in points {
         // Writing into memory cannot fail, and every field of a row serialises.
-        writer.serialize(Row::of(size, point)).expect("a CSV row");
+        let scale = if report.plan.scale.is_weak() { "weak" } else { "strong" };
+        writer.serialize(Row { scale, ..Row::of(point.size.unwrap_or(size), point) }).expect("a CSV row");
     }
     let bytes = writer.into_inner().expect("CSV in memory");
     let text = String::from_utf8(bytes).expect("CSV of UTF-8 fields");

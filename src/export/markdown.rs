@@ -67,6 +67,14 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
     let rows: Vec<(&str, String)> = vec![
         ("Kernel", format!("`{}`", spec.kernel)),
         ("Size", format!("{} {unit}", thousands(spec.size))),
+        (
+            "Scaling",
+            if plan.scale.is_weak() {
+                format!("weak: the size times the worker count ({} {unit} per worker)", thousands(spec.size))
+            } else {
+                "strong: the same size at every worker count".into()
+            },
+        ),
         ("Seed", spec.seed.to_string()),
         ("Parameters", params),
         ("Backends", plan.backends.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")),
@@ -78,7 +86,7 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
         out.push_str(&format!("| {name} | {value} |\n"));
     }
     out.push_str(&format!(
-        "\nCommand: `parlab run {} --backends {} --workers {} --size {} --reps {} --warmup {} --seed {}{}`\n",
+        "\nCommand: `parlab run {} --backends {} --workers {} --size {} --reps {} --warmup {} --seed {}{}{}`\n",
         spec.kernel,
         plan.backends.join(","),
         plan.workers.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
@@ -86,7 +94,8 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
         plan.repetitions,
         plan.warmup,
         spec.seed,
-        spec.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect::<String>()
+        spec.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect::<String>(),
+        if plan.scale.is_weak() { " --scale weak" } else { "" }
     ));
 
     out.push_str("\n## Results\n\n");
@@ -103,6 +112,9 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
     }
     let with_seq = report.points.iter().any(|p| p.speedup_vs_seq.is_some());
     out.push('\n');
+    if plan.scale.is_weak() {
+        out.push_str("Weak scaling: each point ran the size times its worker count, so speedup is the scaled speedup p × T(1, n) / T(p, p n), the ratio of work rates, and efficiency is T(1, n) / T(p, p n). Karp-Flatt applies to a fixed size only.\n");
+    }
     out.push_str(&format!(
         "Speedup is against the same backend at 1 worker{}. Efficiency is speedup / workers. Karp-Flatt is the serial fraction each point implies. CPU cores used is process CPU time / wall time.\n",
         if with_seq { "; \"vs seq\" against the plain sequential loop" } else { "" }
@@ -116,13 +128,39 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
     if report.points.iter().any(|p| p.noisy) {
         out.push_str("\n! noisy: the repetitions differ by more than 5 % of the median; the machine was busy or the work is uneven.\n");
     }
-    if let Some(first) = report.points.first() {
+    if plan.scale.is_weak() {
+        out.push_str("\nOutcome: each size has its own, checked against a sequential run of that size:\n");
+        let mut sizes: Vec<u64> = report.points.iter().filter_map(|p| p.size).collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        for size in sizes {
+            if let Some(p) = report.points.iter().find(|p| p.size == Some(size)) {
+                out.push_str(&format!("- {} {unit}: `{}`\n", thousands(size), p.outcome));
+            }
+        }
+    } else if let Some(first) = report.points.first() {
         out.push_str(&format!("\nOutcome, identical on every backend and worker count: `{}`\n", first.outcome));
     }
 
-    out.push_str("\n## Amdahl fit\n\n");
+    if plan.scale.is_weak() {
+        out.push_str("\n## Gustafson fit\n\n");
+    } else {
+        out.push_str("\n## Amdahl fit\n\n");
+    }
     if report.fits.is_empty() {
         out.push_str("No fit: it needs one backend measured at two or more worker counts within the available CPUs.\n");
+    } else if plan.scale.is_weak() {
+        out.push_str("Fitting Gustafson's law S(p) = p - s (p - 1) to the scaled speedups gives s, the serial share of the p-worker run's time (not of the 1-worker run's, as in Amdahl's s). The scaled speedup has no limit: it grows by 1 - s with every worker.\n\n");
+        out.push_str("| backend | serial share s | R² | worker counts fitted |\n|---|--:|--:|---|\n");
+        for fit in &report.fits {
+            out.push_str(&format!(
+                "| {} | {:.3} | {:.3} | {} |\n",
+                fit.backend,
+                fit.serial_fraction,
+                fit.r_squared,
+                fit.workers_used.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            ));
+        }
     } else {
         out.push_str("Fitting T(p) = a + b / p to the median times gives the serial fraction s = a / (a + b): the part of the 1-worker time that more workers did not shrink. Amdahl's law then caps the speedup at 1 / s.\n\n");
         out.push_str(

@@ -13,8 +13,14 @@ const CHECK_EVERY: u64 = 1024;
 
 pub struct Amdahl;
 
-const PARAMS: &[ParamInfo] =
-    &[ParamInfo { key: "serial", default: "0.1", help: "fraction of the work (0 to 1) that only one worker can do" }];
+const PARAMS: &[ParamInfo] = &[
+    ParamInfo { key: "serial", default: "0.1", help: "fraction of the work (0 to 1) that only one worker can do" },
+    ParamInfo {
+        key: "serial_units",
+        default: "none",
+        help: "a serial part of this many work units whatever the size (replaces serial; at most the size): a fixed set-up, as Gustafson's law assumes under --scale weak",
+    },
+];
 
 const INFO: KernelInfo = KernelInfo {
     id: "amdahl",
@@ -38,7 +44,11 @@ impl Kernel for Amdahl {
                 why: "must be a fraction between 0 and 1".into(),
             }));
         }
-        let serial_units = (spec.size as f64 * serial).round() as u64;
+        let serial_units = match spec.params.get("serial_units") {
+            None => (spec.size as f64 * serial).round() as u64,
+            // A set-up larger than the whole run is the whole run.
+            Some(_) => spec.param::<u64>("serial_units", 0)?.min(spec.size),
+        };
         let parallel_units = spec.size - serial_units;
         let items = item_count(parallel_units.max(1), UNITS_PER_ITEM, 1 << 16);
         Ok(Box::new(AmdahlWork { serial_units, parallel_units, items, seed: spec.seed }))

@@ -10,6 +10,7 @@
 //! stops within a fraction of a second instead of at the end of its repetition.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// A global interpreter lock as seen by one worker thread (implemented by the `gil` backend).
 pub trait GlobalLock: Sync {
@@ -27,22 +28,41 @@ pub trait GlobalLock: Sync {
 pub struct ItemCtx<'a> {
     lock: Option<&'a dyn GlobalLock>,
     cancel: Option<&'a AtomicBool>,
+    /// The item's wait ([`crate::kernels::Workload::item_wait`]) was already awaited by
+    /// an event loop (the `asyncio` backend): [`ItemCtx::wait`] returns at once.
+    awaited: bool,
 }
 
 impl<'a> ItemCtx<'a> {
     /// A context with no interpreter lock: every backend but `gil`.
     pub fn free() -> Self {
-        Self { lock: None, cancel: None }
+        Self { lock: None, cancel: None, awaited: false }
     }
 
     /// A context whose interpreted work runs under `lock`.
     pub fn with_lock(lock: &'a dyn GlobalLock) -> Self {
-        Self { lock: Some(lock), cancel: None }
+        Self { lock: Some(lock), cancel: None, awaited: false }
     }
 
     /// The same context, also carrying the run's cancel flag.
     pub fn cancellable(self, cancel: &'a AtomicBool) -> Self {
         Self { cancel: Some(cancel), ..self }
+    }
+
+    /// The same context, for an item whose wait an event loop has already awaited (the
+    /// `asyncio` backend registers each item's wait as a deadline and runs the item
+    /// when it has passed).
+    pub fn awaited(self) -> Self {
+        Self { awaited: true, ..self }
+    }
+
+    /// Waits for `duration` the way blocking I/O does (the lock released), unless an
+    /// event loop already awaited this item's wait. A kernel that waits here reports the
+    /// same duration from [`crate::kernels::Workload::item_wait`].
+    pub fn wait(&self, duration: Duration) {
+        if !self.awaited && !duration.is_zero() {
+            self.native(|| std::thread::sleep(duration));
+        }
     }
 
     /// Whether the run was cancelled: a kernel then stops taking new items (its partial

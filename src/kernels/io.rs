@@ -77,6 +77,10 @@ impl Workload for IoWork {
         self.requests
     }
 
+    fn item_wait(&self, item: usize) -> Option<Duration> {
+        Some(Duration::from_micros(self.latency_us(item as u64)))
+    }
+
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
         let mut part = Partial::for_range(&range);
         let (mut waited_us, mut digest) = (0u64, 0u64);
@@ -85,7 +89,7 @@ impl Workload for IoWork {
                 break;
             }
             let wait = self.latency_us(item as u64);
-            ctx.native(|| std::thread::sleep(Duration::from_micros(wait)));
+            ctx.wait(Duration::from_micros(wait));
             waited_us += wait;
             let mut state = splitmix64(self.seed ^ item as u64);
             for step in 0..WORK_STEPS {

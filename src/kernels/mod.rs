@@ -235,6 +235,13 @@ pub trait Workload: Send + Sync {
     fn serial_part(&self, _ctx: &ItemCtx) -> Option<Partial> {
         None
     }
+    /// The I/O wait item `item` starts with, if the kernel simulates one (io: the network
+    /// reply), waited in `run_range` through [`ItemCtx::wait`]. An event loop (the
+    /// `asyncio` backend) awaits it as a deadline, overlapping many items' waits on one
+    /// thread, and then runs the item with [`ItemCtx::awaited`].
+    fn item_wait(&self, _item: usize) -> Option<std::time::Duration> {
+        None
+    }
     /// Runs items `range` (a sub-range of `0..items()`) and returns their partial result.
     fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial;
     /// Combines the partials (sorted by first item, covering every item exactly once,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::backends::{self, ExecStats};
 use crate::kernels::KernelSpec;
-use crate::measure::{Plan, Point, Report};
+use crate::measure::{Plan, Point, Report, Scale};
 
 /// A figure a prediction or a claim is about; written as a string in the manifest
 /// (`speedup`, `outcome:lost_updates`, `stats:messages`).
@@ -28,6 +28,11 @@ pub enum Metric {
     SpeedupVsSeq,
     /// `efficiency`: speedup / workers.
     Efficiency,
+    /// `scaled_speedup`: weak scaling's p x T(1, n) / T(p, p n), measured with the size
+    /// grown with the workers (`--scale weak`).
+    ScaledSpeedup,
+    /// `scaled_efficiency`: scaled speedup / workers, T(1, n) / T(p, p n).
+    ScaledEfficiency,
     /// `karp_flatt`: the Karp-Flatt serial fraction at `workers`.
     KarpFlatt,
     /// `serial_fraction`: the Amdahl fit over the backend's points within the CPUs (1 and
@@ -112,6 +117,8 @@ pub struct About {
     /// How far off a prediction may be when the manifest gives no tolerance; `None`: the
     /// manifest must give one.
     pub default_tolerance: Option<f64>,
+    /// How the figure's plan sizes its points: weak for the scaled metrics.
+    pub scale: Scale,
     /// Where the value is read.
     pub source: Source,
 }
@@ -123,6 +130,8 @@ impl Metric {
         Metric::Speedup,
         Metric::SpeedupVsSeq,
         Metric::Efficiency,
+        Metric::ScaledSpeedup,
+        Metric::ScaledEfficiency,
         Metric::KarpFlatt,
         Metric::SerialFraction,
         Metric::CpuCores,
@@ -141,6 +150,7 @@ impl Metric {
             timing,
             scaling: false,
             default_tolerance,
+            scale: Scale::Strong,
             source,
         };
         use Against::{Nothing, OneWorker, Seq};
@@ -187,6 +197,34 @@ impl Metric {
                     "efficiency",
                     "efficiency",
                     "efficiency of {b} ×{w} (speedup ÷ {w} workers)",
+                    Unit::Fraction,
+                    OneWorker,
+                    true,
+                    Some(0.15),
+                    Source::Point(|p| p.efficiency),
+                )
+            },
+            Metric::ScaledSpeedup => About {
+                scaling: true,
+                scale: Scale::Weak,
+                ..about(
+                    "scaled_speedup",
+                    "scaled speedup",
+                    "scaled speedup of {b} ×{w} on {w} times the size (weak scaling)",
+                    Unit::Ratio,
+                    OneWorker,
+                    true,
+                    Some(0.3),
+                    Source::Point(|p| p.speedup),
+                )
+            },
+            Metric::ScaledEfficiency => About {
+                scaling: true,
+                scale: Scale::Weak,
+                ..about(
+                    "scaled_efficiency",
+                    "scaled efficiency",
+                    "efficiency of {b} ×{w} on {w} times the size (weak scaling: scaled speedup ÷ {w})",
                     Unit::Fraction,
                     OneWorker,
                     true,
@@ -432,7 +470,8 @@ impl Figure {
 
     /// The plan that measures the figure for `spec`.
     pub fn plan(&self, spec: KernelSpec, warmup: u32, repetitions: u32) -> Plan {
-        Plan { spec, backends: self.backends(), workers: self.worker_counts(), warmup, repetitions }
+        let scale = self.metric.about().scale;
+        Plan { spec, backends: self.backends(), workers: self.worker_counts(), warmup, repetitions, scale }
     }
 
     /// The figure's point in `report` (a backend with a fixed worker count, seq, runs at

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod report;
 pub mod speedup;
 pub mod stats;
+pub mod weak;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,7 +18,8 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, unbounded};
 use serde::{Deserialize, Serialize};
 
-pub use report::{Fit, Point, Report};
+pub use report::{Fit, Law, Point, Report};
+pub use weak::Scale;
 
 use crate::backends::{self, Backend, BackendError, ExecStats, Execution, Job};
 use crate::kernels::{self, KernelError, KernelSpec, Outcome, ParamError, VerifyError, Workload};
@@ -36,6 +38,10 @@ pub struct Plan {
     pub warmup: u32,
     /// Timed runs per point.
     pub repetitions: u32,
+    /// Strong scaling (the same size at every worker count) or weak (the size times the
+    /// worker count); results files from before it existed are strong.
+    #[serde(default, skip_serializing_if = "Scale::is_strong")]
+    pub scale: Scale,
 }
 
 /// Why a plan cannot run; each message names the flag at fault.
@@ -163,11 +169,28 @@ impl Plan {
                 facts.memory_available_bytes >> 20
             )));
         }
-        self.spec.build().map_err(|e| match e {
+        let refuse = |e| match e {
             KernelError::BadSize { why, .. } => PlanError::Size(why),
             KernelError::BadParam(param) => PlanError::Param(param),
             other => PlanError::Kernel(other),
-        })
+        };
+        // Under weak scaling the largest point must be possible too.
+        let largest = self.points().iter().map(|&(_, w)| self.size_at(w)).max().unwrap_or(self.spec.size);
+        if largest != self.spec.size {
+            let spec = KernelSpec { size: largest, ..self.spec.clone() };
+            let needed = kernel.memory_bytes(&spec);
+            if facts.memory_available_bytes > 0 && needed > facts.memory_available_bytes {
+                return Err(PlanError::Size(format!(
+                    "--scale weak grows the size to {largest} {} at {} workers, which need about {} MiB but only {} MiB of memory is free",
+                    kernel.size_unit(),
+                    self.workers.iter().max().unwrap_or(&1),
+                    needed >> 20,
+                    facts.memory_available_bytes >> 20
+                )));
+            }
+            kernel.check(&spec).map_err(refuse)?;
+        }
+        self.spec.build().map_err(refuse)
     }
 
     fn chosen_backends(&self) -> Result<Vec<&'static dyn Backend>, PlanError> {
@@ -194,9 +217,19 @@ impl Plan {
         points
     }
 
-    /// Executions the plan will make, the reference run included.
+    /// The kernel size measured at `workers` workers: the plan's size, times the worker
+    /// count under weak scaling.
+    pub fn size_at(&self, workers: usize) -> u64 {
+        self.scale.size_at(self.spec.size, workers)
+    }
+
+    /// Executions the plan will make, the reference runs included (one per size).
     pub fn total_runs(&self) -> usize {
-        1 + self.points().len() * (self.warmup + self.repetitions) as usize
+        let mut sizes: Vec<u64> = self.points().iter().map(|&(_, w)| self.size_at(w)).collect();
+        sizes.push(self.spec.size);
+        sizes.sort_unstable();
+        sizes.dedup();
+        sizes.len() + self.points().len() * (self.warmup + self.repetitions) as usize
     }
 }
 
@@ -322,7 +355,7 @@ impl Runner {
 
         // The sequential reference: every other outcome must agree with it.
         let started = Instant::now();
-        let reference = match self.execute(backends::reference(), plan, workload.as_ref(), 1, cancel) {
+        let reference = match self.execute(backends::reference(), &plan.spec, workload.as_ref(), 1, cancel) {
             // A cancelled execution is incomplete, whatever it returned.
             _ if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
             other => other?.outcome,
@@ -332,11 +365,33 @@ impl Runner {
             .verify(&reference)
             .map_err(|source| RunError::Reference { kernel: plan.spec.kernel.clone(), source })?;
         let mut done = 1;
-        // The hidden test hook (backends::fault): with PARLAB_FAULT set, every measured point is wrong.
-        let faulty = backends::fault::Faulty::from_env(workload.as_ref());
-        let measured: &dyn Workload = faulty.as_ref().map_or(workload.as_ref(), |f| f);
+        // Weak scaling: each larger size has its own workload and sequential reference.
+        let mut scaled: Vec<(KernelSpec, Box<dyn Workload>, Outcome)> = Vec::new();
+        for (_, workers) in plan.points() {
+            let spec = KernelSpec { size: plan.size_at(workers), ..plan.spec.clone() };
+            if spec.size == plan.spec.size || scaled.iter().any(|(s, _, _)| s.size == spec.size) {
+                continue;
+            }
+            let built = spec.build().map_err(|e| PlanError::Size(e.to_string()))?;
+            let outcome = match self.execute(backends::reference(), &spec, built.as_ref(), 1, cancel) {
+                _ if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
+                other => other?.outcome,
+            };
+            built
+                .verify(&outcome)
+                .map_err(|source| RunError::Reference { kernel: plan.spec.kernel.clone(), source })?;
+            done += 1;
+            scaled.push((spec, built, outcome));
+        }
 
         for (backend, workers) in plan.points() {
+            let (spec, workload, reference) = match scaled.iter().find(|(s, _, _)| s.size == plan.size_at(workers)) {
+                Some((spec, built, outcome)) => (spec, built.as_ref(), outcome),
+                None => (&plan.spec, workload.as_ref(), &reference),
+            };
+            // The hidden test hook (backends::fault): with PARLAB_FAULT set, every measured point is wrong.
+            let faulty = backends::fault::Faulty::from_env(workload);
+            let measured: &dyn Workload = faulty.as_ref().map_or(workload, |f| f);
             on_event(&RunEvent::PointStarted { backend: backend.id().into(), workers });
             let mut times = Vec::new();
             let mut cpu = Vec::new();
@@ -350,7 +405,7 @@ impl Runner {
                 let warmup = rep < plan.warmup;
                 let cpu_before = sysmon::process_cpu_time();
                 let started = Instant::now();
-                let execution = self.execute(backend, plan, measured, workers, cancel);
+                let execution = self.execute(backend, spec, measured, workers, cancel);
                 let elapsed = started.elapsed();
                 let ended = Instant::now();
                 let cpu_used = sysmon::process_cpu_time().saturating_sub(cpu_before);
@@ -359,7 +414,7 @@ impl Runner {
                     other => other?,
                 };
                 workload
-                    .agrees(&execution.outcome, &reference)
+                    .agrees(&execution.outcome, reference)
                     .and_then(|()| workload.verify(&execution.outcome))
                     .map_err(|source| RunError::Verification {
                         kernel: plan.spec.kernel.clone(),
@@ -389,6 +444,7 @@ impl Runner {
                 }
             }
             let mut point = Point::new(&plan.spec.kernel, backend.id(), workers, times.clone());
+            point.size = plan.scale.is_weak().then_some(spec.size);
             let middle = stats::median_index(&times).unwrap_or(0);
             point.cpu_time_s = stats::Summary::of(&cpu).map_or(0.0, |s| s.median);
             point.busy_cores = (!busy.is_empty()).then(|| busy.iter().sum::<f64>() / busy.len() as f64);
@@ -408,14 +464,14 @@ impl Runner {
     fn execute(
         &self,
         backend: &dyn Backend,
-        plan: &Plan,
+        spec: &KernelSpec,
         workload: &dyn Workload,
         workers: usize,
         cancel: &AtomicBool,
     ) -> Result<Execution, RunError> {
-        let job = Job { spec: &plan.spec, workload, workers, cancel };
+        let job = Job { spec, workload, workers, cancel };
         backend.execute(&job).map_err(|source| RunError::Backend {
-            kernel: plan.spec.kernel.clone(),
+            kernel: spec.kernel.clone(),
             backend: backend.id().into(),
             workers,
             source: Box::new(source),

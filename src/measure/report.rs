@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Plan;
-use super::speedup::{AmdahlFit, efficiency, karp_flatt, speedup};
+use super::speedup::{AmdahlFit, GustafsonFit, efficiency, karp_flatt, scaled_speedup, speedup};
 use super::stats::Summary;
 use crate::backends::ExecStats;
 use crate::kernels::Outcome;
@@ -47,6 +47,10 @@ pub struct Point {
     pub backend: String,
     /// Worker count.
     pub workers: usize,
+    /// The kernel size this point ran at, when it differs from point to point (weak
+    /// scaling: the plan's size times the worker count); absent under strong scaling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
     /// Wall time of every timed repetition, seconds.
     pub times_s: Vec<f64>,
     /// Median of `times_s`.
@@ -59,9 +63,10 @@ pub struct Point {
     pub spread: f64,
     /// Spread above 5 %: the machine was busy or the work is irregular.
     pub noisy: bool,
-    /// Against the same backend at 1 worker, if measured.
+    /// Against the same backend at 1 worker, if measured. Under weak scaling, the scaled
+    /// speedup p x T(1, n) / T(p, p n).
     pub speedup: Option<f64>,
-    /// Against `seq`, if measured.
+    /// Against `seq`, if measured (scaled the same way under weak scaling).
     pub speedup_vs_seq: Option<f64>,
     /// speedup / workers.
     pub efficiency: Option<f64>,
@@ -89,23 +94,52 @@ pub struct Point {
     pub stats: ExecStats,
 }
 
-/// Amdahl fit of one backend.
+/// Which law a [`Fit`] fits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Law {
+    /// Amdahl, T(p) = a + b / p, for strong scaling; s is the serial share of the
+    /// 1-worker run.
+    #[default]
+    Amdahl,
+    /// Gustafson, S(p) = p - s (p - 1), for weak scaling; s is the serial share of the
+    /// p-worker run.
+    Gustafson,
+}
+
+/// Amdahl fit (strong scaling) or Gustafson fit (weak scaling) of one backend.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fit {
     /// Backend id.
     pub backend: String,
+    /// The law fitted; results files from before it existed hold Amdahl fits.
+    #[serde(default)]
+    pub law: Law,
     /// Fitted serial fraction s, 0 to 1.
     pub serial_fraction: f64,
-    /// The largest speedup this s allows (1 / s).
+    /// The largest speedup this s allows (1 / s); none under Gustafson's law, whose
+    /// scaled speedup has no limit.
     pub speedup_limit: Option<f64>,
-    /// Fitted serial seconds (a in T(p) = a + b / p).
+    /// Fitted serial seconds (a in T(p) = a + b / p); under Gustafson's law, s times the
+    /// median time of the largest worker count fitted.
     pub serial_s: f64,
-    /// Fitted parallel seconds (b).
+    /// Fitted parallel seconds (b); under Gustafson's law, the rest of that time.
     pub parallel_s: f64,
     /// Quality of the fit.
     pub r_squared: f64,
     /// Worker counts used (those within the available CPUs).
     pub workers_used: Vec<usize>,
+}
+
+impl Fit {
+    /// The speedup the fitted law predicts at `workers`: Amdahl's for a fixed size,
+    /// Gustafson's scaled speedup under weak scaling.
+    pub fn predicted_speedup(&self, workers: f64) -> f64 {
+        match self.law {
+            Law::Amdahl => super::speedup::amdahl_speedup(self.serial_fraction, workers),
+            Law::Gustafson => super::speedup::gustafson_speedup(self.serial_fraction, workers),
+        }
+    }
 }
 
 impl Point {
@@ -116,6 +150,7 @@ impl Point {
             kernel: kernel.to_string(),
             backend: backend.to_string(),
             workers,
+            size: None,
             median_s: summary.median,
             min_s: summary.min,
             max_s: summary.max,
@@ -236,16 +271,22 @@ impl Report {
     /// consistent too.
     pub fn derive(&mut self) {
         let cpus = self.machine.available_parallelism;
+        let weak = self.plan.scale.is_weak();
         let reference = crate::backends::reference_id();
         let seq_time = self.points.iter().find(|p| p.backend == reference && p.workers == 1).map(|p| p.median_s);
         let base: Vec<(String, f64)> =
             self.points.iter().filter(|p| p.workers == 1).map(|p| (p.backend.clone(), p.median_s)).collect();
         for point in &mut self.points {
             let own = base.iter().find(|(b, _)| *b == point.backend).map(|(_, t)| *t);
-            point.speedup = own.map(|t| speedup(t, point.median_s));
-            point.speedup_vs_seq = seq_time.map(|t| speedup(t, point.median_s));
+            // Weak scaling: p workers did p times the work, so compare work rates.
+            let against = |t: f64| {
+                if weak { scaled_speedup(t, point.median_s, point.workers) } else { speedup(t, point.median_s) }
+            };
+            point.speedup = own.map(against);
+            point.speedup_vs_seq = seq_time.map(against);
             point.efficiency = point.speedup.map(|s| efficiency(s, point.workers));
-            point.karp_flatt = point.speedup.and_then(|s| karp_flatt(s, point.workers));
+            // Karp-Flatt reads a fixed-size speedup; it says nothing of a scaled one.
+            point.karp_flatt = if weak { None } else { point.speedup.and_then(|s| karp_flatt(s, point.workers)) };
             point.oversubscribed = point.workers > cpus;
             point.cpu_cores = if point.median_s > 0.0 { point.cpu_time_s / point.median_s } else { 0.0 };
         }
@@ -253,14 +294,27 @@ impl Report {
             .backends()
             .into_iter()
             .filter_map(|backend| {
-                let used: Vec<(usize, f64)> = self
-                    .points_of(backend)
-                    .iter()
-                    .filter(|p| p.workers <= cpus)
-                    .map(|p| (p.workers, p.median_s))
-                    .collect();
+                let within: Vec<&Point> = self.points_of(backend).into_iter().filter(|p| p.workers <= cpus).collect();
+                if weak {
+                    let used: Vec<(usize, f64)> =
+                        within.iter().filter_map(|p| p.speedup.map(|s| (p.workers, s))).collect();
+                    let largest = within.iter().filter(|p| p.speedup.is_some()).max_by_key(|p| p.workers)?;
+                    let fit = GustafsonFit::fit(&used)?;
+                    return Some(Fit {
+                        backend: backend.to_string(),
+                        law: Law::Gustafson,
+                        serial_fraction: fit.serial_fraction,
+                        speedup_limit: None,
+                        serial_s: fit.serial_fraction * largest.median_s,
+                        parallel_s: (1.0 - fit.serial_fraction) * largest.median_s,
+                        r_squared: fit.r_squared,
+                        workers_used: used.iter().map(|&(p, _)| p).collect(),
+                    });
+                }
+                let used: Vec<(usize, f64)> = within.iter().map(|p| (p.workers, p.median_s)).collect();
                 AmdahlFit::fit(&used).map(|fit| Fit {
                     backend: backend.to_string(),
+                    law: Law::Amdahl,
                     serial_fraction: fit.serial_fraction,
                     speedup_limit: fit.speedup_limit().is_finite().then(|| fit.speedup_limit()),
                     serial_s: fit.serial_s,
@@ -490,6 +544,48 @@ mod tests {
         assert_eq!(varying["lost"], vec![3.0, 0.0, 3.0]);
         assert!(varying_scalars(&[outcome(1), outcome(1)]).is_empty());
         assert!(varying_scalars(&[]).is_empty());
+    }
+
+    #[test]
+    fn weak_scaling_reports_scaled_speedups_and_a_gustafson_fit() {
+        use crate::kernels::KernelSpec;
+        use crate::measure::{Plan, Scale};
+        let spec = KernelSpec { size: 1000, ..KernelSpec::new("pi").unwrap() };
+        let plan = Plan {
+            spec,
+            backends: vec!["threads".into()],
+            workers: vec![1, 2, 4],
+            warmup: 0,
+            repetitions: 1,
+            scale: Scale::Weak,
+        };
+        let mut machine = MachineFacts::detect();
+        machine.available_parallelism = 4;
+        let mut report = Report::new(machine, plan);
+        // Gustafson with s = 0.25: T(p, p n) = p T(1, n) / (p - s (p - 1)).
+        for p in [1usize, 2, 4] {
+            let t = p as f64 * 2.0 / (p as f64 - 0.25 * (p as f64 - 1.0));
+            let mut point = Point::new("pi", "threads", p, vec![t]);
+            point.size = Some(report.plan.size_at(p));
+            report.points.push(point);
+        }
+        report.derive();
+        let sizes: Vec<Option<u64>> = report.points.iter().map(|p| p.size).collect();
+        assert_eq!(sizes, [Some(1000), Some(2000), Some(4000)]);
+        let four = &report.points[2];
+        assert!((four.speedup.unwrap() - (4.0 - 0.25 * 3.0)).abs() < 1e-12, "{four:?}");
+        assert!((four.efficiency.unwrap() - 3.25 / 4.0).abs() < 1e-12);
+        assert_eq!(four.karp_flatt, None, "Karp-Flatt is for a fixed size");
+        let fit = report.fit_of("threads").unwrap();
+        assert_eq!(fit.law, Law::Gustafson);
+        assert!((fit.serial_fraction - 0.25).abs() < 1e-12, "{fit:?}");
+        assert_eq!(fit.speedup_limit, None);
+        assert!((fit.predicted_speedup(4.0) - 3.25).abs() < 1e-12);
+        report.validate().unwrap();
+        // It goes through results.json and back, scale and law included.
+        let text = serde_json::to_string(&report).unwrap();
+        assert!(text.contains("\"scale\":\"weak\"") && text.contains("\"law\":\"gustafson\""));
+        assert_eq!(serde_json::from_str::<Report>(&text).unwrap(), report);
     }
 
     #[test]

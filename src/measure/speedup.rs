@@ -1,8 +1,12 @@
-//! Speedup, efficiency, the Karp-Flatt metric and the Amdahl fit.
+//! Speedup, efficiency, the Karp-Flatt metric, the Amdahl fit and the Gustafson fit.
 //!
-//! Amdahl's law: with a serial fraction s, p workers give at most
-//! S(p) = 1 / (s + (1 - s) / p). Fitting T(p) = a + b / p by least squares to measured
-//! times gives s = a / (a + b).
+//! Amdahl's law (strong scaling, fixed size): with a serial fraction s, p workers give
+//! at most S(p) = 1 / (s + (1 - s) / p). Fitting T(p) = a + b / p by least squares to
+//! measured times gives s = a / (a + b).
+//!
+//! Gustafson's law (weak scaling, size grown with p): the scaled speedup is
+//! S(p) = p - s (p - 1), where s is the serial share of the p-worker run's time (not of
+//! the 1-worker run's). Fitting it to measured scaled speedups gives s.
 
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +86,51 @@ impl AmdahlFit {
     }
 }
 
+/// Weak scaling's scaled speedup p x T(1, n) / T(p, p n): how many times the work rate
+/// of one worker at size n the p workers reach at size p n.
+pub fn scaled_speedup(one_worker_s: f64, time_s: f64, workers: usize) -> f64 {
+    workers as f64 * one_worker_s / time_s
+}
+
+/// Gustafson's scaled speedup for serial share `s` (of the p-worker run) on `workers`.
+pub fn gustafson_speedup(serial_fraction: f64, workers: f64) -> f64 {
+    workers - serial_fraction * (workers - 1.0)
+}
+
+/// A least-squares fit of Gustafson's law S(p) = p - s (p - 1) to scaled speedups.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GustafsonFit {
+    /// s, clamped to 0..=1: the share of the p-worker run's time that was serial.
+    pub serial_fraction: f64,
+    /// Coefficient of determination of the fit (1 = perfect).
+    pub r_squared: f64,
+}
+
+impl GustafsonFit {
+    /// Fits (workers, scaled speedup) points. Needs a point with more than one worker.
+    /// Least squares on S - p = -s (p - 1): s = sum (p - S)(p - 1) / sum (p - 1)^2.
+    pub fn fit(points: &[(usize, f64)]) -> Option<Self> {
+        let xs: Vec<f64> = points.iter().map(|&(p, _)| p as f64 - 1.0).collect();
+        let sxx: f64 = xs.iter().map(|x| x * x).sum();
+        if sxx <= 0.0 || points.iter().any(|&(_, s)| !s.is_finite()) {
+            return None;
+        }
+        let sxy: f64 = points.iter().zip(&xs).map(|(&(p, s), x)| (p as f64 - s) * x).sum();
+        let s = sxy / sxx;
+        let n = points.len() as f64;
+        let mean = points.iter().map(|&(_, s)| s).sum::<f64>() / n;
+        let syy: f64 = points.iter().map(|&(_, v)| (v - mean).powi(2)).sum();
+        let residual: f64 = points.iter().map(|&(p, v)| (v - gustafson_speedup(s, p as f64)).powi(2)).sum();
+        let r_squared = if syy > 0.0 { 1.0 - residual / syy } else { 1.0 };
+        Some(Self { serial_fraction: s.clamp(0.0, 1.0), r_squared })
+    }
+
+    /// The scaled speedup this fit predicts at `workers`.
+    pub fn predicted_speedup(&self, workers: f64) -> f64 {
+        gustafson_speedup(self.serial_fraction, workers)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,5 +200,42 @@ mod tests {
     fn slower_with_more_workers_clamps_to_fully_serial() {
         let fit = AmdahlFit::fit(&[(1, 1.0), (2, 1.2)]).unwrap();
         assert_relative_eq!(fit.serial_fraction, 1.0);
+    }
+
+    #[test]
+    fn gustafson_fit_recovers_s_from_synthetic_weak_timings() {
+        // Weak-scaling timings made from Gustafson's model: one worker does n units in
+        // 2 s; p workers do p n units with a share s of their run serial, so one worker
+        // would need s + p (1 - s) of their time and T(p, p n) = p x 2 s / (p - s (p - 1)).
+        for s in [0.0, 0.05, 0.1, 0.26, 0.5, 1.0] {
+            let one = 2.0;
+            let points: Vec<(usize, f64)> = [1usize, 2, 4, 8]
+                .iter()
+                .map(|&p| {
+                    let time = p as f64 * one / gustafson_speedup(s, p as f64);
+                    (p, scaled_speedup(one, time, p))
+                })
+                .collect();
+            let fit = GustafsonFit::fit(&points).unwrap();
+            assert_relative_eq!(fit.serial_fraction, s, epsilon = 1e-12);
+            assert_relative_eq!(fit.r_squared, 1.0, epsilon = 1e-12);
+            assert_relative_eq!(fit.predicted_speedup(8.0), points[3].1, epsilon = 1e-12);
+        }
+        // +-3 % noise keeps it close.
+        let noise = [1.0, 0.97, 1.03, 0.98];
+        let points: Vec<(usize, f64)> =
+            [1usize, 2, 4, 8].iter().zip(noise).map(|(&p, k)| (p, k * gustafson_speedup(0.2, p as f64))).collect();
+        assert!((GustafsonFit::fit(&points).unwrap().serial_fraction - 0.2).abs() < 0.05);
+    }
+
+    #[test]
+    fn scaled_speedup_is_the_ratio_of_work_rates() {
+        // 1 worker: n units in 2 s. 4 workers: 4n units in 2.5 s.
+        assert_relative_eq!(scaled_speedup(2.0, 2.5, 4), 3.2);
+        assert_relative_eq!(gustafson_speedup(0.0, 4.0), 4.0);
+        assert_relative_eq!(gustafson_speedup(1.0, 4.0), 1.0);
+        // Noise cannot push s outside 0..=1, and one worker alone fits nothing.
+        assert_eq!(GustafsonFit::fit(&[(1, 1.0), (2, 2.3)]).unwrap().serial_fraction, 0.0);
+        assert!(GustafsonFit::fit(&[(1, 1.0)]).is_none());
     }
 }

@@ -1,6 +1,6 @@
 //! Speedup vs workers: measured medians with min-max whiskers per backend, the ideal
-//! line, each backend's fitted Amdahl curve with its serial fraction in the legend, and
-//! the oversubscribed region beyond the available CPUs. The efficiency chart is the
+//! line, each backend's fitted Amdahl curve (Gustafson line under weak scaling) with its
+//! serial fraction in the legend, and the oversubscribed region beyond the available CPUs. The efficiency chart is the
 //! same picture divided by the worker count, so it is drawn here too.
 
 use plotters::coord::Shift;
@@ -10,8 +10,8 @@ use plotters::prelude::*;
 use super::axis::{Axis, Scale, short_number};
 use super::frame::{self, LegendEntry, REFERENCE, Symbol, series_color};
 use super::{Drawn, PlotError, kernel_title, machine_card, scaling_backends};
+use crate::measure::Law;
 use crate::measure::Report;
-use crate::measure::speedup::amdahl_speedup;
 
 /// Which ratio the chart shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +82,12 @@ pub fn draw_ratio<DB: DrawingBackend>(
         let i = style_of(backend);
         let color = series_color(i);
         legend.push(LegendEntry::new(Symbol::Measured { color, shape: i }, backend.to_string()));
-        if let Some(fit) = report.fit_of(backend) {
+        if let Some(fit) = report.fit_of(backend).filter(|f| f.law == Law::Gustafson) {
+            legend.push(LegendEntry::new(
+                Symbol::Line { color, dashed: true },
+                format!("Gustafson fit s = {:.3} (weak scaling)", fit.serial_fraction),
+            ));
+        } else if let Some(fit) = report.fit_of(backend) {
             let limit =
                 fit.speedup_limit.map_or(" (no limit)".into(), |l| format!(" (max {}x)", short_number(round2(l))));
             legend.push(LegendEntry::new(
@@ -103,14 +108,30 @@ pub fn draw_ratio<DB: DrawingBackend>(
         ));
     }
 
-    let (title, y_desc) = match ratio {
-        Ratio::Speedup => (format!("Speedup: {}", kernel_title(report)), "speedup vs 1 worker"),
-        Ratio::Efficiency => (format!("Efficiency: {}", kernel_title(report)), "efficiency (speedup / workers)"),
+    let weak = report.plan.scale.is_weak();
+    let (title, y_desc) = match (ratio, weak) {
+        (Ratio::Speedup, false) => (format!("Speedup: {}", kernel_title(report)), "speedup vs 1 worker"),
+        (Ratio::Efficiency, false) => {
+            (format!("Efficiency: {}", kernel_title(report)), "efficiency (speedup / workers)")
+        }
+        (Ratio::Speedup, true) => {
+            (format!("Scaled speedup, weak scaling: {}", kernel_title(report)), "scaled speedup p·T(1,n) / T(p,p·n)")
+        }
+        (Ratio::Efficiency, true) => {
+            (format!("Scaled efficiency, weak scaling: {}", kernel_title(report)), "efficiency T(1,n) / T(p,p·n)")
+        }
     };
-    let subtitle = format!(
-        "median of {} timed runs, whiskers from slowest to fastest; each backend against itself at 1 worker",
-        report.plan.repetitions
-    );
+    let subtitle = if weak {
+        format!(
+            "weak scaling: p workers on p times the size; median of {} timed runs, whiskers from slowest to fastest",
+            report.plan.repetitions
+        )
+    } else {
+        format!(
+            "median of {} timed runs, whiskers from slowest to fastest; each backend against itself at 1 worker",
+            report.plan.repetitions
+        )
+    };
     let framed = frame::frame(root, &title, &subtitle, &machine_card(report), &legend)?;
     let theme = framed.theme;
     if series.is_empty() {
@@ -124,14 +145,14 @@ pub fn draw_ratio<DB: DrawingBackend>(
     let measured: Vec<usize> = marks.iter().flatten().map(|m| m.workers).collect();
     let max_workers = measured.iter().copied().max().unwrap_or(1);
     let x = Axis::workers(max_workers, &measured);
-    let fitted: Vec<f64> = series.iter().filter_map(|(b, _)| report.fit_of(b)).map(|f| f.serial_fraction).collect();
+    let fitted: Vec<&crate::measure::Fit> = series.iter().filter_map(|(b, _)| report.fit_of(b)).collect();
     let y = match ratio {
         Ratio::Speedup => {
             let low = marks.iter().flatten().map(|m| m.low).fold(1.0, f64::min);
             // The ideal line and every fitted curve stay in view over the whole worker
             // range, so the reader sees where the measured points fall short of them.
             let widest = max_workers as f64;
-            let curves = fitted.iter().map(|&s| amdahl_speedup(s, widest));
+            let curves = fitted.iter().map(|f| f.predicted_speedup(widest));
             let high = marks.iter().flatten().map(|m| m.high).chain(curves).fold(widest, f64::max);
             // Log-log: the ideal S = p is a straight diagonal and straight joins between
             // measured points never cross it falsely.
@@ -165,7 +186,7 @@ pub fn draw_ratio<DB: DrawingBackend>(
         let Some(fit) = report.fit_of(backend) else { continue };
         let curve: Vec<(f64, f64)> = samples
             .iter()
-            .map(|&t| (t, y.scale.position(ratio.of(amdahl_speedup(fit.serial_fraction, t.exp2()), t.exp2()))))
+            .map(|&t| (t, y.scale.position(ratio.of(fit.predicted_speedup(t.exp2()), t.exp2()))))
             .collect();
         let style = series_color(i).stroke_width(line);
         for piece in frame::clip(&curve, y.range.start, y.range.end) {

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use super::axis::{Axis, Scale, seconds_label, short_number};
 use super::frame::{self, LegendEntry, REFERENCE, Symbol, series_color};
 use super::{Drawn, PlotError, TimeScale, kernel_title, machine_card};
-use crate::measure::{Point, Report};
+use crate::measure::{Law, Point, Report};
 
 /// Draws the time chart.
 pub fn draw<DB: DrawingBackend>(
@@ -22,6 +22,7 @@ pub fn draw<DB: DrawingBackend>(
     let cpus = report.machine.available_parallelism;
 
     let mut legend = Vec::new();
+    let weak = report.plan.scale.is_weak();
     for (i, (backend, points)) in series.iter().enumerate() {
         let color = series_color(i);
         if let [single] = points.as_slice() {
@@ -34,7 +35,7 @@ pub fn draw<DB: DrawingBackend>(
             continue;
         }
         legend.push(LegendEntry::new(Symbol::Measured { color, shape: i }, backend.to_string()));
-        if let Some(fit) = report.fit_of(backend) {
+        if let Some(fit) = report.fit_of(backend).filter(|f| f.law == Law::Amdahl) {
             legend.push(LegendEntry::new(
                 Symbol::Line { color, dashed: true },
                 format!("Amdahl fit s = {:.3}", fit.serial_fraction),
@@ -43,7 +44,8 @@ pub fn draw<DB: DrawingBackend>(
     }
     let has_ideal = series.iter().any(|(_, points)| points.len() >= 2 && points[0].workers == 1);
     if has_ideal {
-        legend.push(LegendEntry::new(Symbol::Dotted(REFERENCE), "ideal: T(1) / p, per backend"));
+        let ideal = if weak { "ideal (weak scaling): T(1), per backend" } else { "ideal: T(1) / p, per backend" };
+        legend.push(LegendEntry::new(Symbol::Dotted(REFERENCE), ideal));
     }
     if report.points.iter().any(|p| p.oversubscribed) {
         legend.push(LegendEntry::new(
@@ -111,7 +113,9 @@ pub fn draw<DB: DrawingBackend>(
         }
         if points[0].workers == 1 {
             let t1 = points[0].median_s;
-            let ideal: Vec<(f64, f64)> = samples.iter().map(|&t| (t, y.scale.position(t1 / t.exp2()))).collect();
+            // Weak scaling: p workers on p times the size ideally take the 1-worker time.
+            let at = |p: f64| if weak { t1 } else { t1 / p };
+            let ideal: Vec<(f64, f64)> = samples.iter().map(|&t| (t, y.scale.position(at(t.exp2())))).collect();
             for piece in frame::clip(&ideal, y.range.start, y.range.end) {
                 chart
                     .draw_series(std::iter::once(DashedPathElement::new(
@@ -123,7 +127,7 @@ pub fn draw<DB: DrawingBackend>(
                     .drawn()?;
             }
         }
-        if let Some(fit) = report.fit_of(backend) {
+        if let Some(fit) = report.fit_of(backend).filter(|f| f.law == Law::Amdahl) {
             let curve: Vec<(f64, f64)> =
                 samples.iter().map(|&t| (t, y.scale.position(fit.serial_s + fit.parallel_s / t.exp2()))).collect();
             for piece in frame::clip(&curve, y.range.start, y.range.end) {

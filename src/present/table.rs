@@ -40,6 +40,9 @@ pub enum Unit {
     Fraction,
     /// A check that passed ("yes") or not ("NO").
     YesNo,
+    /// A kernel size, with thousands separators; its column shows only when the size
+    /// changes with the workers (weak scaling).
+    Size,
 }
 
 impl Unit {
@@ -57,6 +60,7 @@ impl Unit {
             }
             Unit::Cores => format!("{v:.*}", 2 - narrow),
             Unit::Fraction => format!("{v:.3}"),
+            Unit::Size => super::thousands(v as u64),
             Unit::YesNo if v != 0.0 => "yes".into(),
             Unit::YesNo => "NO".into(),
         }
@@ -123,6 +127,20 @@ pub static COLUMNS: &[Column] = &[
         report: InReport::Yes,
         value: |p| Some(p.workers as f64),
         mark: |p| p.oversubscribed.then_some('*'),
+    },
+    Column {
+        key: "size",
+        name: "size",
+        short: "size",
+        title: "size",
+        unit: Unit::Size,
+        width: 14,
+        narrow: 12,
+        priority: None,
+        text: true,
+        report: InReport::WhenMeasured,
+        value: |p| p.size.map(|s| s as f64),
+        mark: no_mark,
     },
     Column {
         key: "median_s",
@@ -304,6 +322,7 @@ impl Column {
     /// Whether the column is shown in `style` for `report`.
     pub fn shown(&self, style: Style, report: &Report) -> bool {
         match style {
+            Style::Text if self.unit == Unit::Size => report.points.iter().any(|p| p.size.is_some()),
             Style::Text => self.text,
             Style::Panel => self.priority.is_some(),
             Style::Markdown => match self.report {
@@ -345,7 +364,7 @@ pub fn panel_columns(width: usize) -> (Vec<&'static Column>, Vec<&'static Column
 }
 
 /// One line of results.csv: the scalar fields of a point as results.json has them, plus
-/// the kernel size, the repetition count and the bytes and messages moved. The header
+/// the kernel size, the repetition count, the bytes and messages moved and the scaling. The header
 /// is these field names, in this order.
 #[derive(Debug, Serialize)]
 pub struct Row<'a> {
@@ -404,6 +423,8 @@ pub struct Row<'a> {
     pub bytes_received: u64,
     /// Messages between workers.
     pub messages: u64,
+    /// strong (the same size at every worker count) or weak (the size times the workers).
+    pub scale: &'static str,
 }
 
 impl<'a> Row<'a> {
@@ -432,6 +453,7 @@ impl<'a> Row<'a> {
             bytes_sent: point.stats.bytes_sent,
             bytes_received: point.stats.bytes_received,
             messages: point.stats.messages,
+            scale: "strong",
         }
     }
 }

@@ -68,6 +68,7 @@ pub fn report(backends: &[(&str, f64)], workers: &[usize], cpus: usize) -> Repor
             workers: workers.to_vec(),
             warmup: 1,
             repetitions: 5,
+            scale: Default::default(),
         },
         reference_s: Some(1.6),
         points,
@@ -130,4 +131,24 @@ pub fn race_counts() -> Distribution {
         values,
         marker: Some((2000.0, "correct: 2000".into())),
     }
+}
+
+/// A weak-scaling run of threads at 1, 2 and 4 workers on 4 CPUs: p workers ran p times
+/// the size, with times that follow Gustafson's law with serial share `serial`.
+pub fn weak(serial: f64) -> Report {
+    let mut report = report(&[("threads", 0.0)], &[1, 2, 4], 4);
+    report.plan.scale = parlab::measure::Scale::Weak;
+    let t1 = 1.6;
+    for point in &mut report.points {
+        let p = point.workers as f64;
+        let t = p * t1 / (p - serial * (p - 1.0));
+        let times: Vec<f64> = [1.0, 1.01, 0.995, 1.003, 0.998].iter().map(|f| t * f).collect();
+        let mut scaled = Point::new("pi", "threads", point.workers, times);
+        scaled.size = Some(report.plan.spec.size * point.workers as u64);
+        scaled.verified = true;
+        scaled.outcome = point.outcome.clone();
+        *point = scaled;
+    }
+    report.derive();
+    report
 }
