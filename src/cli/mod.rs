@@ -8,6 +8,7 @@ mod doctor;
 pub mod info;
 mod lessons;
 mod plot;
+mod python;
 mod run;
 pub mod table;
 
@@ -63,6 +64,8 @@ pub enum Command {
     Kernels,
     /// List the backends, one teaching sentence each.
     Backends,
+    /// Show what the py-* backends found: python3, free-threaded or not, numpy and its BLAS threads, numba, mpi4py, the start method; and what to install for what is missing. Example: `parlab python`.
+    Python,
     /// List the lessons, or check a course folder for mistakes.
     #[command(subcommand)]
     Lessons(LessonsCommand),
@@ -353,6 +356,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Batch(args)) => batch::batch(&args),
         Some(Command::Kernels) => info::kernels(),
         Some(Command::Backends) => info::backends(),
+        Some(Command::Python) => python::python(),
         Some(Command::Lessons(LessonsCommand::List)) => lessons::list(cli.lessons.as_deref()),
         Some(Command::Lessons(LessonsCommand::Check { dir })) => {
             lessons::check(dir.as_deref().or(cli.lessons.as_deref()))
