@@ -9,6 +9,9 @@ pub mod figure;
 pub mod manifest;
 pub mod progress;
 
+/// The Python twin of a kernel in a variant (`python_twin("pi", "threads")`), and all of them.
+pub use embedded::{PYTHON_TWINS, python_twin};
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
