@@ -50,6 +50,9 @@ pub fn render(report: &Report) -> String {
             "\n* oversubscribed: more workers than the {cpus} available CPUs (left out of the fit)\n"
         ));
     }
+    if report.points.iter().any(|p| p.stats.ran_size > 0) {
+        out.push_str(&format!("\n{}\n", backends::python::TRUTH_NOTE));
+    }
     if report.points.iter().any(|p| p.noisy) {
         out.push_str("! noisy: repetitions differ by more than 5 %; the machine was busy or the work is uneven\n");
     }
@@ -74,6 +77,9 @@ fn extras(p: &Point) -> String {
     }
     if let Some(transfer) = s.transfer_s.filter(|&t| t > 0.0) {
         parts.push(format!("in pipes {}", seconds(transfer)));
+    }
+    if let (true, Some(ran)) = (s.ran_size > 0, s.ran_time_s) {
+        parts.push(format!("CPython ran {} in {}", crate::present::thousands(s.ran_size), seconds(ran)));
     }
     if s.lock_handovers > 0 {
         parts.push(format!("lock changed hands {} times", s.lock_handovers));
