@@ -81,8 +81,15 @@ impl LabSetup {
         counts.dedup();
         let workers: Vec<Toggle<usize>> =
             counts.into_iter().map(|w| Toggle { value: w, on: on_counts.contains(&w) }).collect();
-        let backends: Vec<Toggle<String>> =
-            lesson.backends.iter().map(|b| Toggle { value: b.clone(), on: lesson.selected.contains(b) }).collect();
+        // A backend that cannot run here (a py-* one without python3 or its package) is
+        // not offered; `parlab python` says what to install.
+        let runs_here = |b: &String| crate::backends::find(b).is_none_or(|b| b.available(Some(&lesson.kernel)).is_ok());
+        let backends: Vec<Toggle<String>> = lesson
+            .backends
+            .iter()
+            .filter(|b| runs_here(b))
+            .map(|b| Toggle { value: b.clone(), on: lesson.selected.contains(b) })
+            .collect();
         let backend_cursor = backends.iter().position(|b| b.on).unwrap_or(0);
         let workers_cursor = workers.iter().position(|w| w.on && w.value > 1).unwrap_or(0);
         Self {

@@ -9,6 +9,8 @@ mod gil;
 #[cfg(feature = "mpi")]
 mod mpi_ranks;
 mod processes;
+pub mod python;
+pub mod python_twins;
 mod ranks;
 mod rayon_pool;
 mod seq;
@@ -36,6 +38,13 @@ pub fn registry() -> &'static [&'static dyn Backend] {
         &ranks::Ranks,
         #[cfg(feature = "mpi")]
         &mpi_ranks::Mpi,
+        &python::PY_SEQ,
+        &python::PY_THREADS,
+        &python::PY_THREADS_FT,
+        &python::PY_PROCESSES,
+        &python::PY_ASYNCIO,
+        &python::PY_NUMBA,
+        &python::PY_MPI,
     ]
 }
 
@@ -133,6 +142,12 @@ pub trait Backend: Sync {
     fn validate(&self, _spec: &KernelSpec) -> Result<(), ParamError> {
         Ok(())
     }
+    /// Whether this backend can run on this machine (and, given a kernel, run that
+    /// kernel); otherwise the one line that says what to install. Listings show it, the
+    /// Lab hides what is unavailable, and a plan with it is refused before it runs.
+    fn available(&self, _kernel: Option<&str>) -> Result<(), String> {
+        Ok(())
+    }
     /// The only worker count this backend can run with, if it has one (seq: 1).
     fn fixed_workers(&self) -> Option<usize> {
         None
@@ -205,6 +220,22 @@ pub struct ExecStats {
     /// (the largest over the repetitions).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub peak_rss_bytes: u64,
+    /// The size a program that runs a smaller size than the plan's actually ran (the
+    /// `py-*` backends' Python twins); 0 when it ran the plan's size.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ran_size: u64,
+    /// Seconds that program timed for its own work at `ran_size`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ran_time_s: Option<f64>,
+    /// `ran_time_s` scaled by throughput to the plan's size: the time the point reports.
+    /// A backend that sets it has checked its outcome against the known truth itself
+    /// (its outcome comes from another size and other random numbers than the reference).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equivalent_s: Option<f64>,
+    /// The CPU seconds of the program's timed part (its process tree's CPU time in
+    /// proportion to the timed share of its wall time), scaled as `equivalent_s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equivalent_cpu_s: Option<f64>,
 }
 
 fn is_zero(value: &u64) -> bool {

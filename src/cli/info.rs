@@ -36,8 +36,11 @@ pub fn kernels() -> Result<ExitCode> {
 /// Lists the backends.
 pub fn backends() -> Result<ExitCode> {
     for backend in backends::registry() {
-        println!("{:<10}{}", backend.id(), backend.about());
+        println!("{:<9} {}", backend.id(), backend.about());
         println!("{:<10}like: {}", "", backend.mirrors());
+        if let Err(why) = backend.available(None) {
+            println!("{:<10}unavailable here: {why}", "");
+        }
         for p in backend.params() {
             println!("{:<10}--param {}={}  {}", "", p.key, p.default, p.help);
         }

@@ -11,6 +11,7 @@ mod launched;
 mod lessons;
 mod plot;
 mod room;
+mod python;
 mod run;
 mod share;
 pub mod table;
@@ -84,6 +85,8 @@ pub enum Command {
     Kernels,
     /// List the backends, one teaching sentence each.
     Backends,
+    /// Show what the py-* backends found: python3, free-threaded or not, numpy and its BLAS threads, numba, mpi4py, the start method; and what to install for what is missing. Example: `parlab python`.
+    Python,
     /// List the lessons, or check a course folder for mistakes.
     #[command(subcommand)]
     Lessons(LessonsCommand),
@@ -451,6 +454,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Cheatsheet(args)) => cheatsheet::cheatsheet(&args, cli.lessons.as_deref()),
         Some(Command::Kernels) => info::kernels(),
         Some(Command::Backends) => info::backends(),
+        Some(Command::Python) => python::python(),
         Some(Command::Lessons(LessonsCommand::List)) => lessons::list(cli.lessons.as_deref()),
         Some(Command::Lessons(LessonsCommand::Check { dir })) => {
             lessons::check(dir.as_deref().or(cli.lessons.as_deref()))

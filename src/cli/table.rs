@@ -63,6 +63,9 @@ pub fn render(report: &Report) -> String {
             crate::kernels::find(&report.plan.spec.kernel).map_or("units", |k| k.size_unit())
         ));
     }
+    if report.points.iter().any(|p| p.stats.ran_size > 0) {
+        out.push_str(&format!("\n{}\n", backends::python::TRUTH_NOTE));
+    }
     if report.points.iter().any(|p| p.noisy) {
         out.push_str("! noisy: repetitions differ by more than 5 %; the machine was busy or the work is uneven\n");
     }
@@ -87,6 +90,9 @@ fn extras(p: &Point) -> String {
     }
     if let Some(transfer) = s.transfer_s.filter(|&t| t > 0.0) {
         parts.push(format!("in pipes {}", seconds(transfer)));
+    }
+    if let (true, Some(ran)) = (s.ran_size > 0, s.ran_time_s) {
+        parts.push(format!("CPython ran {} in {}", crate::present::thousands(s.ran_size), seconds(ran)));
     }
     if s.lock_handovers > 0 {
         parts.push(format!("lock changed hands {} times", s.lock_handovers));

@@ -30,6 +30,9 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
         "Measured with parlab {} on {}. Every outcome was checked against a sequential reference run before its time counted.\n\n",
         report.parlab_version, report.created
     ));
+    if report.points.iter().any(|p| p.stats.ran_size > 0) {
+        out.push_str(&format!("{}\n\n", crate::backends::python::TRUTH_NOTE));
+    }
 
     out.push_str("## Machine\n\n| | |\n|---|---|\n");
     let m = &report.machine;

@@ -18,3 +18,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("12-cluster.md", include_str!("../../lessons/12-cluster.md")),
     ("13-which-tool-when.md", include_str!("../../lessons/13-which-tool-when.md")),
 ];
+
+/// The Python twins (`lessons/python/<kernel>/<variant>.py`), embedded beside the lessons.
+/// They live in `backends::python_twins`, where the `py-*` backends that run them can reach
+/// them (imports flow one way); its test checks that every file there is listed.
+pub use crate::backends::python_twins::{TWINS as PYTHON_TWINS, twin as python_twin};

@@ -10,6 +10,9 @@ pub mod form;
 pub mod manifest;
 pub mod progress;
 
+/// The Python twin of a kernel in a variant (`python_twin("pi", "threads")`), and all of them.
+pub use embedded::{PYTHON_TWINS, python_twin};
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;

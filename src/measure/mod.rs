@@ -56,6 +56,9 @@ pub enum PlanError {
     /// No backend given.
     #[error("--backends: give at least one backend; valid backends: {}", valid.join(", "))]
     NoBackends { valid: Vec<&'static str> },
+    /// A backend that cannot run here (python3 or a package missing).
+    #[error("--backends: {backend} cannot run here: {why}")]
+    Unavailable { backend: String, why: String },
     /// Bad worker counts.
     #[error("--workers: {0}")]
     Workers(String),
@@ -132,6 +135,11 @@ impl Plan {
             return Err(PlanError::NoBackends { valid: backends::ids() });
         }
         let chosen = self.chosen_backends()?;
+        for backend in &chosen {
+            backend
+                .available(Some(&self.spec.kernel))
+                .map_err(|why| PlanError::Unavailable { backend: backend.id().into(), why })?;
+        }
         if self.workers.is_empty() {
             return Err(PlanError::Workers("give at least one worker count".into()));
         }
@@ -413,15 +421,26 @@ impl Runner {
                     _ if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
                     other => other?,
                 };
-                workload
-                    .agrees(&execution.outcome, reference)
-                    .and_then(|()| workload.verify(&execution.outcome))
-                    .map_err(|source| RunError::Verification {
-                        kernel: plan.spec.kernel.clone(),
-                        backend: backend.id().into(),
-                        workers,
-                        source,
-                    })?;
+                // A program that ran its own size (a py-* twin) reports the time scaled to
+                // the plan's size and has checked its outcome against the truth itself.
+                let (elapsed, cpu_used) = match execution.stats.equivalent_s {
+                    Some(seconds) => (
+                        Duration::from_secs_f64(seconds),
+                        Duration::from_secs_f64(execution.stats.equivalent_cpu_s.unwrap_or(0.0)),
+                    ),
+                    None => (elapsed, cpu_used),
+                };
+                if execution.stats.equivalent_s.is_none() {
+                    workload
+                        .agrees(&execution.outcome, reference)
+                        .and_then(|()| workload.verify(&execution.outcome))
+                        .map_err(|source| RunError::Verification {
+                            kernel: plan.spec.kernel.clone(),
+                            backend: backend.id().into(),
+                            workers,
+                            source,
+                        })?;
+                }
                 done += 1;
                 on_event(&RunEvent::Sample {
                     backend: backend.id().into(),

@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     lines.push(Line::styled("Backends", theme.heading(2)));
     for backend in backends::registry() {
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<10}", backend.id()), theme.accent()),
+            Span::styled(format!("{:<9} ", backend.id()), theme.accent()),
             Span::raw(format!("{} Like: {}.", backend.about(), backend.mirrors())),
         ]));
     }

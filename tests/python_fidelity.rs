@@ -1,0 +1,102 @@
+//! The emulation answers to CPython: integral at 1 and 2 workers on `gil` and `py-threads`
+//! in one run, and on `processes` and `py-processes` in another; each pair's speedups at 2
+//! workers must agree within 0.15. Timing-sensitive, so it is `#[ignore]`d in the plain
+//! `cargo test` and run on its own by `.ci/python.sh` (after the other tests, one test
+//! thread), in the style of `.ci/claims.sh`: skipped with the reason printed when
+//! python3 is missing or fewer than 2 CPUs are free, and a miss is measured once more
+//! and fails only if it misses twice.
+
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+
+/// Largest difference between the speedups of an emulation and of CPython.
+const AGREE: f64 = 0.15;
+
+/// CPUs other programs kept busy over `span` (/proc/stat), as a count of CPUs.
+fn busy_elsewhere(span: Duration) -> Option<f64> {
+    let read = || -> Option<(u64, u64)> {
+        let text = std::fs::read_to_string("/proc/stat").ok()?;
+        let fields: Vec<u64> =
+            text.lines().next()?.split_whitespace().skip(1).take(8).filter_map(|f| f.parse().ok()).collect();
+        let idle = fields.get(3)? + fields.get(4)?;
+        Some((fields.iter().sum::<u64>() - idle, fields.iter().sum()))
+    };
+    let (busy0, total0) = read()?;
+    std::thread::sleep(span);
+    let (busy1, total1) = read()?;
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    Some((busy1 - busy0) as f64 / (total1 - total0).max(1) as f64 * cpus)
+}
+
+/// The speedups at 2 workers of `backends` (in order) from one run of integral.
+fn speedups(backends: &[&str]) -> Vec<f64> {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("results.json");
+    Command::cargo_bin("parlab")
+        .unwrap()
+        .args(["run", "integral", "--backends", &backends.join(","), "--workers", "1,2"])
+        .args(["--size", "3e8", "--reps", "3", "--warmup", "1", "--json"])
+        .arg(&json)
+        .assert()
+        .success();
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    backends
+        .iter()
+        .map(|b| {
+            let point = report["points"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["backend"] == *b && p["workers"] == 2)
+                .unwrap_or_else(|| panic!("no {b} x2 point in {report}"));
+            point["speedup"].as_f64().unwrap_or_else(|| panic!("no speedup in {point}"))
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "timing: .ci/python.sh runs it on its own, on a quiet machine"]
+fn the_emulation_answers_to_cpython() {
+    if let Err(why) = &parlab::backends::python::found().python {
+        eprintln!("fidelity: skipped: {why}");
+        return;
+    }
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cpus < 2 {
+        eprintln!("fidelity: skipped: needs 2 CPUs, this machine lets parlab use {cpus}");
+        return;
+    }
+    for pair in [["gil", "py-threads"], ["processes", "py-processes"]] {
+        let mut misses = Vec::new();
+        for attempt in 1..=2 {
+            let busy = busy_elsewhere(Duration::from_secs(1)).unwrap_or(0.0);
+            if cpus as f64 - busy < 1.5 {
+                eprintln!(
+                    "fidelity: {} against {}: skipped: needs 2 free CPUs, other programs kept {busy:.1} of {cpus} busy",
+                    pair[0], pair[1]
+                );
+                break;
+            }
+            let started = Instant::now();
+            let s = speedups(&pair);
+            let line = format!(
+                "fidelity: integral x2: {} {:.2}x, {} {:.2}x (differ by {:.2}, allowed {AGREE}; {:.0} s)",
+                pair[0],
+                s[0],
+                pair[1],
+                s[1],
+                (s[0] - s[1]).abs(),
+                started.elapsed().as_secs_f64()
+            );
+            eprintln!("{line}");
+            if (s[0] - s[1]).abs() <= AGREE {
+                misses.clear();
+                break;
+            }
+            eprintln!("fidelity: MISS (attempt {attempt} of 2)");
+            misses.push(line);
+        }
+        assert!(misses.len() < 2, "the emulation disagrees with CPython twice:\n{}", misses.join("\n"));
+    }
+}
