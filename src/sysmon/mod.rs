@@ -4,9 +4,11 @@
 
 mod facts;
 mod sampler;
+mod source;
 
 pub use facts::{CpuCountReason, MachineFacts, cpu_list, pool_cpu_count};
 pub use sampler::{CpuSnapshot, Sampler, busy_cores};
+pub use source::{CpuSource, ProcStat, ProcStatCounter, Synthetic, SysinfoSource, synthetic_proc_stat};
 
 use std::time::Duration;
 

@@ -5,6 +5,7 @@
 mod chart;
 mod cores;
 mod exercises;
+mod heat;
 mod heatmap;
 mod help;
 mod lab;
