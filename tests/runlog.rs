@@ -139,3 +139,65 @@ fn a_sweep_killed_mid_way_is_offered_again_after_a_restart() {
     s.send(b"q");
     s.send(b"\x03");
 }
+
+/// The Recent runs list in the app, drawn: two runs in a log, the older unfinished.
+#[test]
+fn the_recent_runs_list_reopens_exports_and_deletes() {
+    use parlab::app::{App, Effect, Event, Key, runlog};
+    use parlab::kernels::KernelSpec;
+    use parlab::measure::{Plan, Point, Report};
+    use parlab::sysmon::MachineFacts;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let folder = tempfile::tempdir().unwrap();
+    let log = folder.path().join("runs.jsonl");
+    let report = |workers: Vec<usize>, created: &str| {
+        let plan = Plan {
+            spec: KernelSpec { kernel: "pi".into(), size: 4_000_000, seed: 42, params: Default::default() },
+            backends: vec!["threads".into()],
+            workers,
+            warmup: 1,
+            repetitions: 3,
+        };
+        let mut report = Report::new(MachineFacts::synthetic(2), plan);
+        report.created = created.into();
+        report.reference_s = Some(1.0);
+        report
+    };
+    let point = |workers: usize| {
+        let mut p = Point::new("pi", "threads", workers, vec![1.0 / workers as f64; 3]);
+        p.verified = true;
+        p
+    };
+    let older = report(vec![1, 2, 4], "2026-11-30T06:00:00Z");
+    runlog::append(&log, "older", &older, &point(1)).unwrap();
+    let newer = report(vec![1, 2], "2026-11-30T06:05:00Z");
+    runlog::append(&log, "newer", &newer, &point(1)).unwrap();
+    runlog::append(&log, "newer", &newer, &point(2)).unwrap();
+    let mut loaded = runlog::load(&log);
+    loaded.path = "/data/parlab/runs.jsonl".into();
+
+    let course = parlab::lessons::embedded().unwrap();
+    let mut app = App::new(course, MachineFacts::synthetic(2), false);
+    app.open_lab(1);
+    assert_eq!(app.update(Event::Key(Key::Char('o'))), Some(Effect::LoadRuns));
+    app.update(Event::RunsLoaded(loaded));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| parlab::ui::draw(frame, &app)).unwrap();
+    insta::assert_snapshot!("recent_runs_80x24", format!("{}", terminal.backend()));
+
+    app.update(Event::Key(Key::Char('j'))); // the older run
+    assert_eq!(app.update(Event::Key(Key::Char('d'))), None, "one press only asks");
+    assert_eq!(app.update(Event::Key(Key::Char('d'))), Some(Effect::DeleteRun("older".into())));
+    match app.update(Event::Key(Key::Char('e'))) {
+        Some(Effect::Export(report)) => assert_eq!(report.points.len(), 1),
+        other => panic!("e exports the run: {other:?}"),
+    }
+    app.update(Event::Key(Key::Char('k'))); // the newer run
+    app.update(Event::Key(Key::Enter));
+    assert!(app.recent.is_none(), "the list closes");
+    let results = app.results.as_ref().expect("the run is back in the Lab");
+    assert_eq!(results.points.len(), 2);
+    assert_eq!(results.points[1].speedup, Some(2.0));
+}

@@ -59,17 +59,27 @@ impl Sampler {
     /// The shortest useful interval.
     pub const MIN_INTERVAL: Duration = sysinfo::MINIMUM_CPU_UPDATE_INTERVAL;
 
-    /// Starts sampling this machine every `interval` (raised to 200 ms if shorter).
+    /// Interval per CPU below which the live sampler does not go: on a big node the
+    /// kernel's part of reading /proc/stat grows with the CPUs, so 256 CPUs are sampled
+    /// twice a second rather than four times and the sampler stays under 1 % of a core
+    /// (BENCHMARKS.md, "Sampler cost").
+    pub const INTERVAL_PER_CPU: Duration = Duration::from_millis(2);
+
+    /// Starts sampling this machine every `interval` (raised to 200 ms if shorter, and
+    /// to [`Self::INTERVAL_PER_CPU`] times the CPUs on a big node).
     pub fn start(interval: Duration) -> std::io::Result<Self> {
         let interval = interval.max(Self::MIN_INTERVAL).max(Duration::from_millis(200));
         let source = source::live().ok_or_else(|| std::io::Error::other("no source of CPU usage on this system"))?;
-        Self::start_with(source, interval)
+        Self::spawn(source, interval, Self::INTERVAL_PER_CPU)
     }
 
     /// Starts sampling `source` every `interval` (at least 1 ms): a synthetic machine in
     /// tests and demos. The thread ends when the source has no more readings.
     pub fn start_with(source: Box<dyn CpuSource>, interval: Duration) -> std::io::Result<Self> {
-        let interval = interval.max(Duration::from_millis(1));
+        Self::spawn(source, interval.max(Duration::from_millis(1)), Duration::ZERO)
+    }
+
+    fn spawn(source: Box<dyn CpuSource>, interval: Duration, per_cpu: Duration) -> std::io::Result<Self> {
         let (tx, events) = bounded(64);
         let history = Arc::new(Mutex::new(VecDeque::with_capacity(HISTORY)));
         let stop = Arc::new(AtomicBool::new(false));
@@ -77,7 +87,7 @@ impl Sampler {
             let (history, stop) = (Arc::clone(&history), Arc::clone(&stop));
             thread::Builder::new()
                 .name("parlab-sysmon".into())
-                .spawn(move || run(source, interval, &tx, &history, &stop))?
+                .spawn(move || run(source, interval, per_cpu, &tx, &history, &stop))?
         };
         Ok(Self { events, history, stop, thread: Some(thread) })
     }
@@ -112,13 +122,13 @@ impl Drop for Sampler {
 fn run(
     mut source: Box<dyn CpuSource>,
     interval: Duration,
+    per_cpu: Duration,
     tx: &Sender<CpuSnapshot>,
     history: &Mutex<VecDeque<CpuSnapshot>>,
     stop: &AtomicBool,
 ) {
-    if source.read().is_none() {
-        return;
-    }
+    let Some(first) = source.read() else { return };
+    let interval = interval.max(per_cpu.saturating_mul(u32::try_from(first.len()).unwrap_or(u32::MAX)));
     let mut last = Instant::now();
     loop {
         // park_timeout returns early when the sampler is dropped.

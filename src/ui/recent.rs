@@ -33,7 +33,12 @@ fn describe(run: &LoggedRun) -> String {
 pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     let Some(view) = app.recent.as_ref() else { return };
     let width = body.width.saturating_sub(4).min(100);
-    let height = body.height.saturating_sub(2).clamp(6, 24);
+    let content = match &view.loaded {
+        None => 1,
+        Some(loaded) if loaded.runs.is_empty() => 3,
+        Some(loaded) => loaded.runs.len() + 2,
+    };
+    let height = (content as u16 + 2).clamp(6, body.height.saturating_sub(2).clamp(6, 24));
     let area = Rect {
         x: body.x + (body.width - width) / 2,
         y: body.y + body.height.saturating_sub(height) / 2,
