@@ -22,7 +22,7 @@ use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::layout::Rect;
 
-use crate::app::{App, Effect, Event, Key, Mouse};
+use crate::app::{App, Effect, Event, Key, Mouse, runlog};
 use crate::lessons::{Course, progress};
 use crate::measure::{RunError, RunEvent, RunHandle, Runner};
 use crate::sysmon::{MachineFacts, Sampler};
@@ -169,6 +169,22 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>) -> Result<()
         app.open_lab(lesson);
     }
     let save_errors = saver.as_ref().map_or_else(never, |s: &progress::Saver| s.errors.clone());
+    // The run log: every finished point is appended at once; a damaged log is set aside
+    // now, with a warning, so the learner hears of it before a run.
+    let runlog_path = runlog::default_path();
+    if let Some(path) = &runlog_path
+        && let Some(warning) = runlog::load(path).warning
+    {
+        app.warning = Some(match app.warning.take() {
+            Some(first) => format!("{first} {warning}"),
+            None => warning,
+        });
+    }
+    let mut run_log = runlog_path.clone().map(runlog::Writer::start);
+    let run_log_errors = run_log.as_ref().map_or_else(never, |w: &runlog::Writer| w.errors.clone());
+    let (runs_loaded_tx, runs_loaded) = unbounded::<runlog::Loaded>();
+    let mut runs_started = 0usize;
+    let mut run_id = String::new();
     install_panic_hook();
     let mut terminal = enter()?;
     let _restore = Restore;
@@ -238,6 +254,9 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>) -> Result<()
                             // The learner's last results, for `parlab share` (never fatal).
                             crate::export::share::save_last(report);
                         }
+                        if let (RunEvent::PointFinished { point, report }, Some(writer)) = (&event, &run_log) {
+                            writer.append(&run_id, report, point);
+                        }
                         update(&mut app, Event::Run(event));
                     }
                     Err(_) => {
@@ -269,14 +288,55 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>) -> Result<()
                     dirty = true;
                 }
             }
+            recv(runs_loaded) -> loaded => {
+                if let Ok(loaded) = loaded {
+                    update(&mut app, Event::RunsLoaded(loaded));
+                    dirty = true;
+                }
+            }
+            recv(run_log_errors) -> why => {
+                if let Ok(why) = why {
+                    update(&mut app, Event::RunLogFailed(why));
+                    dirty = true;
+                }
+            }
             recv(signals) -> _ => {
                 effect = update(&mut app, Event::Terminate);
             }
             default(wait.min(Duration::from_secs(3600))) => {}
         }
         match effect {
-            Some(Effect::StartRun(plan)) => handle = Some(runner.start(plan)),
-            Some(Effect::StartCommands(plan)) => handle = Some(runner.start_commands(*plan)),
+            Some(Effect::StartRun(plan)) => {
+                runs_started += 1;
+                run_id = runlog::new_id(runs_started);
+                handle = Some(runner.start(plan));
+            }
+            Some(Effect::StartCommands(plan)) => {
+                runs_started += 1;
+                run_id = runlog::new_id(runs_started);
+                handle = Some(runner.start_commands(*plan));
+            }
+            Some(Effect::LoadRuns) | Some(Effect::DeleteRun(_)) => {
+                let tx = runs_loaded_tx.clone();
+                let path = runlog_path.clone();
+                let delete = match &effect {
+                    Some(Effect::DeleteRun(id)) => Some(id.clone()),
+                    _ => None,
+                };
+                thread::spawn(move || {
+                    let Some(path) = path else {
+                        let warning = Some("There is no data folder to keep a run log in.".to_string());
+                        let _ = tx.send(runlog::Loaded { warning, ..runlog::Loaded::default() });
+                        return;
+                    };
+                    let deleted = delete.map(|id| runlog::delete(&path, &id));
+                    let mut loaded = runlog::load(&path);
+                    if let Some(Err(e)) = deleted {
+                        loaded.warning = Some(format!("Could not delete the run from {} ({e}).", path.display()));
+                    }
+                    let _ = tx.send(loaded);
+                });
+            }
             Some(Effect::CancelRun) => {
                 if let Some(h) = &handle {
                     h.cancel();
@@ -318,6 +378,9 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>) -> Result<()
         }
     }
     restore();
+    if let Some(writer) = run_log.take() {
+        writer.finish(Duration::from_secs(2));
+    }
     if let Some(saver) = saver.take() {
         saver.save(app.progress_file());
         saver.finish(Duration::from_secs(2));

@@ -130,6 +130,10 @@ pub enum Event {
     ProgressExported(Result<String, String>),
     /// Saving the progress file failed.
     ProgressSaveFailed(String),
+    /// Appending a finished point to the run log failed.
+    RunLogFailed(String),
+    /// The run log as read for the Recent runs list.
+    RunsLoaded(super::runlog::Loaded),
 }
 
 /// What the main loop must do after an update.
@@ -145,6 +149,10 @@ pub enum Effect {
     Export(Box<Report>),
     /// Write this Markdown progress summary to a fresh `parlab-progress.md`.
     ExportProgress(String),
+    /// Read the run log for the Recent runs list.
+    LoadRuns,
+    /// Delete this run from the run log, then read it again.
+    DeleteRun(String),
     /// Restore the terminal and exit.
     Quit,
 }

@@ -244,7 +244,7 @@ impl App {
     /// The footer for the state the app is in: the hints that show now, by rank.
     pub fn footer_keys(&self) -> Vec<FooterKey> {
         let mut keys = GLOBAL.hints(self);
-        keys.extend(table(self.screen).hints(self));
+        keys.extend(self.table_now().hints(self));
         keys.sort_by_key(|k| k.rank);
         keys
     }
@@ -252,6 +252,12 @@ impl App {
     /// The command that takes `key` now (the help overlay's line for it), looked up as
     /// the handler does: the keys that work everywhere first, then the screen's.
     pub fn command_taking(&self, key: Key) -> Option<HelpLine> {
-        GLOBAL.taking(self, key).or_else(|| table(self.screen).taking(self, key))
+        GLOBAL.taking(self, key).or_else(|| self.table_now().taking(self, key))
+    }
+
+    /// The key table that takes keys now: the Recent runs list's while it is open, else
+    /// the screen's.
+    fn table_now(&self) -> &'static dyn Table {
+        if self.recent_open() { &super::runlog::KEYS } else { table(self.screen) }
     }
 }

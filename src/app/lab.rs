@@ -261,6 +261,8 @@ pub enum LabAction {
     Map,
     /// Write the results, report and charts to a fresh folder.
     Export,
+    /// The list of recent runs, kept in the run log (after a crash too).
+    Recent,
     /// Show the lesson's next hint.
     Hint,
     /// The lesson's exercises.
@@ -364,6 +366,13 @@ pub const KEYS: Keys<LabAction> = Keys(&[
         help: "export results, report.md and charts to ./parlab-results/",
         when: always,
         hints: &[Hint::new("e", "export", 21, has_results)],
+    },
+    Command {
+        keys: "o",
+        bindings: &[(Key::Char('o'), A::Recent)],
+        help: "recent runs, kept even after a crash: reopen, export or delete one",
+        when: idle,
+        hints: &[Hint::new("o", "recent runs", 26, idle)],
     },
     Command {
         keys: "m",
@@ -491,6 +500,7 @@ impl App {
                     }
                 };
             }
+            A::Recent => return self.open_recent(),
             A::Hint => self.next_hint(self.lab_lesson),
             A::Exercises => {
                 self.opened = self.lab_lesson;

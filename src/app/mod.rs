@@ -22,6 +22,7 @@ mod mouse;
 mod progress;
 mod records;
 mod run;
+pub mod runlog;
 pub mod summary;
 
 use std::time::SystemTime;
@@ -160,6 +161,8 @@ pub struct App {
     pub lab_map: bool,
     /// A one-line message for the learner (outcome of the last action).
     pub message: Option<String>,
+    /// The Lab's "Recent runs" list, when open.
+    pub recent: Option<runlog::RecentView>,
     /// Set when the app should exit.
     quit: bool,
     /// Set when `progress` changed and should be saved.
@@ -208,6 +211,7 @@ impl App {
             results: None,
             lab_map: false,
             message: None,
+            recent: None,
             quit: false,
             progress_changed: false,
             now: SystemTime::UNIX_EPOCH,
@@ -233,6 +237,11 @@ impl App {
     pub fn visible_hints(&self, lesson: usize) -> &[String] {
         let shown = self.hints_shown.get(lesson).copied().unwrap_or(0);
         self.course.lessons.get(lesson).map_or(&[], |l| &l.hints[..shown.min(l.hints.len())])
+    }
+
+    /// Whether the Recent runs list is open (over the Lab).
+    pub fn recent_open(&self) -> bool {
+        self.recent.is_some() && self.screen == Screen::Lab
     }
 
     /// Whether the app has been asked to exit.
@@ -293,8 +302,12 @@ impl App {
                 });
                 None
             }
-            Event::ProgressSaveFailed(why) => {
+            Event::ProgressSaveFailed(why) | Event::RunLogFailed(why) => {
                 self.warning = Some(why);
+                None
+            }
+            Event::RunsLoaded(loaded) => {
+                self.runs_loaded(loaded);
                 None
             }
         }
@@ -324,6 +337,7 @@ impl App {
         let armed = self.confirm_reset;
         let effect = match global {
             Some(action) => self.global_action(action),
+            None if self.recent_open() => runlog::KEYS.find(self, key).and_then(|a| self.recent_action(a)),
             None => match self.screen {
                 Screen::Lessons => lessons::KEYS.find(self, key).and_then(|a| self.lessons_action(a)),
                 Screen::Lab => lab::KEYS.find(self, key).and_then(|a| self.lab_action(a)),

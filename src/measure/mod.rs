@@ -244,17 +244,31 @@ impl Plan {
 /// The largest worker count parlab accepts.
 pub const MAX_WORKERS: usize = 1024;
 
+/// The most default worker counts (the oversubscribed one included): a sweep on a big
+/// node stays as short as one on a laptop.
+pub const MAX_DEFAULT_COUNTS: usize = 8;
+
 /// Default worker counts: 1, 2, 4, ... up to `cpus`, then `cpus` itself, then one
-/// oversubscribed point (the next power of two above it).
+/// oversubscribed point (the next power of two above it). On big nodes, where doubling
+/// would give more than [`MAX_DEFAULT_COUNTS`], the steps after 4 grow (x4, x8, ...):
+/// 256 CPUs give 1, 2, 4, 16, 64, 256, 512.
 pub fn default_workers(cpus: usize) -> Vec<usize> {
     let cpus = cpus.max(1);
-    let mut workers: Vec<usize> =
-        std::iter::successors(Some(1usize), |w| Some(w * 2)).take_while(|&w| w <= cpus).collect();
-    if workers.last() != Some(&cpus) {
-        workers.push(cpus);
+    let mut step = 2;
+    loop {
+        let mut workers: Vec<usize> =
+            std::iter::successors(Some(1usize), |&w| Some(if w < 4 { w * 2 } else { w * step }))
+                .take_while(|&w| w <= cpus)
+                .collect();
+        if workers.last() != Some(&cpus) {
+            workers.push(cpus);
+        }
+        workers.push((cpus + 1).next_power_of_two());
+        if workers.len() <= MAX_DEFAULT_COUNTS || step >= cpus {
+            return workers;
+        }
+        step *= 2;
     }
-    workers.push((cpus + 1).next_power_of_two());
-    workers
 }
 
 /// What the runner reports as it goes.
@@ -509,5 +523,13 @@ mod tests {
         assert_eq!(default_workers(4), vec![1, 2, 4, 8]);
         assert_eq!(default_workers(6), vec![1, 2, 4, 6, 8]);
         assert_eq!(default_workers(8), vec![1, 2, 4, 8, 16]);
+        assert_eq!(default_workers(64), vec![1, 2, 4, 8, 16, 32, 64, 128]);
+        assert_eq!(default_workers(128), vec![1, 2, 4, 16, 64, 128, 256]);
+        assert_eq!(default_workers(256), vec![1, 2, 4, 16, 64, 256, 512]);
+        for cpus in 1..=4096 {
+            let counts = default_workers(cpus);
+            assert!(counts.len() <= MAX_DEFAULT_COUNTS, "{cpus} CPUs: {counts:?}");
+            assert!(counts.contains(&cpus) && counts.last() > Some(&cpus), "{cpus} CPUs: {counts:?}");
+        }
     }
 }

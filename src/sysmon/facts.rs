@@ -149,6 +149,26 @@ impl MachineFacts {
         text
     }
 
+    /// Made-up facts of a node with `cores` logical CPUs, all available (tests and
+    /// demos of big nodes: pair it with a [`Synthetic`](super::Synthetic) sampler source).
+    pub fn synthetic(cores: usize) -> Self {
+        let cores = cores.max(1);
+        Self {
+            cpu_model: "Example CPU @ 3.0GHz".into(),
+            logical_cores: cores,
+            physical_cores: Some(cores),
+            available_parallelism: cores,
+            affinity: Some((0..cores).collect()),
+            cgroup_cpu_quota: None,
+            env: BTreeMap::new(),
+            memory_total_bytes: (cores as u64).max(4) << 30,
+            memory_available_bytes: (cores as u64).max(4) << 29,
+            os: "Linux (Example 1)".into(),
+            host: format!("node{cores}"),
+            job: None,
+        }
+    }
+
     /// A one-line summary for plot footers and report headers.
     pub fn card(&self) -> String {
         format!("{} | {} | {}", self.cpu_model, self.cpus_available(), self.os)

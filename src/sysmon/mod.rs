@@ -5,10 +5,12 @@
 mod boost;
 mod facts;
 mod sampler;
+mod source;
 
 pub use boost::turbo_boost;
 pub use facts::{CpuCountReason, JobCpus, MachineFacts, cpu_list, job_cpus, pool_cpu_count};
 pub use sampler::{CpuSnapshot, Sampler, busy_cores};
+pub use source::{CpuSource, ProcStat, ProcStatCounter, Synthetic, SysinfoSource, synthetic_proc_stat};
 
 use std::time::Duration;
 

@@ -1,6 +1,7 @@
-//! The per-core sampler: a thread that refreshes sysinfo's CPU usage at a fixed interval
-//! (at least 200 ms, below which the kernel's counters repeat stale values) and sends a
-//! snapshot of every core. The first reading after start is meaningless and is dropped.
+//! The per-core sampler: a thread that reads a [`CpuSource`] at a fixed interval (the
+//! live source at least every 200 ms, below which the kernel's counters repeat stale
+//! values) and sends a snapshot of every core. The first reading after start is
+//! meaningless and is dropped. Tests inject a synthetic source with [`Sampler::start_with`].
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,6 +10,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded};
+
+use super::source::{self, CpuSource};
 
 /// How busy every core was over one sampling interval.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,15 +59,35 @@ impl Sampler {
     /// The shortest useful interval.
     pub const MIN_INTERVAL: Duration = sysinfo::MINIMUM_CPU_UPDATE_INTERVAL;
 
-    /// Starts sampling every `interval` (raised to 200 ms if shorter).
+    /// Interval per CPU below which the live sampler does not go: on a big node the
+    /// kernel's part of reading /proc/stat grows with the CPUs, so 256 CPUs are sampled
+    /// twice a second rather than four times and the sampler stays under 1 % of a core
+    /// (BENCHMARKS.md, "Sampler cost").
+    pub const INTERVAL_PER_CPU: Duration = Duration::from_millis(2);
+
+    /// Starts sampling this machine every `interval` (raised to 200 ms if shorter, and
+    /// to [`Self::INTERVAL_PER_CPU`] times the CPUs on a big node).
     pub fn start(interval: Duration) -> std::io::Result<Self> {
         let interval = interval.max(Self::MIN_INTERVAL).max(Duration::from_millis(200));
+        let source = source::live().ok_or_else(|| std::io::Error::other("no source of CPU usage on this system"))?;
+        Self::spawn(source, interval, Self::INTERVAL_PER_CPU)
+    }
+
+    /// Starts sampling `source` every `interval` (at least 1 ms): a synthetic machine in
+    /// tests and demos. The thread ends when the source has no more readings.
+    pub fn start_with(source: Box<dyn CpuSource>, interval: Duration) -> std::io::Result<Self> {
+        Self::spawn(source, interval.max(Duration::from_millis(1)), Duration::ZERO)
+    }
+
+    fn spawn(source: Box<dyn CpuSource>, interval: Duration, per_cpu: Duration) -> std::io::Result<Self> {
         let (tx, events) = bounded(64);
         let history = Arc::new(Mutex::new(VecDeque::with_capacity(HISTORY)));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
             let (history, stop) = (Arc::clone(&history), Arc::clone(&stop));
-            thread::Builder::new().name("parlab-sysmon".into()).spawn(move || run(interval, &tx, &history, &stop))?
+            thread::Builder::new()
+                .name("parlab-sysmon".into())
+                .spawn(move || run(source, interval, per_cpu, &tx, &history, &stop))?
         };
         Ok(Self { events, history, stop, thread: Some(thread) })
     }
@@ -96,9 +119,16 @@ impl Drop for Sampler {
     }
 }
 
-fn run(interval: Duration, tx: &Sender<CpuSnapshot>, history: &Mutex<VecDeque<CpuSnapshot>>, stop: &AtomicBool) {
-    let Ok(mut system) = sysinfo::System::new() else { return };
-    system.refresh_cpu_usage();
+fn run(
+    mut source: Box<dyn CpuSource>,
+    interval: Duration,
+    per_cpu: Duration,
+    tx: &Sender<CpuSnapshot>,
+    history: &Mutex<VecDeque<CpuSnapshot>>,
+    stop: &AtomicBool,
+) {
+    let Some(first) = source.read() else { return };
+    let interval = interval.max(per_cpu.saturating_mul(u32::try_from(first.len()).unwrap_or(u32::MAX)));
     let mut last = Instant::now();
     loop {
         // park_timeout returns early when the sampler is dropped.
@@ -112,12 +142,12 @@ fn run(interval: Duration, tx: &Sender<CpuSnapshot>, history: &Mutex<VecDeque<Cp
         if stop.load(Ordering::Relaxed) {
             return;
         }
-        system.refresh_cpu_usage();
+        let Some(reading) = source.read() else { return };
         let now = Instant::now();
         let snapshot = CpuSnapshot {
             at: now,
             interval: now - last,
-            per_core: system.cpus().iter().map(|c| c.usage().clamp(0.0, 100.0)).collect(),
+            per_core: reading.into_iter().map(|u| u.clamp(0.0, 100.0)).collect(),
         };
         last = now;
         {

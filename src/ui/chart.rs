@@ -34,9 +34,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         app.lab.as_ref().map_or(1, |l| l.workers.iter().filter(|w| w.on).map(|w| w.value).max().unwrap_or(1));
     let max_workers = report.points.iter().map(|p| p.workers).max().unwrap_or(1).max(setup_max).max(2) as f64;
     let max_speedup = report.points.iter().filter_map(|p| p.speedup).fold(1.0f64, f64::max);
-    let y_max = max_workers.max(max_speedup * 1.1).ceil();
-
-    let ideal = vec![(1.0, 1.0), (max_workers, max_workers)];
+    // On a big node the ideal line would squash the measured points into the bottom
+    // rows: the y axis then ends a little above the best speedup, and so does the line.
+    let y_max = if max_workers > 16.0 {
+        max_workers.min((max_speedup * 1.25).max(8.0)).ceil()
+    } else {
+        max_workers.max(max_speedup * 1.1).ceil()
+    };
+    let ideal = vec![(1.0, 1.0), (max_workers.min(y_max), max_workers.min(y_max))];
     let mut measured: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut curves: Vec<Vec<(f64, f64)>> = Vec::new();
     for backend in &backends {
@@ -92,13 +97,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         )
         .legend_position(None);
     frame.render_widget(chart, graph);
-    // ratatui spaces x labels evenly whatever their values; put each under its count.
+    // ratatui spaces x labels evenly whatever their values; put each under its count,
+    // leaving out those that would run into the one before (the largest always shows).
     let left = labels.x + y_label_width + 1;
     let span = labels.right().saturating_sub(left + 1).max(1);
+    let mut placed: Vec<(u16, String)> = Vec::new();
     for p in ticks {
         let text = p.to_string();
         let at = left + ((p as f64 - 1.0) / (max_workers - 1.0) * f64::from(span)).round() as u16;
         let x = at.saturating_sub(text.len() as u16 / 2).min(labels.right().saturating_sub(text.len() as u16));
+        let clear = |placed: &Vec<(u16, String)>| placed.last().is_none_or(|(px, pt)| px + (pt.len() as u16) < x);
+        if p as f64 == max_workers {
+            while placed.len() > 1 && !clear(&placed) {
+                placed.pop();
+            }
+        }
+        if clear(&placed) {
+            placed.push((x, text));
+        }
+    }
+    for (x, text) in placed {
         frame.render_widget(Span::styled(text.clone(), theme.dim()), Rect { x, width: text.len() as u16, ..labels });
     }
 }

@@ -1,49 +1,40 @@
 //! The per-core panel: a bar and a short history per core, in columns when there are
-//! many cores, condensed to one glyph per core when even columns do not fit.
+//! many cores; on big nodes, where even columns do not fit, the heat view of `heat.rs`
+//! (a cell per core now, history rows per block of cores).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
+use super::heat::{self, level, usage_style};
 use crate::app::App;
-
-const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-
-fn level(usage: f32) -> char {
-    LEVELS[((usage.clamp(0.0, 100.0) / 100.0 * 7.0).round() as usize).min(7)]
-}
-
-fn usage_style(theme: &Theme, usage: f32) -> Style {
-    if usage >= 70.0 {
-        theme.good()
-    } else if usage >= 25.0 {
-        theme.warn()
-    } else {
-        theme.dim()
-    }
-}
 
 /// Narrowest useful cell in line mode: label, 6-wide bar, percent, 3 history glyphs.
 const MIN_CELL: usize = 20;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let count = app.cores.per_core.len();
-    let title = format!(" Cores: {count}, {:.1} busy ", app.cores.busy_cores());
+    let mut title = format!(" Cores: {count}, {:.1} busy ", app.cores.busy_cores());
+    let inner = theme.block("", false).inner(area);
+    let rows = (inner.height as usize).max(1);
+    let width = inner.width as usize;
+    let columns = count.div_ceil(rows);
+    let cell = width.checked_div(columns).unwrap_or(width);
+    if cell < MIN_CELL && count > 0 {
+        let note = heat::note(&app.cores, width, rows);
+        if title.chars().count() + note.chars().count() + 3 <= width {
+            title = format!("{title}· {note} ");
+        }
+    }
     let block = theme.block(title, false);
-    let inner = block.inner(area);
     frame.render_widget(block, area);
     if count == 0 || inner.height == 0 {
         frame.render_widget(Paragraph::new("waiting for the first sample..."), inner);
         return;
     }
     let latest = app.cores.latest();
-    let rows = inner.height as usize;
-    let width = inner.width as usize;
-    let columns = count.div_ceil(rows);
-    let cell = width.checked_div(columns).unwrap_or(width);
     let label_width = (count - 1).to_string().len() + 4;
     let mut lines: Vec<Vec<Span>> = vec![Vec::new(); rows];
     if cell >= MIN_CELL {
@@ -66,17 +57,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             line.push(Span::styled(format!("{}{glyphs} ", " ".repeat(pad)), style));
         }
     } else {
-        // Condensed: one glyph per core, a range label per line.
-        let label = format!("{}-{} ", count - 1, count - 1).len();
-        let per_line = width.saturating_sub(label).max(1);
-        for (row, chunk) in latest.chunks(per_line).enumerate().take(rows) {
-            let first = row * per_line;
-            let line = &mut lines[row];
-            line.push(Span::styled(format!("{:<label$}", format!("{first}-{}", first + chunk.len() - 1)), theme.dim()));
-            for &usage in chunk {
-                line.push(Span::styled(level(usage).to_string(), usage_style(theme, usage)));
-            }
-        }
+        frame.render_widget(Paragraph::new(heat::lines(&app.cores, width, rows, theme)), inner);
+        return;
     }
     frame.render_widget(Paragraph::new(lines.into_iter().map(Line::from).collect::<Vec<_>>()), inner);
 }

@@ -62,16 +62,64 @@ fn row_label(row: LabRow) -> &'static str {
     }
 }
 
-/// x offset (from the text start) and width of each option of a row.
-fn option_spans(lab: &LabSetup, row: LabRow) -> Vec<(u16, u16)> {
-    let mut x = LABEL;
-    options(lab, row)
-        .iter()
-        .map(|text| {
-            let width = Span::raw(text.as_str()).width() as u16;
+/// The cursor of a row whose options scroll (backends, workers).
+fn row_cursor(lab: &LabSetup, row: LabRow) -> Option<usize> {
+    match row {
+        LabRow::Backends => Some(lab.backend_cursor),
+        LabRow::Workers => Some(lab.workers_cursor),
+        LabRow::Kernel | LabRow::Size | LabRow::Reps => None,
+    }
+}
+
+/// Marks hidden options at the start and the end of a scrolled row.
+const MORE_LEFT: &str = "‹ ";
+const MORE_RIGHT: &str = "›";
+
+/// The options of a row (each `widths[i]` wide, two spaces apart) that fit `room`
+/// columns with the one under `cursor` always among them: as many as fit, growing
+/// from the cursor to the right and the left in turn; the marks of hidden ones count.
+fn window(widths: &[u16], cursor: usize, room: u16) -> std::ops::Range<usize> {
+    let total: u16 = widths.iter().map(|w| w + 2).sum();
+    if total <= room || widths.is_empty() {
+        return 0..widths.len();
+    }
+    let cursor = cursor.min(widths.len() - 1);
+    let cost = |range: &std::ops::Range<usize>| -> u16 {
+        let marks = if range.start > 0 { MORE_LEFT.chars().count() as u16 } else { 0 }
+            + if range.end < widths.len() { MORE_RIGHT.chars().count() as u16 } else { 0 };
+        widths[range.clone()].iter().map(|w| w + 2).sum::<u16>() + marks
+    };
+    let mut shown = cursor..cursor + 1;
+    loop {
+        let mut grew = false;
+        if shown.end < widths.len() && cost(&(shown.start..shown.end + 1)) <= room {
+            shown.end += 1;
+            grew = true;
+        }
+        if shown.start > 0 && cost(&(shown.start - 1..shown.end)) <= room {
+            shown.start -= 1;
+            grew = true;
+        }
+        if !grew {
+            return shown;
+        }
+    }
+}
+
+/// The options of a row that are drawn in a setup panel `width` wide: their indices and,
+/// for each, the x offset from the text start and the width.
+fn option_spans(lab: &LabSetup, row: LabRow, width: u16) -> Vec<(usize, u16, u16)> {
+    let widths: Vec<u16> = options(lab, row).iter().map(|text| Span::raw(text.as_str()).width() as u16).collect();
+    let shown = match row_cursor(lab, row) {
+        Some(cursor) => window(&widths, cursor, width.saturating_sub(LABEL)),
+        None => 0..widths.len(),
+    };
+    let mut x = LABEL + if shown.start > 0 { MORE_LEFT.chars().count() as u16 } else { 0 };
+    shown
+        .map(|i| {
             let at = x;
-            x += width + 2;
-            (at, width)
+            x += widths[i] + 2;
+            (i, at, widths[i])
         })
         .collect()
 }
@@ -120,17 +168,20 @@ fn draw_setup(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let arrow = if selected_row { "▸" } else { " " };
         let mut spans =
             vec![Span::styled(format!("{arrow}{:<w$}", row_label(row), w = LABEL as usize - 1), label_style)];
-        let cursor = match row {
-            LabRow::Backends => Some(lab.backend_cursor),
-            LabRow::Workers => Some(lab.workers_cursor),
-            LabRow::Kernel | LabRow::Size | LabRow::Reps => None,
-        };
+        let cursor = row_cursor(lab, row);
         let texts = match (row, mine) {
             // "your command" takes the kernel's place; its text stands where the kernel's sentence does.
             (LabRow::Kernel, Some(_)) => vec!["◂ your command ▸".to_string()],
             _ => options(lab, row),
         };
-        for (i, text) in texts.into_iter().enumerate() {
+        let shown = option_spans(lab, row, inner.width);
+        let hidden_left = shown.first().is_some_and(|&(first, _, _)| first > 0);
+        let hidden_right = shown.last().is_some_and(|&(last, _, _)| last + 1 < texts.len());
+        if hidden_left {
+            spans.push(Span::styled(MORE_LEFT, theme.dim()));
+        }
+        for (i, _, _) in shown {
+            let text = texts[i].clone();
             let on = text.starts_with("[x]");
             let mut style = if on { theme.good() } else { Style::new() };
             if cursor == Some(i) {
@@ -144,6 +195,9 @@ fn draw_setup(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }
             spans.push(Span::styled(text, style));
             spans.push(Span::raw("  "));
+        }
+        if hidden_right {
+            spans.push(Span::styled(MORE_RIGHT, theme.dim()));
         }
         if row == LabRow::Kernel {
             spans.push(Span::styled(about, theme.dim()));
@@ -259,7 +313,10 @@ pub fn hit_test(app: &App, body: Rect, at: Position) -> Option<Target> {
         let index = at.y.checked_sub(a.setup.y + 1)? as usize;
         let row = *LabRow::ALL.get(index)?;
         let x = at.x.checked_sub(a.setup.x + 1)?;
-        let option = option_spans(lab, row).iter().position(|&(start, width)| x >= start && x < start + width);
+        let option = option_spans(lab, row, a.setup.width.saturating_sub(2))
+            .into_iter()
+            .find(|&(_, start, width)| x >= start && x < start + width)
+            .map(|(i, _, _)| i);
         return Some(Target::LabOption(row, option));
     }
     if a.results.contains(at) {

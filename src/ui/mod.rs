@@ -5,6 +5,7 @@
 mod chart;
 mod cores;
 mod exercises;
+mod heat;
 mod heatmap;
 mod help;
 mod lab;
@@ -12,6 +13,7 @@ mod lessons;
 mod machine;
 pub mod markdown;
 mod progress;
+mod recent;
 mod results;
 mod text;
 
@@ -153,6 +155,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Progress => progress::draw(frame, body, app, &theme),
         Screen::Machine => machine::draw(frame, body, app, &theme),
     }
+    if app.recent_open() {
+        recent::draw(frame, body, app, &theme);
+    }
     if let Some((text, warning)) = notice(app) {
         let style = if warning { theme.bad() } else { Style::new() };
         let text = if warning { format!(" ⚠ {text}") } else { format!(" {text}") };
@@ -245,7 +250,7 @@ pub fn reader_max_scroll(app: &App, area: Rect) -> u16 {
 
 /// What is under the mouse at (`column`, `row`) in a terminal of `area`.
 pub fn hit_test(app: &App, area: Rect, column: u16, row: u16) -> Option<Target> {
-    if too_small(area) || app.help {
+    if too_small(area) || app.help || app.recent_open() {
         return None;
     }
     let [tabs, body, _, _] = frame_areas(app, area);

@@ -1,0 +1,182 @@
+//! The cores panel for big nodes, when a line per core does not fit: a heat strip with
+//! one cell per core now (several cores per cell only when even that does not fit),
+//! shaded `·░▒▓█` and coloured by utilisation, and under it history rows, one per
+//! block of cores, that keep the last samples as a sparkline (newest on the right).
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::Theme;
+use crate::app::CoreHistory;
+
+/// The sparkline glyphs of the history rows, idle to busy.
+pub const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+/// The heat strip's glyphs, idle to busy.
+pub const SHADES: [char; 5] = ['·', '░', '▒', '▓', '█'];
+
+/// The sparkline glyph of `usage` (0 to 100).
+pub fn level(usage: f32) -> char {
+    LEVELS[((usage.clamp(0.0, 100.0) / 100.0 * 7.0).round() as usize).min(7)]
+}
+
+/// The heat strip's glyph of `usage` (0 to 100).
+pub fn shade(usage: f32) -> char {
+    match usage {
+        u if u < 5.0 => SHADES[0],
+        u if u < 25.0 => SHADES[1],
+        u if u < 50.0 => SHADES[2],
+        u if u < 75.0 => SHADES[3],
+        _ => SHADES[4],
+    }
+}
+
+/// Busy, working, idle.
+pub fn usage_style(theme: &Theme, usage: f32) -> Style {
+    if usage >= 70.0 {
+        theme.good()
+    } else if usage >= 25.0 {
+        theme.warn()
+    } else {
+        theme.dim()
+    }
+}
+
+/// How `cores` cores fit a panel of `width` x `height` cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeatLayout {
+    /// Width of the core-range labels, space included.
+    pub label: usize,
+    /// Cores in one cell of the strip (1 when there is room).
+    pub per_cell: usize,
+    /// Cells per strip row.
+    pub per_row: usize,
+    /// Rows of the strip.
+    pub strip_rows: usize,
+    /// Cores per history row.
+    pub per_history: usize,
+    /// History rows.
+    pub history_rows: usize,
+}
+
+impl HeatLayout {
+    /// The layout of `cores` cores in `width` x `height` (both at least 1).
+    pub fn new(cores: usize, width: usize, height: usize) -> Self {
+        let cores = cores.max(1);
+        let height = height.max(1);
+        let last = cores - 1;
+        let label = format!("{last}-{last} ").len();
+        let per_row = width.saturating_sub(label).max(1);
+        // The strip may take every row but one: that one keeps the history.
+        let strip_max = if height >= 2 { height - 1 } else { 1 };
+        let per_cell = cores.div_ceil(per_row * strip_max).max(1);
+        let cells = cores.div_ceil(per_cell);
+        let strip_rows = cells.div_ceil(per_row).min(strip_max);
+        let free = height - strip_rows;
+        let (per_history, history_rows) =
+            if free == 0 { (cores, 0) } else { (cores.div_ceil(free), cores.div_ceil(cores.div_ceil(free))) };
+        Self { label, per_cell, per_row, strip_rows, per_history, history_rows }
+    }
+}
+
+fn range(first: usize, last: usize) -> String {
+    if first == last { first.to_string() } else { format!("{first}-{last}") }
+}
+
+fn mean(values: impl Iterator<Item = f32>) -> f32 {
+    let (sum, count) = values.fold((0.0f32, 0usize), |(s, n), v| (s + v, n + 1));
+    if count == 0 { 0.0 } else { sum / count as f32 }
+}
+
+/// The panel's lines for `history` in `width` x `height` cells.
+pub fn lines(history: &CoreHistory, width: usize, height: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let cores = history.per_core.len();
+    if cores == 0 {
+        return Vec::new();
+    }
+    let layout = HeatLayout::new(cores, width, height);
+    let label = layout.label;
+    let latest = history.latest();
+    let mut out = Vec::new();
+    let cell_cores = layout.per_row * layout.per_cell;
+    for row in 0..layout.strip_rows {
+        let first = row * cell_cores;
+        if first >= cores {
+            break;
+        }
+        let last = (first + cell_cores).min(cores) - 1;
+        let mut spans = vec![Span::styled(format!("{:<label$}", range(first, last)), theme.dim())];
+        for cell in latest[first..=last].chunks(layout.per_cell) {
+            let usage = mean(cell.iter().copied());
+            spans.push(Span::styled(shade(usage).to_string(), usage_style(theme, usage)));
+        }
+        out.push(Line::from(spans));
+    }
+    let samples = history.per_core.iter().map(|h| h.len()).min().unwrap_or(0);
+    let shown = samples.min(layout.per_row);
+    for row in 0..layout.history_rows {
+        let first = row * layout.per_history;
+        let last = (first + layout.per_history).min(cores) - 1;
+        let name = if first == 0 && last == cores - 1 { "all".to_string() } else { range(first, last) };
+        let mut spans = vec![Span::styled(format!("{name:<label$}"), theme.accent())];
+        spans.push(Span::raw(" ".repeat(layout.per_row - shown)));
+        for back in (0..shown).rev() {
+            let usage = mean(history.per_core[first..=last].iter().map(|h| h[h.len() - 1 - back]));
+            spans.push(Span::styled(level(usage).to_string(), usage_style(theme, usage)));
+        }
+        out.push(Line::from(spans));
+    }
+    out
+}
+
+/// The panel title's note on what the heat view shows, when there is room for it.
+pub fn note(history: &CoreHistory, width: usize, height: usize) -> String {
+    let layout = HeatLayout::new(history.per_core.len(), width, height);
+    let cells = if layout.per_cell == 1 { "1 core".to_string() } else { format!("{} cores", layout.per_cell) };
+    format!("·░▒▓█ now, {cells} a cell; ▁▃▆█ history")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_core_has_a_cell_and_history_a_row() {
+        // 80x24: the cores panel has 24 x 5 cells inside.
+        assert_eq!(
+            HeatLayout::new(64, 24, 5),
+            HeatLayout { label: 6, per_cell: 1, per_row: 18, strip_rows: 4, per_history: 64, history_rows: 1 }
+        );
+        let big = HeatLayout::new(256, 24, 5);
+        assert_eq!((big.per_cell, big.strip_rows, big.history_rows), (4, 4, 1));
+        // 200x60: 136 x 17 inside.
+        let wide = HeatLayout::new(256, 136, 17);
+        assert_eq!((wide.per_cell, wide.per_row, wide.strip_rows), (1, 128, 2));
+        assert_eq!((wide.per_history, wide.history_rows), (18, 15));
+    }
+
+    #[test]
+    fn the_layout_never_overflows_the_panel() {
+        for cores in [1, 2, 7, 64, 100, 128, 256, 1024] {
+            for (width, height) in [(1, 1), (10, 2), (24, 5), (40, 10), (136, 17)] {
+                let l = HeatLayout::new(cores, width, height);
+                assert!(l.strip_rows + l.history_rows <= height, "{cores} in {width}x{height}: {l:?}");
+                assert!(l.strip_rows * l.per_row * l.per_cell >= cores, "{cores} in {width}x{height}: {l:?}");
+                if height >= 2 {
+                    assert!(l.history_rows >= 1 && l.per_history * l.history_rows >= cores);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn history_rows_show_the_samples_newest_last() {
+        let mut history = CoreHistory::new(4);
+        history.push_values(&[0.0; 4]);
+        history.push_values(&[100.0; 4]);
+        let theme = Theme { color: false };
+        let text: Vec<String> = lines(&history, 12, 2, &theme).iter().map(ToString::to_string).collect();
+        assert_eq!(text, ["0-3 ████", "all       ▁█"]);
+        let text: Vec<String> = lines(&history, 12, 3, &theme).iter().map(ToString::to_string).collect();
+        assert_eq!(text, ["0-3 ████", "0-1       ▁█", "2-3       ▁█"]);
+    }
+}

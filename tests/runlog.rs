@@ -1,0 +1,203 @@
+//! Nothing measured is lost: the real binary in a pseudo-terminal starts a sweep, is
+//! killed with SIGKILL once the first point has finished, and after a restart the Lab's
+//! Recent runs list (o) offers the run again; Enter puts its point back in the table.
+//! Nothing here depends on speed: every wait polls the screen with a generous limit.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const ROWS: u16 = 40;
+const COLS: u16 = 120;
+const LIMIT: Duration = Duration::from_secs(60);
+
+struct Session {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(args: &[&str], progress: &Path) -> Self {
+        let pty = native_pty_system();
+        let pair =
+            pty.openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 }).expect("open a pty");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_parlab"));
+        command.args(args);
+        command.env("TERM", "xterm-256color");
+        command.env("NO_COLOR", "1");
+        // The run log goes beside the progress file: both in this test's own folder.
+        command.env("PARLAB_PROGRESS", progress.as_os_str());
+        command.env_remove("PARLAB_RUNS");
+        let child = pair.slave.spawn_command(command).expect("start parlab");
+        drop(pair.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 0)));
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let feed = Arc::clone(&parser);
+        thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().unwrap().process(&buffer[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().expect("pty writer");
+        Self { parser, writer, child, _master: pair.master }
+    }
+
+    fn text(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, what: &str, limit: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.text();
+            if text.contains(what) {
+                return text;
+            }
+            assert!(started.elapsed() < limit, "waited {limit:?} for {what:?}; the screen shows:\n{text}");
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, keys: &[u8]) {
+        self.writer.write_all(keys).unwrap();
+        self.writer.flush().unwrap();
+        thread::sleep(Duration::from_millis(150));
+    }
+
+    /// SIGKILL: no chance to save anything on the way out.
+    fn kill_hard(&mut self) {
+        let pid = self.child.process_id().expect("parlab's pid") as i32;
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL).unwrap();
+        let started = Instant::now();
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(started.elapsed() < LIMIT, "parlab outlived SIGKILL");
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+/// The rows of the results table that show a point of `backend`.
+fn point_rows(text: &str) -> Vec<String> {
+    text.lines().filter(|l| l.contains("1.00x")).map(str::to_string).collect()
+}
+
+#[test]
+fn a_sweep_killed_mid_way_is_offered_again_after_a_restart() {
+    let folder = tempfile::tempdir().unwrap();
+    let progress = folder.path().join("progress.toml");
+    let log = folder.path().join("runs.jsonl");
+
+    let mut s = Session::start(&["--size", "4000000"], &progress);
+    s.wait_for("Embarrassingly parallel", LIMIT);
+    s.send(b"j"); // the pi lesson is the second
+    s.send(b"\r"); // read it
+    s.wait_for("Split, apply, combine", LIMIT);
+    s.send(b"\r"); // open its Lab
+    s.wait_for("Setup", LIMIT);
+    s.send(b"s"); // sweep threads and rayon at 1, 2 and 4 workers
+    s.wait_for("Sweep", LIMIT);
+    // The first point (threads at 1 worker) is in the table: its speedup is 1.00x.
+    let text = s.wait_for("1.00x", Duration::from_secs(300));
+    assert!(!text.contains("Finished:"), "the sweep is still going when parlab is killed:\n{text}");
+    s.kill_hard();
+    let logged = std::fs::read_to_string(&log).expect("the run log was written before the kill");
+    assert!(logged.lines().count() >= 1, "{logged}");
+
+    let mut s = Session::start(&["--size", "4000000"], &progress);
+    s.wait_for("parlab", LIMIT);
+    s.send(b"2"); // the Lab
+    s.wait_for("Setup", LIMIT);
+    assert!(point_rows(&s.text()).is_empty(), "a fresh session starts with an empty table:\n{}", s.text());
+    s.send(b"o");
+    let list = s.wait_for("stopped early", LIMIT);
+    assert!(list.contains("Recent runs") && list.contains("pi 4,000,000"), "{list}");
+    assert!(list.contains("threads, rayon"), "{list}");
+    s.send(b"\r");
+    let text = s.wait_for("Reopened the run", LIMIT);
+    assert!(!text.contains("Recent runs"), "the list closes:\n{text}");
+    let rows = point_rows(&text);
+    assert!(!rows.is_empty(), "the finished point is back in the table:\n{text}");
+    assert!(text.contains("threads"), "{text}");
+    s.send(b"q");
+    s.send(b"\x03");
+}
+
+/// The Recent runs list in the app, drawn: two runs in a log, the older unfinished.
+#[test]
+fn the_recent_runs_list_reopens_exports_and_deletes() {
+    use parlab::app::{App, Effect, Event, Key, runlog};
+    use parlab::kernels::KernelSpec;
+    use parlab::measure::{Plan, Point, Report};
+    use parlab::sysmon::MachineFacts;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let folder = tempfile::tempdir().unwrap();
+    let log = folder.path().join("runs.jsonl");
+    let report = |workers: Vec<usize>, created: &str| {
+        let plan = Plan {
+            spec: KernelSpec { kernel: "pi".into(), size: 4_000_000, seed: 42, params: Default::default() },
+            backends: vec!["threads".into()],
+            workers,
+            warmup: 1,
+            repetitions: 3,
+        };
+        let mut report = Report::new(MachineFacts::synthetic(2), plan);
+        report.created = created.into();
+        report.reference_s = Some(1.0);
+        report
+    };
+    let point = |workers: usize| {
+        let mut p = Point::new("pi", "threads", workers, vec![1.0 / workers as f64; 3]);
+        p.verified = true;
+        p
+    };
+    let older = report(vec![1, 2, 4], "2026-11-30T06:00:00Z");
+    runlog::append(&log, "older", &older, &point(1)).unwrap();
+    let newer = report(vec![1, 2], "2026-11-30T06:05:00Z");
+    runlog::append(&log, "newer", &newer, &point(1)).unwrap();
+    runlog::append(&log, "newer", &newer, &point(2)).unwrap();
+    let mut loaded = runlog::load(&log);
+    loaded.path = "/data/parlab/runs.jsonl".into();
+
+    let course = parlab::lessons::embedded().unwrap();
+    let mut app = App::new(course, MachineFacts::synthetic(2), false);
+    app.open_lab(1);
+    assert_eq!(app.update(Event::Key(Key::Char('o'))), Some(Effect::LoadRuns));
+    app.update(Event::RunsLoaded(loaded));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| parlab::ui::draw(frame, &app)).unwrap();
+    insta::assert_snapshot!("recent_runs_80x24", format!("{}", terminal.backend()));
+
+    app.update(Event::Key(Key::Char('j'))); // the older run
+    assert_eq!(app.update(Event::Key(Key::Char('d'))), None, "one press only asks");
+    assert_eq!(app.update(Event::Key(Key::Char('d'))), Some(Effect::DeleteRun("older".into())));
+    match app.update(Event::Key(Key::Char('e'))) {
+        Some(Effect::Export(report)) => assert_eq!(report.points.len(), 1),
+        other => panic!("e exports the run: {other:?}"),
+    }
+    app.update(Event::Key(Key::Char('k'))); // the newer run
+    app.update(Event::Key(Key::Enter));
+    assert!(app.recent.is_none(), "the list closes");
+    let results = app.results.as_ref().expect("the run is back in the Lab");
+    assert_eq!(results.points.len(), 2);
+    assert_eq!(results.points[1].speedup, Some(2.0));
+}
