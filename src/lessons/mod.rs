@@ -4,6 +4,7 @@
 //! and claims are about (plan, read, grade) are modelled once, in [`figure`]. No terminal
 //! code here.
 
+pub mod code;
 mod embedded;
 pub mod figure;
 pub mod manifest;
@@ -15,7 +16,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 pub use figure::{Figure, FigureError, Metric, Op};
-pub use manifest::{Choice, Claim, Exercise, Measurement, Predict, RunStep, Versus};
+pub use manifest::{Choice, Claim, CodeCriterion, CodeExercise, Exercise, Measurement, Predict, RunStep, Versus};
 
 use crate::backends;
 use crate::kernels;
@@ -69,6 +70,24 @@ pub struct Lesson {
     pub exercises: Vec<Exercise>,
     /// Claims about the measurements.
     pub claims: Vec<Claim>,
+    /// The course files this lesson shows or copies, by path inside the course folder:
+    /// its kernel's Python twins (`python/{kernel}/{variant}.py`, those that exist) and
+    /// its code exercises' starters and solutions.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Lesson {
+    /// The text of course file `name` that this lesson holds (a twin, a starter, a solution).
+    pub fn file_text(&self, name: &str) -> Option<&str> {
+        self.files.get(name).map(String::as_str)
+    }
+
+    /// The Python twin that `backend` stands for: (its path, its text), when the course has it.
+    pub fn twin(&self, backend: &str) -> Option<(String, &str)> {
+        let path = code::twin_path(&self.kernel, code::twin_variant(backend)?);
+        let text = self.file_text(&path)?;
+        Some((path, text))
+    }
 }
 
 /// One problem in a course folder, located as `file:line`.
@@ -328,6 +347,14 @@ fn check_lesson(
         }
     }
     let offered = |name: &str| backends_list.iter().any(|b| b == name);
+    let mut course_files = BTreeMap::new();
+    for variant in code::VARIANTS {
+        let path = code::twin_path(raw.kernel.get_ref(), variant);
+        // A twin is optional: the code pane says when a backend has none.
+        if let Ok(text) = files.read(&path) {
+            course_files.insert(path, text);
+        }
+    }
     for exercise in &raw.exercises {
         let span = exercise.span();
         match exercise.get_ref() {
@@ -369,6 +396,22 @@ fn check_lesson(
                     fail(span.clone(), why);
                 }
             }
+            Exercise::Code(code) => {
+                for why in check_code(code) {
+                    fail(span.clone(), why);
+                }
+                for name in [&code.starter, &code.solution] {
+                    match files.read(name) {
+                        Ok(text) => {
+                            course_files.insert(name.clone(), text);
+                        }
+                        Err(ReadError { line, why }) => {
+                            let at = if line > 0 { format!(":{line}:") } else { String::new() };
+                            fail(span.clone(), format!("code file {}{at} {why}", files.display(name)));
+                        }
+                    }
+                }
+            }
         }
     }
     for claim in &raw.claims {
@@ -396,7 +439,46 @@ fn check_lesson(
         hints: raw.hints.clone(),
         exercises: raw.exercises.iter().map(|e| e.get_ref().clone()).collect(),
         claims: raw.claims.iter().map(|c| c.get_ref().clone()).collect(),
+        files: course_files,
     })
+}
+
+/// Everything wrong with a code exercise's fields (its files are read by the loader).
+fn check_code(code: &CodeExercise) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !code::valid_file_name(&code.file) {
+        problems.push(format!(
+            "file '{}' must be a plain file name ending in .py (letters, digits, - _ .), the name it gets in the workspace",
+            code.file
+        ));
+    }
+    if !code.expect.is_finite() {
+        problems.push("expect must be a finite number".into());
+    }
+    if !code.tolerance.is_finite() || code.tolerance < 0.0 {
+        problems.push(format!("tolerance {} must be 0 or more", code.tolerance));
+    }
+    match code.criterion {
+        CodeCriterion::Speedup if code.min_speedup.is_some_and(|s| !(s > 0.0 && s.is_finite())) => {
+            problems.push("min_speedup must be a positive number".into())
+        }
+        CodeCriterion::MaxTime if !code.max_time.is_some_and(|t| t > 0.0 && t.is_finite()) => {
+            problems.push("criterion max_time needs max_time, a positive number of seconds".into())
+        }
+        _ => {}
+    }
+    if code.min_speedup.is_some() && code.criterion != CodeCriterion::Speedup {
+        problems.push("min_speedup only applies to criterion speedup".into());
+    }
+    if code.max_time.is_some() && code.criterion != CodeCriterion::MaxTime {
+        problems.push("max_time only applies to criterion max_time".into());
+    }
+    if let Some(module) = &code.needs
+        && (module.is_empty() || !module.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+    {
+        problems.push(format!("needs '{module}' is not a Python module name"));
+    }
+    problems
 }
 
 /// Checks that `params` are parameters of `kernel` or of one of `backends`, with values
@@ -573,6 +655,11 @@ mod tests {
                 continue;
             }
             let name = entry.file_name().to_string_lossy().to_string();
+            assert!(embedded::FILES.iter().any(|(f, _)| *f == name), "lessons/{name} is not in embedded::FILES");
+        }
+        // The code exercises' starters and solutions are copied out of the binary.
+        for entry in std::fs::read_dir(dir.join("code")).unwrap() {
+            let name = format!("code/{}", entry.unwrap().file_name().to_string_lossy());
             assert!(embedded::FILES.iter().any(|(f, _)| *f == name), "lessons/{name} is not in embedded::FILES");
         }
     }
