@@ -528,6 +528,10 @@ fn coding(app: &App) -> bool {
     detail(app) && matches!(shown(app), Some(Exercise::Code(_)))
 }
 
+fn not_coding(app: &App) -> bool {
+    !coding(app)
+}
+
 fn coding_unwatched(app: &App) -> bool {
     coding(app) && !app.shown_code_is_watched()
 }
@@ -743,7 +747,7 @@ pub const KEYS: Keys<ExercisesAction> = Keys(&[
         bindings: &[(Key::Char('n'), X::Hint)],
         help: "show the lesson's next hint",
         when: super::keys::always,
-        hints: &[Hint::new("n", "hint", 40, super::keys::always)],
+        hints: &[Hint::new("n", "hint", 40, not_coding)],
     },
 ]);
 

@@ -383,10 +383,15 @@ pub fn traceback_tail(stderr: &str) -> String {
     let tail = &lines[lines.len().saturating_sub(TAIL_LINES)..];
     let mut shown: Vec<String> = Vec::new();
     let head = &lines[..lines.len().saturating_sub(TAIL_LINES)];
-    if let Some(first) = head.iter().find(|l| is_error_line(l))
-        && !tail.iter().any(|l| l.trim() == first.trim())
+    if let Some(at) = head.iter().position(|l| is_error_line(l))
+        && !tail.iter().any(|l| l.trim() == head[at].trim())
     {
-        shown.push(first.trim_end().to_string());
+        shown.push(head[at].trim_end().to_string());
+        // "RuntimeError:" with its message on the lines below it.
+        if head[at].trim_end().ends_with(':') {
+            let message = head[at + 1..].iter().map(|l| l.trim()).filter(|l| !l.is_empty()).take(2);
+            shown.extend(message.map(|l| format!("    {l}")));
+        }
         shown.push("...".into());
     }
     shown.extend(tail.iter().map(|l| l.trim_end().to_string()));
@@ -632,6 +637,9 @@ mod tests {
         assert!(tail.starts_with("RuntimeError: bootstrapping\n..."), "{tail}");
         assert!(tail.ends_with("BrokenProcessPool: broken"), "{tail}");
         assert_eq!(traceback_tail("  x\nSyntaxError: bad"), "  x\nSyntaxError: bad");
+        let stderr =
+            "RuntimeError:\n        An attempt has been made\n        to start\n        more\n1\n2\n3\n4\n5\n6\n";
+        assert!(traceback_tail(stderr).starts_with("RuntimeError:\n    An attempt has been made\n    to start\n..."));
     }
 
     #[test]
