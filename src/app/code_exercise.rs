@@ -279,15 +279,9 @@ impl App {
 
     /// Shows or hides the Python twin beside the lesson (reader) or the chart (Lab).
     pub(super) fn toggle_code_pane(&mut self) {
+        // The pane itself says when the backend has no twin.
         self.code_pane = !self.code_pane;
         self.code_scroll = 0;
-        let lesson = self.code_pane_lesson();
-        if self.code_pane
-            && let Some(backend) = self.twin_backend(lesson)
-            && self.course.lessons.get(lesson).and_then(|l| l.twin(&backend)).is_none()
-        {
-            self.message = Some(format!("The course has no Python twin for {backend} in this lesson yet."));
-        }
     }
 
     /// Scrolls the code pane by `lines` (negative: up), within the twin's length.

@@ -656,7 +656,7 @@ pub const KEYS: Keys<ExercisesAction> = Keys(&[
     Command {
         keys: "Enter",
         bindings: &[(Key::Enter, X::Enter)],
-        help: "predict: measure it; question: answer; run step: set the Lab up; code: copy the starter",
+        help: "predict: measure; question: answer; run: set up; code: start",
         when: detail,
         hints: &[
             Hint::new("Enter", "measure", 21, predicting),
@@ -675,7 +675,7 @@ pub const KEYS: Keys<ExercisesAction> = Keys(&[
     Command {
         keys: "r",
         bindings: &[(Key::Char('r'), X::Code(CodeAction::Check))],
-        help: "code: run your file at 1 and 2 workers and check it now (every save does too)",
+        help: "code: run your file at 1 and 2 workers now (saves do too)",
         when: coding,
         hints: &[Hint::new("r", "check now", 21, coding_watched)],
     },
@@ -696,14 +696,14 @@ pub const KEYS: Keys<ExercisesAction> = Keys(&[
     Command {
         keys: "F",
         bindings: &[(Key::Char('F'), X::Code(CodeAction::Fresh))],
-        help: "code: replace your file with a fresh starter (press twice; yours is kept as .bak)",
+        help: "code: a fresh starter (press twice; yours is kept as .bak)",
         when: coding_watched,
         hints: &[],
     },
     Command {
         keys: "PgUp PgDn",
         bindings: &[(Key::PageUp, X::Code(CodeAction::Scroll(-10))), (Key::PageDown, X::Code(CodeAction::Scroll(10)))],
-        help: "code: scroll the exercise (the output, the hints, the solution)",
+        help: "code: scroll the exercise (output, hints, solution)",
         when: coding,
         hints: &[Hint::new("PgDn", "scroll", 25, coding)],
     },

@@ -363,9 +363,9 @@ pub const KEYS: Keys<LabAction> = Keys(&[
     Command {
         keys: "p",
         bindings: &[(Key::Char('p'), A::Python)],
-        help: "show the Python twin of the backend under the cursor instead of the chart (p again: the chart)",
+        help: "the Python twin of the backend under the cursor, or the chart",
         when: always,
-        hints: &[Hint::from("p", python_label, 23, always)],
+        hints: &[Hint::from("p", python_label, 26, always)],
     },
     Command {
         keys: "PgUp PgDn",

@@ -153,7 +153,7 @@ pub const KEYS: Keys<LessonsAction> = Keys(&[
     Command {
         keys: "p",
         bindings: &[(Key::Char('p'), A::Python)],
-        help: "in the text: show the Python twin of the selected backend (p again: the text)",
+        help: "in the text: the Python twin of the chosen backend, or back",
         when: reader,
         hints: &[Hint::from("p", python_label, 14, reader)],
     },

@@ -320,7 +320,11 @@ pub fn exercise_lines(
             theme.dim(),
         ));
     }
-    if watched && let Some(note) = &app.code.note {
+    // Once a check has spoken, the note about copying the starter is old news.
+    if watched
+        && app.code.verdict.is_none()
+        && let Some(note) = &app.code.note
+    {
         lines.extend(wrap(note, "", "", width, Style::new()));
     }
     lines.push(Line::raw(""));
