@@ -862,6 +862,51 @@ value = 0.0
     }
 
     #[test]
+    fn code_exercises_name_their_files_and_criteria() {
+        let manifest = format!(
+            r#"{GOOD_LESSON}
+[[lesson.exercises]]
+kind = "code"
+prompt = "write it"
+file = "../escape.py"
+starter = "code/missing.py"
+solution = "code/s.py"
+expect = 1.0
+criterion = "max_time"
+"#
+        );
+        let dir = folder(&manifest, &["a.md"]);
+        std::fs::create_dir(dir.path().join("code")).unwrap();
+        std::fs::write(dir.path().join("code/s.py"), "print(1)\n").unwrap();
+        let errors = messages(&dir);
+        assert_eq!(errors.len(), 3, "{errors:#?}");
+        assert!(errors[0].starts_with("course.toml:10: file '../escape.py' must be a plain file name"), "{errors:?}");
+        assert!(errors[1].starts_with("course.toml:10: criterion max_time needs max_time"), "{errors:?}");
+        assert!(
+            errors[2].starts_with("course.toml:10: code file ") && errors[2].contains("code/missing.py cannot be read")
+        );
+        let fixed = manifest
+            .replace("../escape.py", "mine.py")
+            .replace("code/missing.py", "code/s.py")
+            .replace("criterion = \"max_time\"", "criterion = \"max_time\"\nmax_time = 0.5");
+        std::fs::write(dir.path().join(MANIFEST), fixed).unwrap();
+        let course = load_dir(dir.path()).unwrap();
+        assert_eq!(course.lessons[0].file_text("code/s.py"), Some("print(1)\n"));
+    }
+
+    #[test]
+    fn a_lesson_holds_the_python_twins_of_its_kernel() {
+        let dir = folder(GOOD_LESSON, &["a.md"]);
+        std::fs::create_dir_all(dir.path().join("python/pi")).unwrap();
+        std::fs::write(dir.path().join("python/pi/processes.py"), "import multiprocessing\n").unwrap();
+        let course = load_dir(dir.path()).unwrap();
+        let lesson = &course.lessons[0];
+        assert_eq!(lesson.twin("processes"), Some(("python/pi/processes.py".to_string(), "import multiprocessing\n")));
+        assert_eq!(lesson.twin("py-processes").map(|t| t.0), Some("python/pi/processes.py".to_string()));
+        assert_eq!(lesson.twin("seq"), None, "a missing twin is no error");
+    }
+
+    #[test]
     fn an_unknown_metric_is_located() {
         let manifest = format!(
             "{GOOD_LESSON}\n[[lesson.claims]]\nbackend = \"seq\"\nworkers = 1\nmetric = \"stats:flops\"\nop = \">\"\nvalue = 1.0\n"

@@ -376,3 +376,43 @@ pub fn exercise_lines(
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(source: &str) -> Vec<Vec<(Token, String)>> {
+        highlight(source)
+    }
+
+    #[test]
+    fn keywords_strings_comments_numbers_and_decorators_are_told_apart() {
+        let lines = tokens("@njit(parallel=True)\ndef f(x):  # square it\n    return x * 2 + len('a#b')\n");
+        assert_eq!(lines[0][0], (Token::Decorator, "@njit".to_string()));
+        assert!(lines[0].contains(&(Token::Keyword, "True".to_string())));
+        assert_eq!(lines[1][0], (Token::Keyword, "def".to_string()));
+        assert_eq!(lines[1].last().unwrap(), &(Token::Comment, "# square it".to_string()));
+        assert!(lines[2].contains(&(Token::Number, "2".to_string())));
+        assert!(lines[2].contains(&(Token::Builtin, "len".to_string())));
+        assert!(lines[2].contains(&(Token::Str, "'a#b'".to_string())), "a # inside a string is no comment");
+    }
+
+    #[test]
+    fn a_triple_quoted_string_runs_over_lines() {
+        let lines = tokens("x = \"\"\"one\ntwo # not a comment\nthree\"\"\" + f'{y}'\nz = 1\n");
+        assert_eq!(lines[1], vec![(Token::Str, "two # not a comment".to_string())]);
+        assert_eq!(lines[2][0], (Token::Str, "three\"\"\"".to_string()));
+        assert!(lines[2].contains(&(Token::Str, "f'{y}'".to_string())), "{:?}", lines[2]);
+        assert_eq!(lines[3][0], (Token::Plain, "z = ".to_string()));
+    }
+
+    #[test]
+    fn styles_differ_with_and_without_colour() {
+        for color in [true, false] {
+            let theme = Theme { color };
+            let styles: Vec<Style> =
+                [Token::Keyword, Token::Str, Token::Comment].iter().map(|t| style(*t, &theme)).collect();
+            assert!(styles[0] != styles[1] && styles[1] != styles[2] && styles[0] != styles[2], "{color}");
+        }
+    }
+}
