@@ -7,6 +7,7 @@
 use std::io::{self, Stdout};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -136,6 +137,38 @@ fn update(app: &mut App, event: Event) -> Option<Effect> {
     app.update(event)
 }
 
+/// How often the watched code exercise file is looked at for a save.
+const WATCH_EVERY: Duration = Duration::from_millis(400);
+
+/// Checks a learner's file on its own thread; returns the flag that cancels it.
+fn start_check(
+    check: crate::app::CodeCheck,
+    cpus: usize,
+    done: crossbeam_channel::Sender<crate::lessons::code::Verdict>,
+) -> Arc<AtomicBool> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    thread::spawn(move || {
+        let verdict = match std::env::current_exe() {
+            Ok(program) => crate::lessons::code::check(
+                &program,
+                &crate::lessons::code::python(),
+                &check.path,
+                &check.exercise,
+                cpus,
+                &flag,
+            ),
+            Err(e) => crate::lessons::code::Verdict {
+                passed: false,
+                speedup: None,
+                lines: vec![(crate::lessons::code::Tone::Bad, format!("cannot find parlab's own program: {e}"))],
+            },
+        };
+        let _ = done.send(verdict);
+    });
+    cancel
+}
+
 /// Folder (in the current directory) that `e` exports into; taken names get -2, -3, ...
 const EXPORT_DIR: &str = "parlab-results";
 /// File name (in the current directory, without `.md`) of the progress summary `e` writes.
@@ -203,6 +236,11 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>) -> Result<()
     // Exports draw charts and write files: done on their own thread, reported back here.
     let (exported_tx, exported) = unbounded::<Result<String, String>>();
     let (progress_exported_tx, progress_exported) = unbounded::<Result<String, String>>();
+    // Code exercises: checks run on their own thread; the watched file is polled.
+    let (code_checked_tx, code_checked) = unbounded::<crate::lessons::code::Verdict>();
+    let mut code_cancel: Option<Arc<AtomicBool>> = None;
+    let watch_ticks = crossbeam_channel::tick(WATCH_EVERY);
+    let mut watched: Option<(std::path::PathBuf, Option<SystemTime>)> = None;
     let mut dirty = false;
     let mut last_draw = Instant::now();
 
@@ -210,6 +248,7 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>) -> Result<()
         let size = terminal.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
         let runs = handle.as_ref().map_or_else(never, |h| h.events.clone());
+        let watching = if app.code_watch().is_some() { watch_ticks.clone() } else { never() };
         let interval = if app.running() { FRAME_WHILE_RUNNING } else { FRAME };
         let wait = if dirty { (last_draw + interval).saturating_duration_since(Instant::now()) } else { Duration::MAX };
         let mut effect = None;
@@ -217,6 +256,7 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>) -> Result<()
             recv(input) -> event => {
                 let Ok(event) = event else { break };
                 app.set_reader_max_scroll(ui::reader_max_scroll(&app, area));
+                app.set_code_max_scroll(ui::code_max_scroll(&app, area));
                 let event = match event {
                     TermEvent::Key(k) => key(k).map(Event::Key),
                     TermEvent::Mouse(m) => {
@@ -300,6 +340,28 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>) -> Result<()
                     dirty = true;
                 }
             }
+            recv(code_checked) -> verdict => {
+                if let Ok(verdict) = verdict {
+                    code_cancel = None;
+                    effect = update(&mut app, Event::CodeChecked(verdict));
+                    dirty = true;
+                }
+            }
+            recv(watching) -> _ => {
+                // A save shows as a new modification time of the watched file.
+                if let Some(path) = app.code_watch().map(Path::to_path_buf) {
+                    let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+                    let changed = match &watched {
+                        Some((seen, before)) if *seen == path => *before != modified && modified.is_some(),
+                        _ => false,
+                    };
+                    watched = Some((path, modified));
+                    if changed {
+                        effect = update(&mut app, Event::CodeSaved);
+                        dirty = true;
+                    }
+                }
+            }
             recv(signals) -> _ => {
                 effect = update(&mut app, Event::Terminate);
             }
@@ -360,6 +422,27 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>) -> Result<()
                     let _ = tx.send(result);
                 });
             }
+            Some(Effect::PrepareCode { dir, file, starter, fresh }) => {
+                // A small file write: done here, and the file's time is taken afresh so
+                // that putting the starter in place does not count as a save.
+                let prepared = crate::lessons::code::prepare(&dir, &file, &starter, fresh);
+                watched = prepared.as_ref().ok().map(|p| {
+                    let modified = std::fs::metadata(p.path()).and_then(|m| m.modified()).ok();
+                    (p.path().to_path_buf(), modified)
+                });
+                if let Some(Effect::CheckCode(check)) = update(&mut app, Event::CodePrepared(prepared)) {
+                    code_cancel = Some(start_check(*check, app.facts.available_parallelism, code_checked_tx.clone()));
+                }
+                dirty = true;
+            }
+            Some(Effect::CheckCode(check)) => {
+                code_cancel = Some(start_check(*check, app.facts.available_parallelism, code_checked_tx.clone()));
+            }
+            Some(Effect::CancelCode) => {
+                if let Some(cancel) = &code_cancel {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            }
             Some(Effect::Quit) | None => {}
         }
         // Taken whether or not there is a saver, so it does not pile up.
@@ -380,6 +463,10 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>) -> Result<()
     restore();
     if let Some(writer) = run_log.take() {
         writer.finish(Duration::from_secs(2));
+    }
+    if let Some(cancel) = &code_cancel {
+        // The check's thread kills its python's process group when it sees this.
+        cancel.store(true, Ordering::Relaxed);
     }
     if let Some(saver) = saver.take() {
         saver.save(app.progress_file());

@@ -171,19 +171,23 @@ tolerance = 0.5
     );
 }
 
-/// Copies the shipped course folder (with its instructor's notes) into a temporary one.
+/// Copies the shipped course folder (with its instructor's notes, code and Python
+/// twins) into a temporary one.
 fn shipped_copy() -> tempfile::TempDir {
-    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
-    let dir = tempfile::tempdir().unwrap();
-    for sub in ["", "instructor"] {
-        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-        for entry in std::fs::read_dir(from.join(sub)).unwrap() {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
             let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_file() {
-                std::fs::copy(entry.path(), dir.path().join(sub).join(entry.file_name())).unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
             }
         }
     }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons"), dir.path());
     dir
 }
 

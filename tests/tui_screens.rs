@@ -36,6 +36,7 @@ fn app(cores: usize) -> App {
     parlab::backends::python::pretend_absent();
     let course = lessons::embedded().expect("the embedded course loads");
     let mut app = App::new(course, facts(cores), true);
+    app.workspace = std::path::PathBuf::from("/home/learner/parlab-work");
     // Half a minute of fake samples: core 0 busy, the others ramping.
     for step in 0..40 {
         let values: Vec<f32> =
@@ -271,6 +272,76 @@ fn type_text(app: &mut App, text: &str) {
 const PI: &str = "embarrassingly-parallel";
 /// The GIL lesson.
 const GIL: &str = "the-gil";
+/// The race conditions lesson, with the racy counter to fix.
+const RACE: &str = "race-conditions";
+
+/// On the racy counter's code exercise: Enter, and the starter arrives in the workspace
+/// as the main loop would report it.
+fn watch_counter(app: &mut App) {
+    let Some(Effect::PrepareCode { dir, file, fresh, .. }) = app.update(Event::Key(Key::Enter)) else {
+        panic!("Enter puts the starter in the workspace")
+    };
+    assert_eq!((dir.to_str(), file.as_str(), fresh), (Some("/home/learner/parlab-work"), "07-counter.py", false));
+    let path = dir.join(file);
+    app.update(Event::CodePrepared(Ok(parlab::lessons::code::Prepared::Copied(path))));
+    assert!(app.shown_code_is_watched());
+}
+
+#[test]
+fn code_exercise_from_starter_to_passed() {
+    use parlab::lessons::code::{Tone, Verdict};
+    let mut app = app(2);
+    open(&mut app, RACE);
+    let race = lesson_index(&app, RACE);
+    let index = exercise_of(&app, "Code");
+    go_to_exercise(&mut app, index);
+    both_sizes("code_exercise_start", &app);
+    watch_counter(&mut app);
+    let Some(Effect::CheckCode(check)) = app.update(Event::CodeSaved) else { panic!("a save is checked") };
+    assert_eq!(check.path.to_str(), Some("/home/learner/parlab-work/07-counter.py"));
+    assert!(app.update(Event::CodeSaved).is_none(), "a save during a check waits for it");
+    let failed = Verdict {
+        passed: false,
+        speedup: Some(1.9),
+        lines: vec![
+            (Tone::Info, "Ran: python3 /home/learner/parlab-work/07-counter.py --workers 1".into()),
+            (Tone::Good, "At 1 worker: result 5000 is right (420.0 ms).".into()),
+            (Tone::Bad, "At 2 workers: counted 2500, not 5000: 2500 updates lost.".into()),
+        ],
+    };
+    let again = app.update(Event::CodeChecked(failed));
+    assert!(matches!(again, Some(Effect::CheckCode(_))), "the save made during the check is checked next");
+    keys(&mut app, &[Key::Char('n')]);
+    let passed = Verdict {
+        passed: true,
+        speedup: Some(0.9),
+        lines: vec![
+            (Tone::Info, "Ran: python3 /home/learner/parlab-work/07-counter.py --workers 1".into()),
+            (Tone::Good, "At 1 worker: result 5000 is right (460.1 ms).".into()),
+            (Tone::Good, "At 2 workers: result 5000 is right (577.4 ms).".into()),
+            (Tone::Good, "No update was lost.".into()),
+        ],
+    };
+    assert!(app.update(Event::CodeChecked(passed)).is_none());
+    let record = app.exercise_record(race, index).unwrap();
+    assert_eq!((record.done, record.attempts, record.hints, record.passed), (true, 2, 1, Some(true)));
+    both_sizes("code_exercise_passed", &app);
+    keys(&mut app, &[Key::Char('v')]);
+    assert!(app.exercise_record(race, index).unwrap().solution_shown);
+    insta::assert_snapshot!("code_exercise_solution_120x40", render(&app, 120, 40));
+}
+
+#[test]
+fn the_python_twin_beside_the_lesson_and_in_the_lab() {
+    let mut app = app(2);
+    open(&mut app, PI);
+    keys(&mut app, &[Key::Char('p')]);
+    // The pi lesson opens on threads, which has no twin in this course yet.
+    insta::assert_snapshot!("python_pane_missing_120x40", render(&app, 120, 40));
+    keys(&mut app, &[Key::Char('p'), Key::Enter, Key::Left, Key::Char('p')]);
+    assert_eq!(app.screen, Screen::Lab);
+    both_sizes("python_pane_lab_seq", &app);
+}
 
 fn lesson_index(app: &App, id: &str) -> usize {
     app.course.lessons.iter().position(|l| l.id == id).expect("the lesson is in the course")
@@ -729,6 +800,27 @@ fn key_states() -> Vec<(String, App)> {
     let step = exercise_of(&a, "Run");
     go_to_exercise(&mut a, step);
     add("run step", &a);
+
+    let mut a = app(2);
+    open(&mut a, PI);
+    keys(&mut a, &[Key::Enter, Key::Left, Key::Char('p')]);
+    assert!(a.code_pane);
+    add("lab with the python pane", &a);
+    keys(&mut a, &[Key::PageDown]);
+    assert!(a.code_scroll > 0);
+    add("lab with the python pane scrolled", &a);
+
+    let mut a = app(2);
+    open(&mut a, RACE);
+    let code = exercise_of(&a, "Code");
+    go_to_exercise(&mut a, code);
+    add("code exercise", &a);
+    keys(&mut a, &[Key::PageDown]);
+    add("code exercise scrolled", &a);
+    watch_counter(&mut a);
+    add("code exercise watched", &a);
+    assert!(matches!(a.update(Event::Key(Key::Char('r'))), Some(Effect::CheckCode(_))));
+    add("code exercise checking", &a);
 
     let mut a = app(2);
     keys(&mut a, &[Key::Char('4'), Key::Down, Key::Down]);

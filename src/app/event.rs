@@ -134,6 +134,12 @@ pub enum Event {
     RunLogFailed(String),
     /// The run log as read for the Recent runs list.
     RunsLoaded(super::runlog::Loaded),
+    /// A code exercise's starter was put in the workspace (or kept), or why not.
+    CodePrepared(Result<crate::lessons::code::Prepared, String>),
+    /// The watched code exercise file was saved (its modification time changed).
+    CodeSaved,
+    /// A check of the learner's file ended.
+    CodeChecked(crate::lessons::code::Verdict),
 }
 
 /// What the main loop must do after an update.
@@ -153,6 +159,23 @@ pub enum Effect {
     LoadRuns,
     /// Delete this run from the run log, then read it again.
     DeleteRun(String),
+    /// Put a code exercise's starter into `dir` as `file` (never over the learner's file;
+    /// with `fresh`, move theirs aside first), then send `Event::CodePrepared`.
+    PrepareCode {
+        /// The workspace folder.
+        dir: std::path::PathBuf,
+        /// The file's name there.
+        file: String,
+        /// The starter's text.
+        starter: String,
+        /// Replace the learner's file (kept as a backup).
+        fresh: bool,
+    },
+    /// Run the learner's file at 1 and 2 workers in the background and grade it, then
+    /// send `Event::CodeChecked`.
+    CheckCode(Box<super::CodeCheck>),
+    /// Stop the running check (its process group is killed).
+    CancelCode,
     /// Restore the terminal and exit.
     Quit,
 }

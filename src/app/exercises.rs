@@ -3,6 +3,7 @@
 //! tolerance with an explanation of the gap), multiple choice with feedback per option,
 //! and "run this and look" steps that complete when a matching point is measured.
 
+use super::code_exercise::CodeAction;
 use super::keys::{Command, Hint, Keys};
 use super::{App, Effect, Key, RunProgress, Screen};
 use super::{LabSetup, Toggle};
@@ -46,6 +47,7 @@ pub fn kind(exercise: &Exercise) -> ExerciseKind {
         Exercise::Predict(_) => ExerciseKind::Predict,
         Exercise::Choice(_) => ExerciseKind::Choice,
         Exercise::Run(_) => ExerciseKind::Run,
+        Exercise::Code(_) => ExerciseKind::Code,
     }
 }
 
@@ -283,6 +285,9 @@ impl App {
         let index = index.min(count.saturating_sub(1));
         let lesson = self.opened;
         let record = self.exercise_record(lesson, index).cloned();
+        self.code.solution = false;
+        self.code.scroll = 0;
+        self.code.confirm_fresh = false;
         self.exercises_view = ExercisesView {
             selected: index,
             pane: self.exercises_view.pane,
@@ -346,9 +351,11 @@ impl App {
                 Some(Exercise::Predict(p)) => return self.measure_prediction(index, &p),
                 Some(Exercise::Choice(c)) => self.answer_choice(index, &c),
                 Some(Exercise::Run(r)) => self.setup_run_step(&r.backend, r.workers),
+                Some(Exercise::Code(_)) => return self.code_action(CodeAction::Start),
                 None => {}
             },
             X::Hint => self.next_hint(self.opened),
+            X::Code(action) => return self.code_action(action),
         }
         None
     }
@@ -581,6 +588,8 @@ pub enum ExercisesAction {
     Enter,
     /// Show the lesson's next hint.
     Hint,
+    /// A write-the-code exercise's key.
+    Code(CodeAction),
 }
 
 fn shown(app: &App) -> Option<&Exercise> {
@@ -615,8 +624,32 @@ fn run_step(app: &App) -> bool {
     detail(app) && matches!(shown(app), Some(Exercise::Run(_)))
 }
 
+fn coding(app: &App) -> bool {
+    detail(app) && matches!(shown(app), Some(Exercise::Code(_)))
+}
+
+fn not_coding(app: &App) -> bool {
+    !coding(app)
+}
+
+fn coding_unwatched(app: &App) -> bool {
+    coding(app) && !app.shown_code_is_watched()
+}
+
+fn coding_watched(app: &App) -> bool {
+    coding(app) && app.shown_code_is_watched()
+}
+
+fn code_checking(app: &App) -> bool {
+    app.code.checking
+}
+
+fn solution_label(app: &App) -> String {
+    if app.code.solution { "hide solution" } else { "solution" }.into()
+}
+
 fn predicting_or_run_step(app: &App) -> bool {
-    predicting(app) || run_step(app)
+    predicting(app) || run_step(app) || coding(app)
 }
 
 fn choose_label(app: &App) -> String {
@@ -723,13 +756,56 @@ pub const KEYS: Keys<ExercisesAction> = Keys(&[
     Command {
         keys: "Enter",
         bindings: &[(Key::Enter, X::Enter)],
-        help: "predict: measure it; question: answer; run step: set the Lab up",
+        help: "predict: measure; question: answer; run: set up; code: start",
         when: detail,
         hints: &[
             Hint::new("Enter", "measure", 21, predicting),
             Hint::new("Enter", "answer", 21, choosing),
             Hint::new("Enter", "set up the lab", 21, run_step),
+            Hint::new("Enter", "start", 21, coding_unwatched),
         ],
+    },
+    Command {
+        keys: "c",
+        bindings: &[(Key::Char('c'), X::Code(CodeAction::Cancel))],
+        help: "code: stop the check of your file",
+        when: code_checking,
+        hints: &[Hint::new("c", "stop the check", 10, code_checking)],
+    },
+    Command {
+        keys: "r",
+        bindings: &[(Key::Char('r'), X::Code(CodeAction::Check))],
+        help: "code: run your file at 1 and 2 workers now (saves do too)",
+        when: coding,
+        hints: &[Hint::new("r", "check now", 21, coding_watched)],
+    },
+    Command {
+        keys: "v",
+        bindings: &[(Key::Char('v'), X::Code(CodeAction::Solution))],
+        help: "code: show or hide the reference solution",
+        when: coding,
+        hints: &[Hint::from("v", solution_label, 24, coding)],
+    },
+    Command {
+        keys: "n",
+        bindings: &[(Key::Char('n'), X::Code(CodeAction::Hint))],
+        help: "code: show the exercise's next hint",
+        when: coding,
+        hints: &[Hint::new("n", "hint", 23, coding)],
+    },
+    Command {
+        keys: "F",
+        bindings: &[(Key::Char('F'), X::Code(CodeAction::Fresh))],
+        help: "code: a fresh starter (press twice; yours is kept as .bak)",
+        when: coding_watched,
+        hints: &[],
+    },
+    Command {
+        keys: "PgUp PgDn",
+        bindings: &[(Key::PageUp, X::Code(CodeAction::Scroll(-10))), (Key::PageDown, X::Code(CodeAction::Scroll(10)))],
+        help: "code: scroll the exercise (output, hints, solution)",
+        when: coding,
+        hints: &[Hint::new("PgDn", "scroll", 25, coding)],
     },
     Command {
         keys: "↑↓ 1-9 a-i",
@@ -748,7 +824,7 @@ pub const KEYS: Keys<ExercisesAction> = Keys(&[
     Command {
         keys: "↑↓ j k",
         bindings: &[(Key::Up, X::Up), (Key::Char('k'), X::Up), (Key::Down, X::Down), (Key::Char('j'), X::Down)],
-        help: "predict, run step: the exercise above / below",
+        help: "predict, run step, code: the exercise above / below",
         when: predicting_or_run_step,
         hints: &[],
     },
@@ -771,7 +847,7 @@ pub const KEYS: Keys<ExercisesAction> = Keys(&[
         bindings: &[(Key::Char('n'), X::Hint)],
         help: "show the lesson's next hint",
         when: super::keys::always,
-        hints: &[Hint::new("n", "hint", 40, super::keys::always)],
+        hints: &[Hint::new("n", "hint", 40, not_coding)],
     },
 ]);
 

@@ -283,6 +283,10 @@ pub enum LabAction {
     Top,
     /// Type or paste your own command to measure ("your command" on the kernel row).
     Command,
+    /// Show the Python twin of the backend under the cursor instead of the chart, or back.
+    Python,
+    /// Scroll the Python twin by this many lines (negative: up).
+    CodeScroll(i16),
 }
 
 fn idle(app: &App) -> bool {
@@ -322,6 +326,14 @@ fn run_label(app: &App) -> String {
         .as_ref()
         .and_then(|l| Some(format!("run {}×{}", l.cursor_backend()?, l.cursor_workers()?)))
         .unwrap_or_else(|| "run".into())
+}
+
+fn code_shown(app: &App) -> bool {
+    app.code_pane
+}
+
+fn python_label(app: &App) -> String {
+    if app.code_pane { "chart" } else { "python" }.into()
 }
 
 fn map_label(app: &App) -> String {
@@ -380,6 +392,20 @@ pub const KEYS: Keys<LabAction> = Keys(&[
         help: "walk: heat map of where the walkers ended / speedup chart",
         when: always,
         hints: &[Hint::from("m", map_label, 22, has_map)],
+    },
+    Command {
+        keys: "p",
+        bindings: &[(Key::Char('p'), A::Python)],
+        help: "the Python twin of the backend under the cursor, or the chart",
+        when: always,
+        hints: &[Hint::from("p", python_label, 26, always)],
+    },
+    Command {
+        keys: "PgUp PgDn",
+        bindings: &[(Key::PageUp, A::CodeScroll(-10)), (Key::PageDown, A::CodeScroll(10))],
+        help: "scroll the Python twin",
+        when: code_shown,
+        hints: &[],
     },
     Command {
         keys: "t",
@@ -526,6 +552,8 @@ impl App {
             }
             A::Scroll(rows) => self.results_scroll = self.results_scroll.saturating_add(rows.unsigned_abs()),
             A::Top => self.results_scroll = 0,
+            A::Python => self.toggle_code_pane(),
+            A::CodeScroll(lines) => self.scroll_code_pane(lines),
         }
         None
     }

@@ -44,6 +44,8 @@ pub enum LessonsAction {
     List,
     /// The lesson's exercises.
     Exercises,
+    /// Reader: show the Python of the selected backend instead of the text, or back.
+    Python,
 }
 
 fn list(app: &App) -> bool {
@@ -52,6 +54,10 @@ fn list(app: &App) -> bool {
 
 fn reader(app: &App) -> bool {
     app.lessons_pane == LessonsPane::Reader
+}
+
+fn python_label(app: &App) -> String {
+    if app.code_pane { "text" } else { "python" }.into()
 }
 
 use LessonsAction as A;
@@ -145,6 +151,13 @@ pub const KEYS: Keys<LessonsAction> = Keys(&[
         hints: &[Hint::new("t", "exercises", 12, always)],
     },
     Command {
+        keys: "p",
+        bindings: &[(Key::Char('p'), A::Python)],
+        help: "in the text: the Python twin of the chosen backend, or back",
+        when: reader,
+        hints: &[Hint::from("p", python_label, 14, reader)],
+    },
+    Command {
         keys: "n",
         bindings: &[(Key::Char('n'), A::Hint)],
         help: "in the text: show the next hint (kept in your progress)",
@@ -165,12 +178,16 @@ impl App {
             A::Read => self.open_lesson(self.selected),
             A::Jump => self.jump_to(self.selected),
             A::Quit => return self.quit_now(),
+            A::Scroll(lines) if self.code_pane => self.scroll_code_pane(lines),
+            A::Top if self.code_pane => self.code_scroll = 0,
+            A::Bottom if self.code_pane => self.scroll_code_pane(i16::MAX),
             A::Scroll(lines) if lines < 0 => {
                 self.reader_scroll = self.reader_scroll.saturating_sub(lines.unsigned_abs())
             }
             A::Scroll(lines) => self.scroll_reader(lines.unsigned_abs()),
             A::Top => self.reader_scroll = 0,
             A::Bottom => self.reader_scroll = self.reader_max_scroll,
+            A::Python => self.toggle_code_pane(),
             A::Hint => self.next_hint(self.opened),
             A::Lab => self.open_lab(self.opened),
             A::List => self.lessons_pane = LessonsPane::List,

@@ -10,6 +10,7 @@
 //! `records.rs`.
 
 pub mod command_row;
+mod code_exercise;
 pub mod cores;
 mod event;
 pub mod exercises;
@@ -31,6 +32,7 @@ use crate::lessons::progress::{BestRun, ExerciseRecord, ProgressFile, Resume};
 use crate::lessons::{Course, Lesson};
 use crate::measure::Report;
 use crate::sysmon::MachineFacts;
+pub use code_exercise::{CodeAction, CodeCheck, CodeView};
 pub use cores::CoreHistory;
 pub use event::{Effect, Event, Key, Mouse, Target};
 pub use exercises::{ExercisesPane, ExercisesView};
@@ -169,6 +171,16 @@ pub struct App {
     progress_changed: bool,
     /// The wall clock's time at the last [`Event::Tick`] (the epoch before the first).
     now: SystemTime,
+    /// The write-the-code exercise being worked on.
+    pub code: CodeView,
+    /// The folder code exercises' files are put in (`~/parlab-work` or `$PARLAB_WORKSPACE`).
+    pub workspace: std::path::PathBuf,
+    /// The largest useful scroll of a code exercise's detail (set by the main loop).
+    code_max_scroll: u16,
+    /// The reader and the Lab show the Python twin of the selected backend.
+    pub code_pane: bool,
+    /// The code pane's scroll, in lines.
+    pub code_scroll: u16,
 }
 
 impl App {
@@ -215,6 +227,11 @@ impl App {
             quit: false,
             progress_changed: false,
             now: SystemTime::UNIX_EPOCH,
+            code: CodeView::default(),
+            workspace: crate::lessons::code::workspace(),
+            code_max_scroll: u16::MAX,
+            code_pane: false,
+            code_scroll: 0,
         }
     }
 
@@ -310,6 +327,9 @@ impl App {
                 self.runs_loaded(loaded);
                 None
             }
+            Event::CodePrepared(prepared) => self.on_code_prepared(prepared),
+            Event::CodeSaved => self.on_code_saved(),
+            Event::CodeChecked(verdict) => self.on_code_checked(verdict),
         }
     }
 

@@ -180,6 +180,22 @@ pub fn exercise_outcome(exercise: &Exercise, record: &ExerciseRecord) -> Option<
             }
             text
         }),
+        Exercise::Code(c) => (record.attempts > 0).then(|| {
+            let checks =
+                if record.attempts == 1 { "1 check".to_string() } else { format!("{} checks", record.attempts) };
+            let mut text = if record.done {
+                format!("{} passed ({checks})", c.file)
+            } else {
+                format!("{} not passed yet ({checks})", c.file)
+            };
+            if let Some(s) = record.speedup {
+                text.push_str(&format!(", speedup {s:.2}x"));
+            }
+            if record.solution_shown {
+                text.push_str(", solution seen");
+            }
+            text
+        }),
     }
 }
 
@@ -189,6 +205,7 @@ pub fn kind_words(exercise: &Exercise) -> &'static str {
         Exercise::Predict(_) => "Predict",
         Exercise::Choice(_) => "Question",
         Exercise::Run(_) => "Run",
+        Exercise::Code(_) => "Code",
     }
 }
 
@@ -197,6 +214,7 @@ fn prompt(exercise: &Exercise) -> &str {
         Exercise::Predict(p) => &p.prompt,
         Exercise::Choice(c) => &c.prompt,
         Exercise::Run(r) => &r.prompt,
+        Exercise::Code(c) => &c.prompt,
     }
 }
 

@@ -36,6 +36,15 @@ pub fn check(dir: Option<&Path>) -> Result<ExitCode> {
     match lessons::load_course(dir) {
         Ok(course) => {
             let name = dir.map_or_else(|| "the built-in course".to_string(), |d| d.display().to_string());
+            let python_problems = check_python(&course, dir);
+            if !python_problems.is_empty() {
+                for problem in &python_problems {
+                    eprintln!("{problem}");
+                }
+                let count = python_problems.len();
+                eprintln!("{count} problem{} found", if count == 1 { "" } else { "s" });
+                return Ok(ExitCode::from(EXIT_USAGE));
+            }
             // Every prediction and claim was checked by loading, through the figure model
             // the Exercises screen and the claims test measure them with.
             let claims: usize = course.lessons.iter().map(|l| l.claims.len()).sum();
@@ -45,6 +54,13 @@ pub fn check(dir: Option<&Path>) -> Result<ExitCode> {
                 .flat_map(|l| &l.exercises)
                 .filter(|e| matches!(e, lessons::Exercise::Predict(_)))
                 .count();
+            let code = course
+                .lessons
+                .iter()
+                .flat_map(|l| &l.exercises)
+                .filter(|e| matches!(e, lessons::Exercise::Code(_)))
+                .count();
+            let code = if code > 0 { format!(", {code} code exercises") } else { String::new() };
             let form = lessons::check_form(dir, &course);
             if !form.problems.is_empty() {
                 print_errors(&form.problems);
@@ -58,7 +74,7 @@ pub fn check(dir: Option<&Path>) -> Result<ExitCode> {
                 (Some(_), n) => format!("{n} instructor's notes"),
             };
             println!(
-                "{name}: {} lessons (objectives, minutes and key points in each), {predictions} predictions and {claims} claims, {notes}; no problems found",
+                "{name}: {} lessons (objectives, minutes and key points in each), {predictions} predictions{code} and {claims} claims, {notes}; no problems found",
                 course.lessons.len()
             );
             Ok(ExitCode::SUCCESS)
@@ -69,6 +85,36 @@ pub fn check(dir: Option<&Path>) -> Result<ExitCode> {
             Ok(ExitCode::from(EXIT_USAGE))
         }
     }
+}
+
+/// Parses every code exercise's starter and solution with python3 (`ast.parse`), so a
+/// course never hands a learner a file that cannot run. Without python3 it says so on
+/// stderr and checks nothing more.
+fn check_python(course: &lessons::Course, dir: Option<&Path>) -> Vec<String> {
+    let python = lessons::code::python();
+    let mut problems = Vec::new();
+    let mut python_missing = false;
+    for lesson in &course.lessons {
+        for exercise in &lesson.exercises {
+            let lessons::Exercise::Code(code) = exercise else { continue };
+            for name in [&code.starter, &code.solution] {
+                let Some(text) = lesson.file_text(name) else { continue };
+                match lessons::code::python_parses(&python, text) {
+                    None => python_missing = true,
+                    Some(Ok(())) => {}
+                    Some(Err(why)) => {
+                        let shown =
+                            dir.map_or_else(|| format!("lessons/{name}"), |d| d.join(name).display().to_string());
+                        problems.push(format!("{shown}: is not valid Python: {why}"));
+                    }
+                }
+            }
+        }
+    }
+    if python_missing {
+        eprintln!("note: {python} cannot be started, so the code exercises' files were not parsed");
+    }
+    problems
 }
 
 /// Opens the terminal lab (parlab with no command), at `lesson`'s Lab when given.

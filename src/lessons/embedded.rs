@@ -17,6 +17,21 @@ pub const FILES: &[(&str, &str)] = &[
     ("11-larger-than-memory.md", include_str!("../../lessons/11-larger-than-memory.md")),
     ("12-cluster.md", include_str!("../../lessons/12-cluster.md")),
     ("13-which-tool-when.md", include_str!("../../lessons/13-which-tool-when.md")),
+    // Write-the-code exercises: starters (with a TODO) and reference solutions.
+    ("code/02-prange.py", include_str!("../../lessons/code/02-prange.py")),
+    ("code/02-prange.solution.py", include_str!("../../lessons/code/02-prange.solution.py")),
+    ("code/05-gather.py", include_str!("../../lessons/code/05-gather.py")),
+    ("code/05-gather.solution.py", include_str!("../../lessons/code/05-gather.solution.py")),
+    ("code/06-pool.py", include_str!("../../lessons/code/06-pool.py")),
+    ("code/06-pool.solution.py", include_str!("../../lessons/code/06-pool.solution.py")),
+    ("code/06-guard.py", include_str!("../../lessons/code/06-guard.py")),
+    ("code/06-guard.solution.py", include_str!("../../lessons/code/06-guard.solution.py")),
+    ("code/07-counter.py", include_str!("../../lessons/code/07-counter.py")),
+    ("code/07-counter.solution.py", include_str!("../../lessons/code/07-counter.solution.py")),
+    ("code/09-chunksize.py", include_str!("../../lessons/code/09-chunksize.py")),
+    ("code/09-chunksize.solution.py", include_str!("../../lessons/code/09-chunksize.solution.py")),
+    // Python twins of the kernels (the pytwins branch adds the rest).
+    ("python/pi/seq.py", include_str!("../../lessons/python/pi/seq.py")),
 ];
 
 /// The Python twins (`lessons/python/<kernel>/<variant>.py`), embedded beside the lessons.

@@ -77,6 +77,8 @@ pub enum Exercise {
     Choice(Choice),
     /// "Run this and look": completes when the learner has run the point.
     Run(RunStep),
+    /// Write the code: the learner edits a Python starter file until it passes.
+    Code(CodeExercise),
 }
 
 /// Predict a measured figure, then measure it.
@@ -184,6 +186,81 @@ pub struct RunStep {
     pub backend: String,
     /// Worker count to run.
     pub workers: usize,
+}
+
+/// Write the code: parlab copies `starter` into the learner's workspace folder as `file`,
+/// runs it with python3 at 1 and 2 workers each time it is saved, and checks the result
+/// it prints and the criterion.
+///
+/// ```toml
+/// [[lesson.exercises]]
+/// kind = "code"
+/// prompt = "Share the darts out with multiprocessing.Pool.map."
+/// file = "06-pool.py"
+/// starter = "code/06-pool.py"
+/// solution = "code/06-pool.solution.py"
+/// expect = 3.14159265
+/// tolerance = 0.01
+/// criterion = "speedup"
+/// hints = ["multiprocessing.Pool(args.workers) is a context manager."]
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeExercise {
+    /// What to write, in a sentence or two.
+    pub prompt: String,
+    /// The file's name in the learner's workspace folder, e.g. `06-pool.py`.
+    pub file: String,
+    /// The starter file with a TODO, relative to the course folder.
+    pub starter: String,
+    /// The reference solution, relative to the course folder (shown on request).
+    pub solution: String,
+    /// The right value of the `result` the script prints.
+    pub expect: f64,
+    /// How far the printed result may be from `expect` [default: 0, exactly].
+    #[serde(default)]
+    pub tolerance: f64,
+    /// What else a passing script must show [default: `result`, only the right result].
+    #[serde(default)]
+    pub criterion: CodeCriterion,
+    /// For `speedup`: the least speedup at 2 workers over 1 [default: 1.5].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_speedup: Option<f64>,
+    /// For `max_time`: the most seconds the run at 2 workers may report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_time: Option<f64>,
+    /// A Python module the script needs (e.g. `numba`): when python3 cannot import it,
+    /// the check is skipped with the line that installs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<String>,
+    /// Hints for this exercise, revealed one at a time.
+    #[serde(default)]
+    pub hints: Vec<String>,
+}
+
+impl CodeExercise {
+    /// The least speedup the `speedup` criterion asks for.
+    pub fn min_speedup(&self) -> f64 {
+        self.min_speedup.unwrap_or(1.5)
+    }
+}
+
+/// What a code exercise checks besides the right result.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeCriterion {
+    /// Only the right result, at 1 and 2 workers.
+    #[default]
+    Result,
+    /// The right result, and no update lost: the count printed equals `expect` exactly.
+    NoLostUpdates,
+    /// At least `min_speedup` at 2 workers over 1, when two CPUs are free.
+    Speedup,
+    /// At 2 workers, faster than the plain loop the script times itself (`seq_time_s`),
+    /// when two CPUs are free.
+    BeatsSeq,
+    /// The run at 2 workers reports at most `max_time` seconds.
+    MaxTime,
 }
 
 /// A statement about a measurement, e.g. "gil at 2 workers is below 1.3x", which

@@ -4,6 +4,7 @@
 //! and claims are about (plan, read, grade) are modelled once, in [`figure`]. No terminal
 //! code here.
 
+pub mod code;
 mod embedded;
 pub mod figure;
 pub mod form;
@@ -19,7 +20,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 pub use figure::{Figure, FigureError, Metric, Op};
-pub use manifest::{Choice, Claim, Exercise, Measurement, Predict, RunStep, Versus};
+pub use manifest::{Choice, Claim, CodeCriterion, CodeExercise, Exercise, Measurement, Predict, RunStep, Versus};
 
 use crate::backends;
 use crate::kernels;
@@ -73,6 +74,24 @@ pub struct Lesson {
     pub exercises: Vec<Exercise>,
     /// Claims about the measurements.
     pub claims: Vec<Claim>,
+    /// The course files this lesson shows or copies, by path inside the course folder:
+    /// its kernel's Python twins (`python/{kernel}/{variant}.py`, those that exist) and
+    /// its code exercises' starters and solutions.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Lesson {
+    /// The text of course file `name` that this lesson holds (a twin, a starter, a solution).
+    pub fn file_text(&self, name: &str) -> Option<&str> {
+        self.files.get(name).map(String::as_str)
+    }
+
+    /// The Python twin that `backend` stands for: (its path, its text), when the course has it.
+    pub fn twin(&self, backend: &str) -> Option<(String, &str)> {
+        let path = code::twin_path(&self.kernel, code::twin_variant(backend)?);
+        let text = self.file_text(&path)?;
+        Some((path, text))
+    }
 }
 
 /// One problem in a course folder, located as `file:line`.
@@ -388,6 +407,14 @@ fn check_lesson(
         }
     }
     let offered = |name: &str| backends_list.iter().any(|b| b == name);
+    let mut course_files = BTreeMap::new();
+    for variant in code::VARIANTS {
+        let path = code::twin_path(raw.kernel.get_ref(), variant);
+        // A twin is optional: the code pane says when a backend has none.
+        if let Ok(text) = files.read(&path) {
+            course_files.insert(path, text);
+        }
+    }
     for exercise in &raw.exercises {
         let span = exercise.span();
         match exercise.get_ref() {
@@ -450,6 +477,22 @@ fn check_lesson(
                     }
                 }
             }
+            Exercise::Code(code) => {
+                for why in check_code(code) {
+                    fail(span.clone(), why);
+                }
+                for name in [&code.starter, &code.solution] {
+                    match files.read(name) {
+                        Ok(text) => {
+                            course_files.insert(name.clone(), text);
+                        }
+                        Err(ReadError { line, why }) => {
+                            let at = if line > 0 { format!(":{line}:") } else { String::new() };
+                            fail(span.clone(), format!("code file {}{at} {why}", files.display(name)));
+                        }
+                    }
+                }
+            }
         }
     }
     for claim in &raw.claims {
@@ -477,7 +520,46 @@ fn check_lesson(
         hints: raw.hints.clone(),
         exercises: raw.exercises.iter().map(|e| e.get_ref().clone()).collect(),
         claims: raw.claims.iter().map(|c| c.get_ref().clone()).collect(),
+        files: course_files,
     })
+}
+
+/// Everything wrong with a code exercise's fields (its files are read by the loader).
+fn check_code(code: &CodeExercise) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !code::valid_file_name(&code.file) {
+        problems.push(format!(
+            "file '{}' must be a plain file name ending in .py (letters, digits, - _ .), the name it gets in the workspace",
+            code.file
+        ));
+    }
+    if !code.expect.is_finite() {
+        problems.push("expect must be a finite number".into());
+    }
+    if !code.tolerance.is_finite() || code.tolerance < 0.0 {
+        problems.push(format!("tolerance {} must be 0 or more", code.tolerance));
+    }
+    match code.criterion {
+        CodeCriterion::Speedup if code.min_speedup.is_some_and(|s| !(s > 0.0 && s.is_finite())) => {
+            problems.push("min_speedup must be a positive number".into())
+        }
+        CodeCriterion::MaxTime if !code.max_time.is_some_and(|t| t > 0.0 && t.is_finite()) => {
+            problems.push("criterion max_time needs max_time, a positive number of seconds".into())
+        }
+        _ => {}
+    }
+    if code.min_speedup.is_some() && code.criterion != CodeCriterion::Speedup {
+        problems.push("min_speedup only applies to criterion speedup".into());
+    }
+    if code.max_time.is_some() && code.criterion != CodeCriterion::MaxTime {
+        problems.push("max_time only applies to criterion max_time".into());
+    }
+    if let Some(module) = &code.needs
+        && (module.is_empty() || !module.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+    {
+        problems.push(format!("needs '{module}' is not a Python module name"));
+    }
+    problems
 }
 
 /// Checks that `params` are parameters of `kernel` or of one of `backends`, with values
@@ -654,6 +736,11 @@ mod tests {
                 continue;
             }
             let name = entry.file_name().to_string_lossy().to_string();
+            assert!(embedded::FILES.iter().any(|(f, _)| *f == name), "lessons/{name} is not in embedded::FILES");
+        }
+        // The code exercises' starters and solutions are copied out of the binary.
+        for entry in std::fs::read_dir(dir.join("code")).unwrap() {
+            let name = format!("code/{}", entry.unwrap().file_name().to_string_lossy());
             assert!(embedded::FILES.iter().any(|(f, _)| *f == name), "lessons/{name} is not in embedded::FILES");
         }
     }
@@ -853,6 +940,51 @@ value = 0.0
         for (error, start) in errors.iter().zip(expected) {
             assert!(error.starts_with(start), "{error}\n  should start with\n{start}");
         }
+    }
+
+    #[test]
+    fn code_exercises_name_their_files_and_criteria() {
+        let manifest = format!(
+            r#"{GOOD_LESSON}
+[[lesson.exercises]]
+kind = "code"
+prompt = "write it"
+file = "../escape.py"
+starter = "code/missing.py"
+solution = "code/s.py"
+expect = 1.0
+criterion = "max_time"
+"#
+        );
+        let dir = folder(&manifest, &["a.md"]);
+        std::fs::create_dir(dir.path().join("code")).unwrap();
+        std::fs::write(dir.path().join("code/s.py"), "print(1)\n").unwrap();
+        let errors = messages(&dir);
+        assert_eq!(errors.len(), 3, "{errors:#?}");
+        assert!(errors[0].starts_with("course.toml:10: file '../escape.py' must be a plain file name"), "{errors:?}");
+        assert!(errors[1].starts_with("course.toml:10: criterion max_time needs max_time"), "{errors:?}");
+        assert!(
+            errors[2].starts_with("course.toml:10: code file ") && errors[2].contains("code/missing.py cannot be read")
+        );
+        let fixed = manifest
+            .replace("../escape.py", "mine.py")
+            .replace("code/missing.py", "code/s.py")
+            .replace("criterion = \"max_time\"", "criterion = \"max_time\"\nmax_time = 0.5");
+        std::fs::write(dir.path().join(MANIFEST), fixed).unwrap();
+        let course = load_dir(dir.path()).unwrap();
+        assert_eq!(course.lessons[0].file_text("code/s.py"), Some("print(1)\n"));
+    }
+
+    #[test]
+    fn a_lesson_holds_the_python_twins_of_its_kernel() {
+        let dir = folder(GOOD_LESSON, &["a.md"]);
+        std::fs::create_dir_all(dir.path().join("python/pi")).unwrap();
+        std::fs::write(dir.path().join("python/pi/processes.py"), "import multiprocessing\n").unwrap();
+        let course = load_dir(dir.path()).unwrap();
+        let lesson = &course.lessons[0];
+        assert_eq!(lesson.twin("processes"), Some(("python/pi/processes.py".to_string(), "import multiprocessing\n")));
+        assert_eq!(lesson.twin("py-processes").map(|t| t.0), Some("python/pi/processes.py".to_string()));
+        assert_eq!(lesson.twin("seq"), None, "a missing twin is no error");
     }
 
     #[test]

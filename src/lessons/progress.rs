@@ -112,6 +112,8 @@ pub enum ExerciseKind {
     Choice,
     /// Run this and look.
     Run,
+    /// Write the code.
+    Code,
 }
 
 /// What the learner did in one exercise.
@@ -154,6 +156,12 @@ pub struct ExerciseRecord {
     /// Predict: why the measurement came out as it did (the explanation of the gap).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub explanation: Vec<String>,
+    /// Code: hints of the exercise revealed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub hints: usize,
+    /// Code: the reference solution was shown.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub solution_shown: bool,
     /// When it was done, UTC, ISO 8601.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::text::{fit, mark};
-use super::{Theme, cores, lab, lessons, markdown};
+use super::{Theme, code, cores, lab, lessons, markdown};
 use crate::app::exercises::{metric_words, option_explanation, tolerance};
 use crate::app::summary::kind_words;
 use crate::app::{App, ExercisesPane, Target};
@@ -58,6 +58,7 @@ fn short(exercise: &Exercise) -> String {
         Exercise::Predict(p) => format!("{} ×{} {}", p.backend, p.workers, p.metric.label()),
         Exercise::Choice(c) => c.prompt.clone(),
         Exercise::Run(r) => format!("{} ×{}", r.backend, r.workers),
+        Exercise::Code(c) => c.file.clone(),
     }
 }
 
@@ -119,9 +120,15 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
         Some(Exercise::Predict(p)) => predict_lines(app, p, record, width, detail_focused, theme),
         Some(Exercise::Choice(c)) => choice_lines(app, c, record, width, theme),
         Some(Exercise::Run(r)) => run_lines(app, r, record, width, theme),
+        Some(Exercise::Code(c)) => code::exercise_lines(app, c, record, width, theme),
         None => vec![Line::raw("Open a lesson with exercises: 1, choose, Enter.")],
     };
-    frame.render_widget(Paragraph::new(lines), text_area);
+    let scroll = if matches!(lesson.exercises.get(view.selected), Some(Exercise::Code(_))) {
+        app.code.scroll.min(lines.len().saturating_sub(text_area.height as usize) as u16)
+    } else {
+        0
+    };
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text_area);
 
     if let Some(area) = a.progress {
         lab::draw_progress(frame, area, app, theme);
@@ -337,6 +344,17 @@ fn run_lines(
         }
     }
     lines
+}
+
+/// The largest useful scroll of a code exercise's detail.
+pub fn code_max_scroll(app: &App, body: Rect, theme: &Theme) -> u16 {
+    let a = areas(app, body);
+    let Some(lesson) = app.opened_lesson() else { return 0 };
+    let Some(Exercise::Code(c)) = lesson.exercises.get(app.exercises_view.selected) else { return 0 };
+    let height = a.detail.height.saturating_sub(2) as usize;
+    let width = a.detail.width.saturating_sub(4) as usize;
+    let record = app.exercise_records.get(app.opened).and_then(|r| r.get(app.exercises_view.selected));
+    code::exercise_lines(app, c, record, width, theme).len().saturating_sub(height).min(u16::MAX as usize) as u16
 }
 
 pub fn hit_test(app: &App, body: Rect, at: Position) -> Option<Target> {

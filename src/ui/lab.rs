@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Theme, chart, cores, heatmap, results};
+use super::{Theme, chart, code, cores, heatmap, results};
 use crate::app::{App, LabPane, LabRow, LabSetup, Target};
 use crate::kernels;
 use crate::plot::Heatmap;
@@ -131,6 +131,10 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     draw_progress(frame, a.progress, app, theme);
     draw_command(frame, a.command, app, theme);
     results::draw(frame, a.results, app, theme);
+    if app.code_pane {
+        code::draw_pane(frame, a.chart, app, theme, false);
+        return;
+    }
     match app.results.as_ref().filter(|_| app.lab_map).and_then(Heatmap::from_report) {
         Some(map) => heatmap::draw(frame, a.chart, &map, theme),
         None => chart::draw(frame, a.chart, app, theme),

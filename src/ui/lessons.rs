@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::text::mark;
-use super::{Theme, markdown};
+use super::{Theme, code, markdown};
 use crate::app::summary::{self, LessonStatus};
 use crate::app::{App, LessonsPane, Target};
 use crate::lessons::{Exercise, Lesson};
@@ -73,6 +73,7 @@ fn reader_lines(app: &App, lesson: &Lesson, width: u16, theme: &Theme) -> Vec<Li
                     }
                 }
                 Exercise::Run(r) => lines.extend(plain(&format!("Run: {}", r.prompt), &number, "     ")),
+                Exercise::Code(c) => lines.extend(plain(&format!("Code: {}", c.prompt), &number, "     ")),
             }
         }
     }
@@ -140,6 +141,11 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
         frame.render_widget(theme.block(" No lessons ", false), a.reader);
         return;
     };
+    if app.code_pane && reader_focused {
+        code::draw_pane(frame, a.reader, app, theme, true);
+        draw_hints(frame, &a, app, lesson, theme);
+        return;
+    }
     let position = if app.opened == app.selected || reader_focused {
         String::new()
     } else {
@@ -163,6 +169,10 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
         );
     }
 
+    draw_hints(frame, &a, app, lesson, theme);
+}
+
+fn draw_hints(frame: &mut Frame, a: &Areas, app: &App, lesson: &Lesson, theme: &Theme) {
     if let Some(area) = a.hints {
         let hints = app.visible_hints(app.opened);
         let block = theme.block(format!(" Hints {} of {} ", hints.len(), lesson.hints.len()), false);

@@ -3,6 +3,7 @@
 //! on what the learner sees.
 
 mod chart;
+pub mod code;
 mod cores;
 mod exercises;
 mod heat;
@@ -246,6 +247,15 @@ pub fn reader_max_scroll(app: &App, area: Rect) -> u16 {
     }
     let [_, body, _, _] = frame_areas(app, area);
     lessons::max_scroll(app, body, &theme(app))
+}
+
+/// The largest useful scroll of a code exercise's detail in a terminal of `area`.
+pub fn code_max_scroll(app: &App, area: Rect) -> u16 {
+    if too_small(area) || app.screen != Screen::Exercises {
+        return 0;
+    }
+    let [_, body, _, _] = frame_areas(app, area);
+    exercises::code_max_scroll(app, body, &theme(app))
 }
 
 /// What is under the mouse at (`column`, `row`) in a terminal of `area`.
