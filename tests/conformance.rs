@@ -231,6 +231,7 @@ fn a_cancelled_long_run_ends_cancelled() {
         workers: vec![1, 2],
         warmup: 1,
         repetitions: 1000,
+        order: parlab::measure::Order::Interleaved,
     };
     let handle = Runner::new(MachineFacts::detect(), None).start(plan);
     let first = handle.events.recv().expect("the run starts");

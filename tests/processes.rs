@@ -132,7 +132,14 @@ fn a_cancelled_run_leaves_no_worker() {
     backends::set_worker_program(PARLAB);
     let mut spec = KernelSpec::new("pi").unwrap();
     spec.size = 200_000_000;
-    let plan = Plan { spec, backends: vec!["processes".into()], workers: vec![2], warmup: 0, repetitions: 500 };
+    let plan = Plan {
+        spec,
+        backends: vec!["processes".into()],
+        workers: vec![2],
+        warmup: 0,
+        repetitions: 500,
+        order: parlab::measure::Order::Sequential,
+    };
     let runner = Runner::new(MachineFacts::detect(), None);
     let handle = runner.start(plan);
     let me = std::process::id();

@@ -43,6 +43,7 @@ fn lab_with_results() -> (App, Report) {
         workers: vec![1, 2, 4],
         warmup: 1,
         repetitions: 3,
+        order: parlab::measure::Order::Sequential,
     };
     let mut report = Report {
         parlab_version: "0.1.0".into(),

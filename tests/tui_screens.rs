@@ -65,6 +65,7 @@ fn plan(backends: &[&str]) -> Plan {
         workers: vec![1, 2, 4],
         warmup: 1,
         repetitions: 3,
+        order: parlab::measure::Order::Sequential,
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::kernels::{self, KernelSpec};
 use crate::lessons::Lesson;
-use crate::measure::{Plan, default_workers};
+use crate::measure::{Order, Plan, default_workers};
 
 use super::keys::{Command, Hint, Keys, always};
 use super::{App, Effect, Key, RunProgress, Screen};
@@ -204,7 +204,15 @@ impl LabSetup {
         if workers.is_empty() {
             return Err("switch on at least one worker count (Workers row, Enter)".into());
         }
-        Ok(Plan { spec: self.spec(&backends), backends, workers, warmup: self.warmup, repetitions: self.reps })
+        Ok(Plan {
+            spec: self.spec(&backends),
+            backends,
+            workers,
+            warmup: self.warmup,
+            repetitions: self.reps,
+            // Point after point: each point shows as soon as it is measured.
+            order: Order::Sequential,
+        })
     }
 
     /// The plan for the one point under the cursors.
@@ -218,6 +226,7 @@ impl LabSetup {
             workers: vec![workers],
             warmup: self.warmup,
             repetitions: self.reps,
+            order: Order::Sequential,
         })
     }
 }

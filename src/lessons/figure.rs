@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::backends::{self, ExecStats};
 use crate::kernels::KernelSpec;
-use crate::measure::{Plan, Point, Report};
+use crate::measure::{Order, Plan, Point, Report};
 
 /// A figure a prediction or a claim is about; written as a string in the manifest
 /// (`speedup`, `outcome:lost_updates`, `stats:messages`).
@@ -432,7 +432,14 @@ impl Figure {
 
     /// The plan that measures the figure for `spec`.
     pub fn plan(&self, spec: KernelSpec, warmup: u32, repetitions: u32) -> Plan {
-        Plan { spec, backends: self.backends(), workers: self.worker_counts(), warmup, repetitions }
+        Plan {
+            spec,
+            backends: self.backends(),
+            workers: self.worker_counts(),
+            warmup,
+            repetitions,
+            order: Order::Interleaved,
+        }
     }
 
     /// The figure's point in `report` (a backend with a fixed worker count, seq, runs at

@@ -135,6 +135,7 @@ impl CommandPlan {
             workers: self.workers.clone(),
             warmup: self.warmup,
             repetitions: self.repetitions,
+            order: super::Order::Sequential,
         }
     }
 

@@ -67,6 +67,7 @@ pub fn report(backends: &[(&str, f64)], workers: &[usize], cpus: usize) -> Repor
             workers: workers.to_vec(),
             warmup: 1,
             repetitions: 5,
+            order: parlab::measure::Order::Sequential,
         },
         reference_s: Some(1.6),
         points,
