@@ -201,6 +201,8 @@ fn help_and_version() {
 
 /// Ctrl-C in the middle of a run: parlab stops mid-repetition, prints and writes the
 /// points it finished, marked incomplete, and exits 130 (the shell's code for SIGINT).
+/// In interleaved rounds (the default) the finished points are every point's complete
+/// rounds.
 #[test]
 fn ctrl_c_keeps_the_finished_points_and_exits_130() {
     use std::io::{BufRead, BufReader};
@@ -214,32 +216,32 @@ fn ctrl_c_keeps_the_finished_points_and_exits_130() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait for the 2-worker point's warm-up: the 1-worker point is finished by then.
+    // Wait for round 0's two timed runs: round 1 is running then.
     // The reader stays open to the end: a closed stderr would fail parlab's own writes.
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let mut seen = Vec::new();
     for line in lines.by_ref() {
         let line = line.unwrap();
         seen.push(line.clone());
-        if line.contains("threads x2: warm-up run") {
+        if seen.iter().filter(|l| l.contains("timed run")).count() == 2 {
             break;
         }
     }
-    assert!(seen.iter().any(|l| l.contains("threads x2: warm-up run")), "no progress seen: {seen:?}");
+    assert!(seen.iter().any(|l| l.contains("threads x2: timed run")), "no progress seen: {seen:?}");
     let sent = std::time::Instant::now();
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGINT).unwrap();
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     let output = child.wait_with_output().unwrap();
     eprintln!("parlab exited {:?} after SIGINT", sent.elapsed());
-    assert!(rest.iter().any(|l| l.contains("interrupted: the 1 point measured before")), "{rest:?}");
+    assert!(rest.iter().any(|l| l.contains("interrupted: the 2 points measured before")), "{rest:?}");
     assert_eq!(output.status.code(), Some(130), "Ctrl-C must exit 130");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("threads"), "the finished point is printed: {stdout}");
+    assert!(stdout.contains("threads"), "the finished points are printed: {stdout}");
     let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(report["incomplete"], true);
     let points = report["points"].as_array().unwrap();
-    assert_eq!(points.len(), 1, "only the finished 1-worker point: {points:?}");
-    assert_eq!(points[0]["workers"], 1);
+    assert_eq!(points.len(), 2, "both points, with round 0 only: {points:?}");
+    assert!(points.iter().all(|p| p["times_s"].as_array().unwrap().len() == 1), "{points:?}");
 }
 
 #[test]

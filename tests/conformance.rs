@@ -236,6 +236,7 @@ fn a_cancelled_long_run_ends_cancelled() {
         warmup: 1,
         repetitions: 1000,
         scale: Default::default(),
+        order: parlab::measure::Order::Interleaved,
     };
     let handle = Runner::new(MachineFacts::detect(), None).start(plan);
     let first = handle.events.recv().expect("the run starts");

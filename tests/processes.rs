@@ -139,6 +139,7 @@ fn a_cancelled_run_leaves_no_worker() {
         warmup: 0,
         repetitions: 500,
         scale: Default::default(),
+        order: parlab::measure::Order::Sequential,
     };
     let runner = Runner::new(MachineFacts::detect(), None);
     let handle = runner.start(plan);

@@ -45,6 +45,7 @@ fn lab_with_results() -> (App, Report) {
         warmup: 1,
         repetitions: 3,
         scale: Default::default(),
+        order: parlab::measure::Order::Sequential,
     };
     let mut report = Report {
         parlab_version: "0.1.0".into(),

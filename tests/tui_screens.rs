@@ -71,6 +71,7 @@ fn plan(backends: &[&str]) -> Plan {
         warmup: 1,
         repetitions: 3,
         scale: Default::default(),
+        order: parlab::measure::Order::Sequential,
     }
 }
 

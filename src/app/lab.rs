@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::kernels::{self, KernelSpec};
 use crate::lessons::Lesson;
-use crate::measure::{Plan, default_workers};
+use crate::measure::{Order, Plan, default_workers};
 
 use super::keys::{Command, Hint, Keys, always};
 use super::{App, Effect, Key, RunProgress, Screen};
@@ -218,6 +218,8 @@ impl LabSetup {
             warmup: self.warmup,
             repetitions: self.reps,
             scale: Default::default(),
+            // Point after point: each point shows as soon as it is measured.
+            order: Order::Sequential,
         })
     }
 
@@ -233,6 +235,7 @@ impl LabSetup {
             warmup: self.warmup,
             repetitions: self.reps,
             scale: Default::default(),
+            order: Order::Sequential,
         })
     }
 }

@@ -202,6 +202,13 @@ pub struct RunArgs {
     /// Untimed warm-up runs per point.
     #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     pub warmup: u32,
+    /// How the repetitions are ordered: `interleaved` runs round after round, every point
+    /// once per round in rotating order, so that a burst of other load hits one round of
+    /// every point rather than one point (the speedup is the median of the per-round
+    /// ratios); `sequential` runs every repetition of a point before the next, e.g.
+    /// --order sequential.
+    #[arg(long, value_name = "ORDER", default_value = "interleaved", value_parser = order_parser())]
+    pub order: crate::measure::Order,
     /// Seed of every random stream.
     #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
     pub seed: u64,
@@ -399,6 +406,15 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
         Ok(value) if value.is_finite() && value > 0.0 => Ok(value * scale),
         _ => Err(format!("'{text}' is not a duration (examples: 60s, 2m, 500ms)")),
     }
+}
+
+/// `--order`: its two values, listed in `--help` and completions.
+fn order_parser() -> impl clap::builder::TypedValueParser<Value = crate::measure::Order> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["interleaved", "sequential"]).map(|name| match name.as_str() {
+        "sequential" => crate::measure::Order::Sequential,
+        _ => crate::measure::Order::Interleaved,
+    })
 }
 
 fn parse_param(text: &str) -> Result<(String, String), String> {

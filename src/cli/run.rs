@@ -12,7 +12,7 @@ use anyhow::Result;
 use super::{RunArgs, plot, table, usage_error};
 use crate::export;
 use crate::kernels::{self, KernelSpec};
-use crate::measure::{Plan, RunEvent, Runner, default_workers};
+use crate::measure::{Order, Plan, RunEvent, Runner, default_workers};
 use crate::sysmon::{MachineFacts, Sampler};
 
 /// Runs the plan the arguments describe.
@@ -38,6 +38,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         warmup: args.warmup,
         repetitions: args.reps,
         scale: args.scale,
+        order: args.order,
     };
     if let Err(e) = plan.validate(&facts) {
         return Ok(usage_error(e));
@@ -55,12 +56,11 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
 
     let unit = kernel.size_unit();
     println!(
-        "{} | {} {unit} | seed {} | {} reps (+{} warm-up) | {}",
+        "{} | {} {unit} | seed {} | {} | {}",
         report.plan.spec.kernel,
         report.plan.spec.size,
         report.plan.spec.seed,
-        report.plan.repetitions,
-        report.plan.warmup,
+        repetitions(&report.plan),
         report.machine.card()
     );
     if report.plan.scale.is_weak() {
@@ -94,6 +94,14 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     print!("{}", table::render(&report));
     write_outputs(&report, args)?;
     Ok(exit_code(&report))
+}
+
+/// "5 interleaved rounds (+1 warm-up)" or "5 reps (+1 warm-up)".
+fn repetitions(plan: &Plan) -> String {
+    match plan.order {
+        Order::Interleaved => format!("{} interleaved rounds (+{} warm-up)", plan.repetitions, plan.warmup),
+        Order::Sequential => format!("{} reps point after point (+{} warm-up)", plan.repetitions, plan.warmup),
+    }
 }
 
 /// A flag that Ctrl-C (SIGINT) sets: the run stops mid-repetition and keeps the points
@@ -188,9 +196,13 @@ impl Progress {
                     Some(kernel) => format!("{} of size {} {}", plan.spec.kernel, plan.spec.size, kernel.size_unit()),
                     None => plan.backends.join(", "),
                 };
+                let order = match plan.order {
+                    Order::Interleaved => format!("{} rounds over every point", plan.repetitions),
+                    Order::Sequential => "point after point".to_string(),
+                };
                 let _ = writeln!(
                     stderr,
-                    "parlab: {what}, {} timed + {} warm-up runs per point, {total_runs} runs in all",
+                    "parlab: {what}, {} timed + {} warm-up runs per point ({order}), {total_runs} runs in all",
                     plan.repetitions, plan.warmup
                 );
             }

@@ -69,6 +69,18 @@ pub fn render(report: &Report) -> String {
     if report.points.iter().any(|p| p.noisy) {
         out.push_str("! noisy: repetitions differ by more than 5 %; the machine was busy or the work is uneven\n");
     }
+    if report.points.iter().any(|p| p.speedup_of_medians.is_some()) {
+        out.push_str(
+            "speedup: the median of the per-round ratios (interleaved rounds); \"of medians\": the ratio of the median times\n",
+        );
+    }
+    if report.points.iter().any(|p| p.rounds_disagree) {
+        out.push_str(&format!(
+            "~ rounds disagree: the middle half of the per-round speedups spans more than {:.0} % of their median; \
+             other programs were busy, measure again with more --reps\n",
+            crate::measure::rounds::DISAGREE * 100.0
+        ));
+    }
     out
 }
 

@@ -82,14 +82,25 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
         ("Parameters", params),
         ("Backends", plan.backends.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")),
         ("Worker counts", plan.workers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
-        ("Runs per point", format!("{} warm-up + {} timed", plan.warmup, plan.repetitions)),
+        (
+            "Runs per point",
+            format!(
+                "{} warm-up + {} timed, {}",
+                plan.warmup,
+                plan.repetitions,
+                match plan.order {
+                    crate::measure::Order::Interleaved => "in interleaved rounds",
+                    crate::measure::Order::Sequential => "point after point",
+                }
+            ),
+        ),
         ("Sequential reference run", report.reference_s.map_or("-".into(), seconds)),
     ];
     for (name, value) in rows {
         out.push_str(&format!("| {name} | {value} |\n"));
     }
     out.push_str(&format!(
-        "\nCommand: `parlab run {} --backends {} --workers {} --size {} --reps {} --warmup {} --seed {}{}{}`\n",
+        "\nCommand: `parlab run {} --backends {} --workers {} --size {} --reps {} --warmup {} --seed {} --order {}{}{}`\n",
         spec.kernel,
         plan.backends.join(","),
         plan.workers.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
@@ -97,6 +108,7 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
         plan.repetitions,
         plan.warmup,
         spec.seed,
+        plan.order.name(),
         spec.params.iter().map(|(k, v)| format!(" --param {k}={v}")).collect::<String>(),
         if plan.scale.is_weak() { " --scale weak" } else { "" }
     ));
@@ -130,6 +142,15 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
     }
     if report.points.iter().any(|p| p.noisy) {
         out.push_str("\n! noisy: the repetitions differ by more than 5 % of the median; the machine was busy or the work is uneven.\n");
+    }
+    if report.plan.order == crate::measure::Order::Interleaved {
+        out.push_str("\nThe points were measured in interleaved rounds: every round ran each point once, starting one point further along each time, so that other programs' load fell on every point alike. Speedup is the median of the per-round ratios; the ratio of medians is beside it, and the round spread is how far the middle half of the per-round speedups spans around their median.\n");
+    }
+    if report.points.iter().any(|p| p.rounds_disagree) {
+        out.push_str(&format!(
+            "\n~ rounds disagree: the middle half of the per-round speedups spans more than {:.0} % of their median; the machine was busy during some rounds, so this speedup is uncertain.\n",
+            crate::measure::rounds::DISAGREE * 100.0
+        ));
     }
     if plan.scale.is_weak() {
         out.push_str("\nOutcome: each size has its own, checked against a sequential run of that size:\n");

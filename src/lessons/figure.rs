@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::backends::{self, ExecStats};
 use crate::kernels::KernelSpec;
-use crate::measure::{Plan, Point, Report, Scale};
+use crate::measure::{Order, Plan, Point, Report, Scale};
 
 /// A figure a prediction or a claim is about; written as a string in the manifest
 /// (`speedup`, `outcome:lost_updates`, `stats:messages`).
@@ -471,7 +471,15 @@ impl Figure {
     /// The plan that measures the figure for `spec`.
     pub fn plan(&self, spec: KernelSpec, warmup: u32, repetitions: u32) -> Plan {
         let scale = self.metric.about().scale;
-        Plan { spec, backends: self.backends(), workers: self.worker_counts(), warmup, repetitions, scale }
+        Plan {
+            spec,
+            backends: self.backends(),
+            workers: self.worker_counts(),
+            warmup,
+            repetitions,
+            scale,
+            order: Order::Interleaved,
+        }
     }
 
     /// The figure's point in `report` (a backend with a fixed worker count, seq, runs at

@@ -136,6 +136,7 @@ impl CommandPlan {
             warmup: self.warmup,
             repetitions: self.repetitions,
             scale: super::Scale::Strong,
+            order: super::Order::Sequential,
         }
     }
 

@@ -6,6 +6,7 @@
 
 pub mod commands;
 pub mod report;
+pub mod rounds;
 pub mod speedup;
 pub mod stats;
 pub mod weak;
@@ -19,6 +20,7 @@ use crossbeam_channel::{Receiver, unbounded};
 use serde::{Deserialize, Serialize};
 
 pub use report::{Fit, Law, Point, Report};
+pub use rounds::Order;
 pub use weak::Scale;
 
 use crate::backends::{self, Backend, BackendError, ExecStats, Execution, Job};
@@ -42,6 +44,10 @@ pub struct Plan {
     /// worker count); results files from before it existed are strong.
     #[serde(default, skip_serializing_if = "Scale::is_strong")]
     pub scale: Scale,
+    /// Point after point, or in interleaved rounds (`rounds`); reports written before
+    /// parlab knew rounds were measured point after point.
+    #[serde(default = "Order::before_rounds")]
+    pub order: Order,
 }
 
 /// Why a plan cannot run; each message names the flag at fault.
@@ -386,9 +392,9 @@ impl Runner {
         workload
             .verify(&reference)
             .map_err(|source| RunError::Reference { kernel: plan.spec.kernel.clone(), source })?;
-        let mut done = 1;
         // Weak scaling: each larger size has its own workload and sequential reference.
         let mut scaled: Vec<(KernelSpec, Box<dyn Workload>, Outcome)> = Vec::new();
+        let mut done = 1;
         for (_, workers) in plan.points() {
             let spec = KernelSpec { size: plan.size_at(workers), ..plan.spec.clone() };
             if spec.size == plan.spec.size || scaled.iter().any(|(s, _, _)| s.size == spec.size) {
@@ -405,93 +411,26 @@ impl Runner {
             done += 1;
             scaled.push((spec, built, outcome));
         }
-
-        for (backend, workers) in plan.points() {
-            let (spec, workload, reference) = match scaled.iter().find(|(s, _, _)| s.size == plan.size_at(workers)) {
-                Some((spec, built, outcome)) => (spec, built.as_ref(), outcome),
-                None => (&plan.spec, workload.as_ref(), &reference),
-            };
-            // The hidden test hook (backends::fault): with PARLAB_FAULT set, every measured point is wrong.
-            let faulty = backends::fault::Faulty::from_env(workload);
-            let measured: &dyn Workload = faulty.as_ref().map_or(workload, |f| f);
-            on_event(&RunEvent::PointStarted { backend: backend.id().into(), workers });
-            let mut times = Vec::new();
-            let mut cpu = Vec::new();
-            let mut stats: Vec<ExecStats> = Vec::new();
-            let mut busy = Vec::new();
-            let mut outcomes: Vec<Outcome> = Vec::new();
-            for rep in 0..plan.warmup + plan.repetitions {
-                if cancel.load(Ordering::Relaxed) {
-                    return Ok(RunEvent::Cancelled(Box::new(report)));
-                }
-                let warmup = rep < plan.warmup;
-                let cpu_before = sysmon::process_cpu_time();
-                let started = Instant::now();
-                let execution = self.execute(backend, spec, measured, workers, cancel);
-                let elapsed = started.elapsed();
-                let ended = Instant::now();
-                let cpu_used = sysmon::process_cpu_time().saturating_sub(cpu_before);
-                let execution = match execution {
-                    _ if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
-                    other => other?,
-                };
-                // A program that ran its own size (a py-* twin) reports the time scaled to
-                // the plan's size and has checked its outcome against the truth itself.
-                let (elapsed, cpu_used) = match execution.stats.equivalent_s {
-                    Some(seconds) => (
-                        Duration::from_secs_f64(seconds),
-                        Duration::from_secs_f64(execution.stats.equivalent_cpu_s.unwrap_or(0.0)),
-                    ),
-                    None => (elapsed, cpu_used),
-                };
-                if execution.stats.equivalent_s.is_none() {
-                    workload
-                        .agrees(&execution.outcome, reference)
-                        .and_then(|()| workload.verify(&execution.outcome))
-                        .map_err(|source| RunError::Verification {
-                            kernel: plan.spec.kernel.clone(),
-                            backend: backend.id().into(),
-                            workers,
-                            source,
-                        })?;
-                }
-                done += 1;
-                on_event(&RunEvent::Sample {
-                    backend: backend.id().into(),
-                    workers,
-                    warmup,
-                    seconds: elapsed.as_secs_f64(),
-                    done,
-                    total,
-                });
-                if warmup {
-                    continue;
-                }
-                times.push(elapsed.as_secs_f64());
-                cpu.push(cpu_used.as_secs_f64());
-                stats.push(execution.stats);
-                outcomes.push(execution.outcome);
-                if let Some(sampler) = &self.sampler {
-                    let snapshots = sampler.between(started, ended + Duration::from_millis(50));
-                    busy.extend(snapshots.iter().map(sysmon::CpuSnapshot::busy_cores));
-                }
-            }
-            let mut point = Point::new(&plan.spec.kernel, backend.id(), workers, times.clone());
-            point.size = plan.scale.is_weak().then_some(spec.size);
-            let middle = stats::median_index(&times).unwrap_or(0);
-            point.cpu_time_s = stats::Summary::of(&cpu).map_or(0.0, |s| s.median);
-            point.busy_cores = (!busy.is_empty()).then(|| busy.iter().sum::<f64>() / busy.len() as f64);
-            point.verified = true;
-            point.varying = report::varying_scalars(&outcomes);
-            point.outcome = outcomes.pop().unwrap_or_default();
-            point.stats = stats.swap_remove(middle);
-            report.points.push(point);
-            report.derive();
-            if let Some(point) = report.points.last().cloned() {
-                on_event(&RunEvent::PointFinished { point: Box::new(point), report: Box::new(report.clone()) });
-            }
+        // The hidden test hook (backends::fault): with PARLAB_FAULT set, every measured point is wrong.
+        let faulty: Vec<_> = std::iter::once(workload.as_ref())
+            .chain(scaled.iter().map(|(_, built, _)| built.as_ref()))
+            .map(backends::fault::Faulty::from_env)
+            .collect();
+        let sizes: Vec<Sized> = std::iter::once((&plan.spec, workload.as_ref(), &reference))
+            .chain(scaled.iter().map(|(spec, built, outcome)| (spec, built.as_ref(), outcome)))
+            .zip(&faulty)
+            .map(|((spec, workload, reference), faulty)| Sized {
+                spec,
+                workload,
+                measured: faulty.as_ref().map_or(workload, |f| f),
+                reference,
+            })
+            .collect();
+        let mut session = Session { runner: self, plan, sizes: &sizes, cancel, done, total };
+        match plan.order {
+            Order::Sequential => session.point_after_point(report, on_event),
+            Order::Interleaved => session.in_rounds(report, on_event),
         }
-        Ok(RunEvent::Finished(Box::new(report)))
     }
 
     fn execute(
@@ -512,9 +451,315 @@ impl Runner {
     }
 }
 
+/// The timed repetitions of one point as they come in.
+struct Tally {
+    backend: &'static dyn Backend,
+    workers: usize,
+    times: Vec<f64>,
+    cpu: Vec<f64>,
+    stats: Vec<ExecStats>,
+    /// Busy cores sampled during each repetition.
+    busy: Vec<Vec<f64>>,
+    outcomes: Vec<Outcome>,
+}
+
+impl Tally {
+    fn new((backend, workers): (&'static dyn Backend, usize)) -> Self {
+        Self {
+            backend,
+            workers,
+            times: Vec::new(),
+            cpu: Vec::new(),
+            stats: Vec::new(),
+            busy: Vec::new(),
+            outcomes: Vec::new(),
+        }
+    }
+
+    fn started(&self) -> RunEvent {
+        RunEvent::PointStarted { backend: self.backend.id().into(), workers: self.workers }
+    }
+
+    /// The point of the first `reps` timed repetitions (all of them when there are fewer).
+    fn into_point(mut self, kernel: &str, reps: usize) -> Point {
+        self.times.truncate(reps);
+        self.cpu.truncate(reps);
+        self.stats.truncate(reps);
+        self.busy.truncate(reps);
+        self.outcomes.truncate(reps);
+        let busy: Vec<f64> = self.busy.concat();
+        let mut point = Point::new(kernel, self.backend.id(), self.workers, self.times.clone());
+        let middle = stats::median_index(&self.times).unwrap_or(0);
+        point.cpu_time_s = stats::Summary::of(&self.cpu).map_or(0.0, |s| s.median);
+        point.busy_cores = (!busy.is_empty()).then(|| busy.iter().sum::<f64>() / busy.len() as f64);
+        point.verified = true;
+        point.varying = report::varying_scalars(&self.outcomes);
+        point.outcome = self.outcomes.pop().unwrap_or_default();
+        point.stats = if self.stats.is_empty() { ExecStats::default() } else { self.stats.swap_remove(middle) };
+        point
+    }
+}
+
+/// One size of a plan's workload (weak scaling runs several): what runs and what
+/// every outcome must agree with.
+struct Sized<'a> {
+    spec: &'a KernelSpec,
+    /// The real workload: verifies every outcome.
+    workload: &'a dyn Workload,
+    /// The workload the points run (with the test hook's fault, if one is set).
+    measured: &'a dyn Workload,
+    reference: &'a Outcome,
+}
+
+/// One run of a plan after its reference runs: the executions of every point.
+struct Session<'a> {
+    runner: &'a Runner,
+    plan: &'a Plan,
+    /// The plan's size first, then the larger sizes of weak scaling.
+    sizes: &'a [Sized<'a>],
+    cancel: &'a AtomicBool,
+    done: usize,
+    total: usize,
+}
+
+impl Session<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// The size `workers` workers run.
+    fn sized(&self, workers: usize) -> &Sized<'_> {
+        let size = self.plan.size_at(workers);
+        self.sizes.iter().find(|s| s.spec.size == size).unwrap_or(&self.sizes[0])
+    }
+
+    /// The point of `tally`, with its size under weak scaling.
+    fn point(&self, tally: Tally, reps: usize) -> Point {
+        let size = self.sized(tally.workers).spec.size;
+        let mut point = tally.into_point(&self.plan.spec.kernel, reps);
+        point.size = self.plan.scale.is_weak().then_some(size);
+        point
+    }
+
+    /// Every repetition of one point, then the next point; each point is reported as soon
+    /// as it is done.
+    fn point_after_point(
+        &mut self,
+        mut report: Report,
+        on_event: &mut dyn FnMut(&RunEvent),
+    ) -> Result<RunEvent, RunError> {
+        let reps = self.plan.repetitions as usize;
+        for point in self.plan.points() {
+            let mut tally = Tally::new(point);
+            on_event(&tally.started());
+            for rep in 0..self.plan.warmup + self.plan.repetitions {
+                if !self.once(&mut tally, rep < self.plan.warmup, on_event)? {
+                    return Ok(RunEvent::Cancelled(Box::new(report)));
+                }
+            }
+            report.points.push(self.point(tally, reps));
+            report.derive();
+            if let Some(point) = report.points.last().cloned() {
+                on_event(&RunEvent::PointFinished { point: Box::new(point), report: Box::new(report.clone()) });
+            }
+        }
+        Ok(RunEvent::Finished(Box::new(report)))
+    }
+
+    /// Each point's warm-up, then `repetitions` rounds that run every point once, each
+    /// round starting one point further along ([`rounds::position`]). The points are
+    /// reported when the last round is done; a cancelled run keeps the complete rounds.
+    fn in_rounds(&mut self, mut report: Report, on_event: &mut dyn FnMut(&RunEvent)) -> Result<RunEvent, RunError> {
+        let mut tallies: Vec<Tally> = self.plan.points().into_iter().map(Tally::new).collect();
+        for tally in &mut tallies {
+            on_event(&tally.started());
+            for _ in 0..self.plan.warmup {
+                if !self.once(tally, true, on_event)? {
+                    return Ok(RunEvent::Cancelled(Box::new(report)));
+                }
+            }
+        }
+        let n = tallies.len();
+        let mut complete = 0;
+        'rounds: for round in 0..self.plan.repetitions as usize {
+            for i in 0..n {
+                let tally = &mut tallies[rounds::position(round, i, n)];
+                on_event(&tally.started());
+                if !self.once(tally, false, on_event)? {
+                    break 'rounds;
+                }
+            }
+            complete = round + 1;
+        }
+        let finished = complete == self.plan.repetitions as usize;
+        if complete > 0 {
+            report.points = tallies.into_iter().map(|t| self.point(t, complete)).collect();
+            report.derive();
+        }
+        if !finished {
+            return Ok(RunEvent::Cancelled(Box::new(report)));
+        }
+        for point in &report.points {
+            on_event(&RunEvent::PointFinished { point: Box::new(point.clone()), report: Box::new(report.clone()) });
+        }
+        Ok(RunEvent::Finished(Box::new(report)))
+    }
+
+    /// One execution of `tally`'s point, verified; its time counts unless `warmup`.
+    /// `Ok(false)`: the run was cancelled (before or during it) and nothing was recorded.
+    fn once(&mut self, tally: &mut Tally, warmup: bool, on_event: &mut dyn FnMut(&RunEvent)) -> Result<bool, RunError> {
+        if self.cancelled() {
+            return Ok(false);
+        }
+        let (backend, workers) = (tally.backend, tally.workers);
+        let cpu_before = sysmon::process_cpu_time();
+        let started = Instant::now();
+        let sized = self.sized(workers);
+        let execution = self.runner.execute(backend, sized.spec, sized.measured, workers, self.cancel);
+        let elapsed = started.elapsed();
+        let ended = Instant::now();
+        let cpu_used = sysmon::process_cpu_time().saturating_sub(cpu_before);
+        let execution = match execution {
+            // A cancelled execution is incomplete, whatever it returned.
+            _ if self.cancelled() => return Ok(false),
+            other => other?,
+        };
+        // A program that ran its own size (a py-* twin) reports the time scaled to the
+        // plan's size and has checked its outcome against the truth itself.
+        let (elapsed, cpu_used) = match execution.stats.equivalent_s {
+            Some(seconds) => (
+                Duration::from_secs_f64(seconds),
+                Duration::from_secs_f64(execution.stats.equivalent_cpu_s.unwrap_or(0.0)),
+            ),
+            None => (elapsed, cpu_used),
+        };
+        if execution.stats.equivalent_s.is_none() {
+            sized
+                .workload
+                .agrees(&execution.outcome, sized.reference)
+                .and_then(|()| sized.workload.verify(&execution.outcome))
+                .map_err(|source| RunError::Verification {
+                    kernel: self.plan.spec.kernel.clone(),
+                    backend: backend.id().into(),
+                    workers,
+                    source,
+                })?;
+        }
+        self.done += 1;
+        on_event(&RunEvent::Sample {
+            backend: backend.id().into(),
+            workers,
+            warmup,
+            seconds: elapsed.as_secs_f64(),
+            done: self.done,
+            total: self.total,
+        });
+        if warmup {
+            return Ok(true);
+        }
+        tally.times.push(elapsed.as_secs_f64());
+        tally.cpu.push(cpu_used.as_secs_f64());
+        tally.stats.push(execution.stats);
+        tally.outcomes.push(execution.outcome);
+        tally.busy.push(match &self.runner.sampler {
+            Some(sampler) => sampler
+                .between(started, ended + Duration::from_millis(50))
+                .iter()
+                .map(sysmon::CpuSnapshot::busy_cores)
+                .collect(),
+            None => Vec::new(),
+        });
+        Ok(true)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn small_plan(order: Order) -> Plan {
+        let spec = KernelSpec { kernel: "pi".into(), size: 20_000, seed: 1, params: Default::default() };
+        Plan {
+            spec,
+            backends: vec!["seq".into(), "threads".into()],
+            workers: vec![1, 2],
+            warmup: 1,
+            repetitions: 3,
+            order,
+        }
+    }
+
+    /// The (backend, workers, warm-up) of every execution, in the order the runner made them.
+    fn executions(order: Order) -> (Vec<(String, usize, bool)>, Report) {
+        let mut seen = Vec::new();
+        let last =
+            Runner::new(MachineFacts::detect(), None).run(&small_plan(order), &AtomicBool::new(false), &mut |e| {
+                if let RunEvent::Sample { backend, workers, warmup, .. } = e {
+                    seen.push((backend.clone(), *workers, *warmup));
+                }
+            });
+        let RunEvent::Finished(report) = last else { panic!("{last:?}") };
+        (seen, *report)
+    }
+
+    #[test]
+    fn interleaved_rounds_run_every_point_once_per_round_in_rotating_order() {
+        let (seen, report) = executions(Order::Interleaved);
+        let point = |(b, w, _): &(String, usize, bool)| format!("{b}x{w}");
+        let warmups: Vec<String> = seen.iter().filter(|s| s.2).map(point).collect();
+        let timed: Vec<String> = seen.iter().filter(|s| !s.2).map(point).collect();
+        assert_eq!(warmups, ["seqx1", "threadsx1", "threadsx2"]);
+        assert_eq!(
+            timed,
+            [
+                "seqx1",
+                "threadsx1",
+                "threadsx2", // round 0
+                "threadsx1",
+                "threadsx2",
+                "seqx1", // round 1
+                "threadsx2",
+                "seqx1",
+                "threadsx1", // round 2
+            ]
+        );
+        assert!(report.points.iter().all(|p| p.times_s.len() == 3));
+        let two = report.points.iter().find(|p| p.backend == "threads" && p.workers == 2).unwrap();
+        let one = report.points.iter().find(|p| p.backend == "threads" && p.workers == 1).unwrap();
+        let ratios: Vec<f64> = one.times_s.iter().zip(&two.times_s).map(|(a, b)| a / b).collect();
+        approx::assert_relative_eq!(two.speedup.unwrap(), stats::Summary::of(&ratios).unwrap().median);
+        approx::assert_relative_eq!(two.speedup_of_medians.unwrap(), one.median_s / two.median_s);
+        assert!(two.round_spread.is_some());
+    }
+
+    #[test]
+    fn sequential_order_runs_point_after_point_with_the_ratio_of_medians() {
+        let (seen, report) = executions(Order::Sequential);
+        let first_threads = seen.iter().position(|s| s.0 == "threads").unwrap();
+        assert!(seen[..first_threads].iter().all(|s| s.0 == "seq") && first_threads == 4);
+        let two = report.points.iter().find(|p| p.backend == "threads" && p.workers == 2).unwrap();
+        let one = report.points.iter().find(|p| p.backend == "threads" && p.workers == 1).unwrap();
+        approx::assert_relative_eq!(two.speedup.unwrap(), one.median_s / two.median_s);
+        assert_eq!((two.speedup_of_medians, two.round_spread, two.rounds_disagree), (None, None, false));
+    }
+
+    #[test]
+    fn a_cancelled_interleaved_run_keeps_the_complete_rounds() {
+        let cancel = AtomicBool::new(false);
+        let mut timed = 0;
+        let last = Runner::new(MachineFacts::detect(), None).run(&small_plan(Order::Interleaved), &cancel, &mut |e| {
+            if let RunEvent::Sample { warmup: false, .. } = e {
+                timed += 1;
+                // Cancel in the middle of round 1 (the 5th timed run of 3 points).
+                if timed == 5 {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            }
+        });
+        let RunEvent::Cancelled(report) = last else { panic!("{last:?}") };
+        assert_eq!(report.points.len(), 3);
+        assert!(report.points.iter().all(|p| p.times_s.len() == 1), "only round 0 was complete");
+    }
 
     #[test]
     fn default_worker_counts() {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Plan;
+use super::rounds::{Order, RoundSpeedup};
 use super::speedup::{AmdahlFit, GustafsonFit, efficiency, karp_flatt, scaled_speedup, speedup};
 use super::stats::Summary;
 use crate::backends::ExecStats;
@@ -63,11 +64,24 @@ pub struct Point {
     pub spread: f64,
     /// Spread above 5 %: the machine was busy or the work is irregular.
     pub noisy: bool,
-    /// Against the same backend at 1 worker, if measured. Under weak scaling, the scaled
-    /// speedup p x T(1, n) / T(p, p n).
+    /// Against the same backend at 1 worker, if measured: the median of the per-round
+    /// ratios when the plan ran in interleaved rounds, else the ratio of the medians. Under
+    /// weak scaling, the scaled speedup p x T(1, n) / T(p, p n).
     pub speedup: Option<f64>,
-    /// Against `seq`, if measured (scaled the same way under weak scaling).
+    /// Against `seq`, if measured; per round like `speedup`, scaled the same way under weak
+    /// scaling.
     pub speedup_vs_seq: Option<f64>,
+    /// The ratio of the medians, beside a `speedup` read round by round (interleaved
+    /// order); absent point after point, where `speedup` is this ratio.
+    #[serde(default)]
+    pub speedup_of_medians: Option<f64>,
+    /// How much the rounds disagree about this point's speedup (against 1 worker, else
+    /// against seq): (q3 - q1) / median of the per-round ratios; interleaved order only.
+    #[serde(default)]
+    pub round_spread: Option<f64>,
+    /// `round_spread` above [`super::rounds::DISAGREE`]: the speedup is not to be trusted.
+    #[serde(default)]
+    pub rounds_disagree: bool,
     /// speedup / workers.
     pub efficiency: Option<f64>,
     /// Karp-Flatt serial fraction (undefined at 1 worker).
@@ -159,6 +173,9 @@ impl Point {
             times_s,
             speedup: None,
             speedup_vs_seq: None,
+            speedup_of_medians: None,
+            round_spread: None,
+            rounds_disagree: false,
             efficiency: None,
             karp_flatt: None,
             busy_cores: None,
@@ -273,17 +290,50 @@ impl Report {
         let cpus = self.machine.available_parallelism;
         let weak = self.plan.scale.is_weak();
         let reference = crate::backends::reference_id();
-        let seq_time = self.points.iter().find(|p| p.backend == reference && p.workers == 1).map(|p| p.median_s);
-        let base: Vec<(String, f64)> =
-            self.points.iter().filter(|p| p.workers == 1).map(|p| (p.backend.clone(), p.median_s)).collect();
+        let rounds = self.plan.order == Order::Interleaved;
+        let seq: Option<(f64, Vec<f64>)> = self
+            .points
+            .iter()
+            .find(|p| p.backend == reference && p.workers == 1)
+            .map(|p| (p.median_s, p.times_s.clone()));
+        let base: Vec<(String, f64, Vec<f64>)> = self
+            .points
+            .iter()
+            .filter(|p| p.workers == 1)
+            .map(|p| (p.backend.clone(), p.median_s, p.times_s.clone()))
+            .collect();
         for point in &mut self.points {
-            let own = base.iter().find(|(b, _)| *b == point.backend).map(|(_, t)| *t);
-            // Weak scaling: p workers did p times the work, so compare work rates.
-            let against = |t: f64| {
-                if weak { scaled_speedup(t, point.median_s, point.workers) } else { speedup(t, point.median_s) }
+            let own = base.iter().find(|(b, _, _)| *b == point.backend).map(|(_, t, times)| (*t, times.clone()));
+            // Against a base: the median of per-round ratios in rounds, else the ratio of medians.
+            let against = |base: &Option<(f64, Vec<f64>)>| {
+                let (median, times) = base.as_ref()?;
+                // Weak scaling: p workers did p times the work, so compare work rates.
+                let rate = if weak { point.workers as f64 } else { 1.0 };
+                let of_medians = if weak {
+                    scaled_speedup(*median, point.median_s, point.workers)
+                } else {
+                    speedup(*median, point.median_s)
+                };
+                let paired = rounds
+                    .then(|| RoundSpeedup::of(times, &point.times_s))
+                    .flatten()
+                    .map(|r| RoundSpeedup { median: r.median * rate, ..r });
+                Some((paired.map_or(of_medians, |r| r.median), of_medians, paired))
             };
-            point.speedup = own.map(against);
-            point.speedup_vs_seq = seq_time.map(against);
+            let (own, vs_seq) = (against(&own), against(&seq));
+            point.speedup = own.map(|(s, _, _)| s);
+            point.speedup_vs_seq = vs_seq.map(|(s, _, _)| s);
+            point.speedup_of_medians = own.filter(|(_, _, paired)| paired.is_some()).map(|(_, m, _)| m);
+            // The rounds of the point's own comparison: against 1 worker, else against seq.
+            let is_base = point.workers == 1;
+            let is_seq = is_base && point.backend == reference;
+            let compared = match (own, vs_seq) {
+                (Some((_, _, paired)), _) if !is_base => paired,
+                (_, Some((_, _, paired))) if !is_seq => paired,
+                _ => None,
+            };
+            point.round_spread = compared.map(|r| r.spread);
+            point.rounds_disagree = compared.is_some_and(|r| r.disagrees());
             point.efficiency = point.speedup.map(|s| efficiency(s, point.workers));
             // Karp-Flatt reads a fixed-size speedup; it says nothing of a scaled one.
             point.karp_flatt = if weak { None } else { point.speedup.and_then(|s| karp_flatt(s, point.workers)) };
@@ -479,6 +529,10 @@ impl Point {
         not_negative(&field("spread"), self.spread)?;
         ratio(&field("speedup"), self.speedup)?;
         ratio(&field("speedup_vs_seq"), self.speedup_vs_seq)?;
+        ratio(&field("speedup_of_medians"), self.speedup_of_medians)?;
+        if let Some(spread) = self.round_spread {
+            not_negative(&field("round_spread"), spread)?;
+        }
         ratio(&field("efficiency"), self.efficiency)?;
         if let Some(k) = self.karp_flatt
             && !k.is_finite()

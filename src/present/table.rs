@@ -104,7 +104,7 @@ pub struct Column {
     pub report: InReport,
     /// The value of a point.
     value: fn(&Point) -> Option<f64>,
-    /// A mark after the value: `*` oversubscribed, `!` noisy.
+    /// A mark after the value: `*` oversubscribed, `!` noisy, `~` rounds disagree.
     mark: fn(&Point) -> Option<char>,
 }
 
@@ -213,6 +213,34 @@ pub static COLUMNS: &[Column] = &[
         mark: no_mark,
     },
     Column {
+        key: "speedup_of_medians",
+        name: "of medians",
+        short: "of med.",
+        title: "ratio of medians",
+        unit: Unit::Times,
+        width: 10,
+        narrow: 7,
+        priority: None,
+        text: true,
+        report: InReport::WhenMeasured,
+        value: |p| p.speedup_of_medians,
+        mark: no_mark,
+    },
+    Column {
+        key: "round_spread",
+        name: "rounds",
+        short: "rounds",
+        title: "round spread",
+        unit: Unit::Percent(0),
+        width: 7,
+        narrow: 6,
+        priority: None,
+        text: true,
+        report: InReport::WhenMeasured,
+        value: |p| p.round_spread,
+        mark: |p| p.rounds_disagree.then_some('~'),
+    },
+    Column {
         key: "speedup_vs_seq",
         name: "vs seq",
         short: "vs seq",
@@ -319,16 +347,19 @@ impl Column {
         }
     }
 
-    /// Whether the column is shown in `style` for `report`.
+    /// Whether the column is shown in `style` for `report`. A column shown only when
+    /// measured in report.md is left out of `parlab run`'s table too when no point has a
+    /// value (the round columns of a run point after point).
     pub fn shown(&self, style: Style, report: &Report) -> bool {
+        let measured = || report.points.iter().any(|p| (self.value)(p).is_some());
         match style {
             Style::Text if self.unit == Unit::Size => report.points.iter().any(|p| p.size.is_some()),
-            Style::Text => self.text,
+            Style::Text => self.text && (self.report != InReport::WhenMeasured || measured()),
             Style::Panel => self.priority.is_some(),
             Style::Markdown => match self.report {
                 InReport::No => false,
                 InReport::Yes => true,
-                InReport::WhenMeasured => report.points.iter().any(|p| (self.value)(p).is_some()),
+                InReport::WhenMeasured => measured(),
             },
         }
     }
@@ -396,6 +427,14 @@ pub struct Row<'a> {
     /// Against seq; empty when seq was not measured.
     #[serde(serialize_with = "maybe")]
     pub speedup_vs_seq: Option<f64>,
+    /// The ratio of the medians beside a speedup read round by round; empty point after point.
+    #[serde(serialize_with = "maybe")]
+    pub speedup_of_medians: Option<f64>,
+    /// (q3 - q1) / median of the per-round speedups; empty point after point.
+    #[serde(serialize_with = "maybe")]
+    pub round_spread: Option<f64>,
+    /// The rounds disagree about the speedup.
+    pub rounds_disagree: bool,
     /// speedup / workers.
     #[serde(serialize_with = "maybe")]
     pub efficiency: Option<f64>,
@@ -442,6 +481,9 @@ impl<'a> Row<'a> {
             noisy: point.noisy,
             speedup: point.speedup,
             speedup_vs_seq: point.speedup_vs_seq,
+            speedup_of_medians: point.speedup_of_medians,
+            round_spread: point.round_spread,
+            rounds_disagree: point.rounds_disagree,
             efficiency: point.efficiency,
             karp_flatt: point.karp_flatt,
             busy_cores: point.busy_cores,

@@ -69,6 +69,7 @@ pub fn report(backends: &[(&str, f64)], workers: &[usize], cpus: usize) -> Repor
             warmup: 1,
             repetitions: 5,
             scale: Default::default(),
+            order: parlab::measure::Order::Sequential,
         },
         reference_s: Some(1.6),
         points,
