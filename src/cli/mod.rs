@@ -5,10 +5,12 @@ pub mod batch;
 mod cmd;
 mod completions;
 mod doctor;
+mod guard;
 pub mod info;
 mod lessons;
 mod plot;
 mod run;
+pub mod site;
 pub mod table;
 
 use std::ffi::OsString;
@@ -45,6 +47,8 @@ const AFTER_HELP: &str = "Examples:
   parlab plot laptop.json node.json --out compare/
   parlab info
   parlab batch pi --backends threads,rayon --workers 8 --time 00:10:00 > job.sh
+  parlab batch pi --site site.toml --workers 8 --per-count > array.sh
+  parlab batch --interactive --site site.toml --workers 4
   parlab lessons check my-course/
   parlab doctor
 Run without a command to open the terminal lab (with --lessons DIR: your own course).";
@@ -169,6 +173,10 @@ pub struct RunArgs {
     /// Timed repetitions per point.
     #[arg(long, default_value_t = 5, allow_negative_numbers = true)]
     pub reps: u32,
+    /// Pick the size so that the whole sweep takes about this long on this machine, from
+    /// a short probe, e.g. --budget 10s or --budget 1m.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with_all = ["size", "commands"])]
+    pub budget: Option<f64>,
     /// Untimed warm-up runs per point.
     #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     pub warmup: u32,
@@ -192,7 +200,8 @@ pub struct RunArgs {
     /// used instead, unless --force.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace output files that already exist.
+    /// Replace output files that already exist; on a shared login node, also measure more
+    /// than 2 workers and the full size (outside a batch job parlab caps both there).
     #[arg(long)]
     pub force: bool,
     /// No progress on stderr.
@@ -228,12 +237,41 @@ pub struct BatchArgs {
     /// Timed repetitions per point.
     #[arg(long, default_value_t = 5, allow_negative_numbers = true)]
     pub reps: u32,
-    /// Wall-clock limit of the job, HH:MM:SS or D-HH:MM:SS.
-    #[arg(long, default_value = "00:30:00")]
-    pub time: String,
+    /// Wall-clock limit of the job, HH:MM:SS or D-HH:MM:SS [default: the site file's, else 00:30:00].
+    #[arg(long)]
+    pub time: Option<String>,
     /// Memory for the job on its node, e.g. 4G (SLURM's --mem) [default: the site's].
     #[arg(long)]
     pub mem: Option<String>,
+    /// The allocation to charge (#SBATCH --account), e.g. --account training.
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+    /// The queue of nodes to wait for (#SBATCH --partition), e.g. --partition short.
+    #[arg(long, value_name = "NAME")]
+    pub partition: Option<String>,
+    /// Nodes the site reserved for the workshop (#SBATCH --reservation), e.g. --reservation ws-day1.
+    #[arg(long, value_name = "NAME")]
+    pub reservation: Option<String>,
+    /// Quality of service (#SBATCH --qos), e.g. --qos normal.
+    #[arg(long, value_name = "NAME")]
+    pub qos: Option<String>,
+    /// An environment module to load first (repeatable; replaces the site file's list),
+    /// e.g. --module Python/3.11.5 --module OpenMPI/4.1.6.
+    #[arg(long = "module", value_name = "NAME")]
+    pub modules: Vec<String>,
+    /// A site profile (TOML) an instructor hands out: name, account, partition,
+    /// reservation, qos, modules, setup, cpus, time, mem. Flags override it. E.g.
+    /// --site aurora.toml; `parlab batch --help` in the README shows a whole file.
+    #[arg(long, value_name = "FILE")]
+    pub site: Option<PathBuf>,
+    /// Write a job array with one task per worker count (1, 2, 4 ... --workers), each
+    /// writing parlab-<job>-w<count>.json; merge them with `parlab plot parlab-<job>-w*.json`.
+    #[arg(long, conflicts_with = "mpi")]
+    pub per_count: bool,
+    /// Print the interactive recipe instead (`srun ... --cpus-per-task N --pty parlab`), e.g.
+    /// parlab batch --interactive --site aurora.toml --workers 4.
+    #[arg(long, conflicts_with_all = ["mpi", "per_count"])]
+    pub interactive: bool,
 }
 
 /// Arguments of `parlab plot`.

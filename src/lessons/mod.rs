@@ -67,6 +67,12 @@ pub struct Lesson {
     pub hints: Vec<String>,
     /// Exercises.
     pub exercises: Vec<Exercise>,
+    /// Which exercises are extensions for fast finishers, one flag per exercise.
+    pub optional_exercises: Vec<bool>,
+    /// Minutes the lesson takes in a workshop, when the course says.
+    pub minutes: Option<u32>,
+    /// An extension lesson, cut first from a short schedule.
+    pub optional: bool,
     /// Claims about the measurements.
     pub claims: Vec<Claim>,
 }
@@ -317,6 +323,11 @@ fn check_lesson(
     {
         fail(size.span(), "size must be at least 1".into());
     }
+    if let Some(minutes) = &raw.minutes
+        && (*minutes.get_ref() == 0 || *minutes.get_ref() > 600)
+    {
+        fail(minutes.span(), format!("minutes = {}: give 1 to 600", minutes.get_ref()));
+    }
     if raw.reps == Some(0) {
         fail(raw.id.span(), format!("lesson '{id}': reps must be at least 1"));
     }
@@ -330,7 +341,7 @@ fn check_lesson(
     let offered = |name: &str| backends_list.iter().any(|b| b == name);
     for exercise in &raw.exercises {
         let span = exercise.span();
-        match exercise.get_ref() {
+        match &exercise.get_ref().exercise {
             Exercise::Choice(choice) => {
                 if choice.options.len() < 2 {
                     fail(span.clone(), "a choice exercise needs at least two options".into());
@@ -394,7 +405,10 @@ fn check_lesson(
         reps: raw.reps.unwrap_or(3),
         warmup: raw.warmup.unwrap_or(1),
         hints: raw.hints.clone(),
-        exercises: raw.exercises.iter().map(|e| e.get_ref().clone()).collect(),
+        exercises: raw.exercises.iter().map(|e| e.get_ref().exercise.clone()).collect(),
+        optional_exercises: raw.exercises.iter().map(|e| e.get_ref().optional).collect(),
+        minutes: raw.minutes.as_ref().map(|m| *m.get_ref()),
+        optional: raw.optional,
         claims: raw.claims.iter().map(|c| c.get_ref().clone()).collect(),
     })
 }
