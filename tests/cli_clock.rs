@@ -66,3 +66,95 @@ fn progress_says_the_time_left_and_short_points_are_flagged() {
     }
     assert!(stdout.contains("? too short: under 100 ms"), "{stdout}");
 }
+
+#[test]
+fn lessons_export_writes_a_course_that_checks_and_refuses_a_folder_with_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let course = dir.path().join("my-course");
+    parlab().args(["lessons", "export"]).arg(&course).assert().success();
+    assert!(course.join("course.toml").is_file());
+    let files = std::fs::read_dir(&course).unwrap().count();
+    assert!(files >= 10, "{files} files");
+    parlab().args(["lessons", "check"]).arg(&course).assert().success();
+    // The exported course keeps the clock: minutes and optional lessons.
+    let toml = std::fs::read_to_string(course.join("course.toml")).unwrap();
+    assert!(toml.contains("minutes = ") && toml.contains("optional = true"));
+
+    std::fs::write(course.join("course.toml"), "title = \"trimmed\"\n").unwrap();
+    parlab()
+        .args(["lessons", "export"])
+        .arg(&course)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("already holds files"));
+    assert_eq!(std::fs::read_to_string(course.join("course.toml")).unwrap(), "title = \"trimmed\"\n", "left alone");
+    parlab().args(["lessons", "export", "--force"]).arg(&course).assert().success();
+    assert_eq!(std::fs::read_to_string(course.join("course.toml")).unwrap(), toml);
+}
+
+/// A course of three lessons with minutes, one optional, one with an optional exercise.
+fn small_course(dir: &std::path::Path, minutes: &[&str]) {
+    let mut toml = String::from("title = \"Clock\"\n");
+    for (i, extra) in minutes.iter().enumerate() {
+        toml.push_str(&format!(
+            "[[lesson]]\nid = \"l{i}\"\ntitle = \"Lesson {i}\"\nfile = \"l.md\"\nkernel = \"pi\"\nsize = 200_000\n\
+             backends = [\"threads\"]\nworkers = [1, 2]\nreps = 1\nwarmup = 0\n{extra}\n"
+        ));
+    }
+    std::fs::write(dir.join("course.toml"), toml).unwrap();
+    std::fs::write(dir.join("l.md"), "# A lesson\n").unwrap();
+}
+
+#[test]
+fn lessons_plan_cuts_the_optional_lesson_first_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    small_course(
+        dir.path(),
+        &[
+            "minutes = 30",
+            "minutes = 40\noptional = true",
+            "minutes = 30\n[[lesson.exercises]]\nkind = \"run\"\noptional = true\nprompt = \"Run it\"\nbackend = \"threads\"\nworkers = 2",
+        ],
+    );
+    let plan = |minutes: &str| {
+        let output =
+            parlab().arg("--lessons").arg(dir.path()).args(["lessons", "plan", "--minutes", minutes]).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let roomy = plan("200");
+    assert!(roomy.contains("nothing to cut"), "{roomy}");
+    for lesson in ["1. Lesson 0", "2. Lesson 1", "3. Lesson 2"] {
+        assert!(roomy.contains(lesson), "{lesson}: {roomy}");
+    }
+    assert!(roomy.contains("1 optional exercise"), "{roomy}");
+    let tight = plan("70");
+    let cut = tight.split("Cut").nth(1).expect("a Cut list");
+    assert!(cut.contains("2. Lesson 1 (40 min, optional)"), "{tight}");
+    assert!(!cut.contains("Lesson 0") && !cut.contains("Lesson 2"), "{tight}");
+    assert!(tight.contains("0:30"), "the third lesson starts after the first's 30 min: {tight}");
+    parlab()
+        .arg("--lessons")
+        .arg(dir.path())
+        .args(["lessons", "plan", "--minutes", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--minutes"));
+}
+
+#[test]
+fn minutes_and_optional_are_listed_and_checked_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    small_course(dir.path(), &["minutes = 25", "minutes = 10\noptional = true"]);
+    let list = parlab().arg("--lessons").arg(dir.path()).args(["lessons", "list"]).output().unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    assert!(list.lines().any(|l| l.contains("Lesson 0") && l.contains("25 min")), "{list}");
+    assert!(list.lines().any(|l| l.contains("Lesson 1") && l.contains("10 min") && l.contains("(optional)")), "{list}");
+    small_course(dir.path(), &["minutes = 0"]);
+    parlab()
+        .args(["lessons", "check"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("course.toml:12: minutes = 0: give 1 to 600"));
+}

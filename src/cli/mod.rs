@@ -36,6 +36,11 @@ pub struct Cli {
     /// Size for every lesson's kernel in the terminal lab (for demos and tests; accepts 2e8, 400M).
     #[arg(long, hide = true, value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<u64>,
+    /// Fit each Lab's sweep to about this long on this machine, from a short probe per
+    /// kernel, e.g. parlab --budget 20s [default: 10s for the built-in course; an own
+    /// course (--lessons) keeps its sizes unless given].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "size")]
+    pub budget: Option<f64>,
 }
 
 const AFTER_HELP: &str = "Examples:
@@ -50,6 +55,7 @@ const AFTER_HELP: &str = "Examples:
   parlab batch pi --site site.toml --workers 8 --per-count > array.sh
   parlab batch --interactive --site site.toml --workers 4
   parlab lessons check my-course/
+  parlab lessons export my-course/ && parlab lessons plan --minutes 180
   parlab doctor
 Run without a command to open the terminal lab (with --lessons DIR: your own course).";
 
@@ -116,6 +122,25 @@ pub enum LessonsCommand {
     Check {
         /// Folder holding course.toml and the lesson files [default: --lessons DIR, else the built-in course].
         dir: Option<PathBuf>,
+    },
+    /// Write the built-in course into DIR to trim or edit, then use it with --lessons DIR,
+    /// e.g. parlab lessons export my-course/.
+    Export {
+        /// A new or empty folder.
+        dir: PathBuf,
+        /// Write into a folder that already holds files, replacing files of the same name.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Propose a workshop schedule from each lesson's minutes and this machine's sweep
+    /// times, and say what to cut (optional lessons first), e.g. parlab lessons plan --minutes 180.
+    Plan {
+        /// Minutes the workshop has for the lessons.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        minutes: u32,
+        /// The sweep budget the Labs are fitted to, e.g. --budget 20s.
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        budget: Option<f64>,
     },
 }
 
@@ -398,7 +423,11 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Doctor) => doctor::doctor(),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man { dir }) => completions::man(dir.as_deref()),
-        None => lessons::open_lab(cli.lessons.as_deref(), cli.size),
+        Some(Command::Lessons(LessonsCommand::Export { dir, force })) => lessons::export(&dir, force),
+        Some(Command::Lessons(LessonsCommand::Plan { minutes, budget })) => {
+            lessons::plan(cli.lessons.as_deref(), minutes, budget)
+        }
+        None => lessons::open_lab(cli.lessons.as_deref(), cli.size, cli.budget),
     };
     backends::finish();
     result.unwrap_or_else(|e| {

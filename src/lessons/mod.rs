@@ -7,6 +7,7 @@
 mod embedded;
 pub mod figure;
 pub mod manifest;
+pub mod plan;
 pub mod progress;
 
 use std::collections::BTreeMap;
@@ -73,6 +74,9 @@ pub struct Lesson {
     pub minutes: Option<u32>,
     /// An extension lesson, cut first from a short schedule.
     pub optional: bool,
+    /// This machine's probe of the lesson's kernel, when the Lab was fitted to a time
+    /// budget (the Lab estimates its sweeps from it).
+    pub probe: Option<crate::measure::budget::Probe>,
     /// Claims about the measurements.
     pub claims: Vec<Claim>,
 }
@@ -203,6 +207,12 @@ fn inside_course(name: &str) -> Result<(), String> {
 /// Parameters whose value is a path, by their key.
 fn names_a_path(key: &str) -> bool {
     key == "file" || key == "dir" || key.ends_with("_file") || key.ends_with("_dir") || key.ends_with("path")
+}
+
+/// The built-in course's files: (name relative to the course folder, contents), the
+/// manifest first (`parlab lessons export` writes them).
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    embedded::FILES
 }
 
 /// The course built into the binary.
@@ -409,6 +419,7 @@ fn check_lesson(
         optional_exercises: raw.exercises.iter().map(|e| e.get_ref().optional).collect(),
         minutes: raw.minutes.as_ref().map(|m| *m.get_ref()),
         optional: raw.optional,
+        probe: None,
         claims: raw.claims.iter().map(|c| c.get_ref().clone()).collect(),
     })
 }

@@ -22,7 +22,7 @@ pub const DEFAULT_BUDGET_S: f64 = 10.0;
 
 /// A timed run of the probe is at least this long, so the clock's resolution and the
 /// start-up of the run do not decide its time.
-const PROBE_MIN_S: f64 = 0.04;
+const PROBE_MIN_S: f64 = 0.03;
 
 /// A point shorter than this is too short to measure well: timer resolution, thread
 /// start-up and one scheduler tick are a large part of it.
@@ -33,13 +33,13 @@ pub const TOO_SHORT_S: f64 = 0.1;
 pub struct Probe {
     /// The smaller size, and its time in seconds.
     pub small: (u64, f64),
-    /// The larger size (4 times the smaller), and its time.
+    /// The larger size (twice the smaller), and its time.
     pub large: (u64, f64),
 }
 
 impl Probe {
     /// Times `spec`'s kernel with one worker on the reference backend: from its small
-    /// size, doubling until one run takes [`PROBE_MIN_S`], then at 4 times that size.
+    /// size, doubling until one run takes [`PROBE_MIN_S`], then at twice that size.
     pub fn run(spec: &KernelSpec) -> Result<Probe, String> {
         let kernel = kernels::find(&spec.kernel).ok_or_else(|| format!("unknown kernel '{}'", spec.kernel))?;
         let mut size = kernel.small_size().max(1);
@@ -48,14 +48,14 @@ impl Probe {
             size = size.saturating_mul(2);
             small = (size, time_once(spec, size)?);
         }
-        let large_size = size.saturating_mul(4);
+        let large_size = size.saturating_mul(2);
         let large = (large_size, time_once(spec, large_size)?);
         Ok(Probe { small, large })
     }
 
     /// How the time grows with the size: t ~ size^k. Measured from the two runs and
-    /// snapped to 1, 2 or 3 when within 0.35 of one (noise moves a measured 1 to 0.9 or
-    /// 1.2, and a guess off by that much misses a 10 s budget by a factor of 2).
+    /// snapped to 1, 2 or 3 when within 0.35 of one (noise of 20 % moves a measured 1 to
+    /// 0.75 or 1.25, and a guess off by that much misses a 10 s budget by a factor of 2).
     pub fn exponent(&self) -> f64 {
         let (s1, t1) = self.small;
         let (s2, t2) = self.large;
@@ -138,6 +138,8 @@ pub fn calibrate(plan: &Plan, probe: &Probe, budget_s: f64, facts: &MachineFacts
 pub struct Eta {
     /// Cumulative weights: `cumulative[i]` is the weight of the first i runs.
     cumulative: Vec<f64>,
+    /// Available CPUs.
+    cpus: usize,
 }
 
 impl Eta {
@@ -147,7 +149,7 @@ impl Eta {
         for weight in run_weights(plan, cpus) {
             cumulative.push(cumulative.last().copied().unwrap_or(0.0) + weight);
         }
-        Self { cumulative }
+        Self { cumulative, cpus }
     }
 
     /// Seconds left after `done` runs took `elapsed_s`: the weight left, at the pace of
@@ -156,6 +158,17 @@ impl Eta {
         let total = *self.cumulative.last()?;
         let finished = *self.cumulative.get(done.min(self.cumulative.len() - 1))?;
         (finished > 0.0).then(|| (elapsed_s * (total - finished) / finished).max(0.0))
+    }
+}
+
+impl Eta {
+    /// Seconds left after `done` runs when the last took `last_s` with `last_workers`
+    /// workers: the weight left at the pace of that run (for a view that keeps no clock).
+    pub fn remaining_after(&self, done: usize, last_s: f64, last_workers: usize) -> Option<f64> {
+        let total = *self.cumulative.last()?;
+        let finished = *self.cumulative.get(done.min(self.cumulative.len() - 1))?;
+        let per_weight = last_s * assumed_speedup(last_workers, self.cpus);
+        (done > 0).then(|| (total - finished).max(0.0) * per_weight)
     }
 }
 
@@ -185,13 +198,13 @@ mod tests {
 
     #[test]
     fn the_exponent_snaps_to_whole_growth_and_sizes_follow_it() {
-        let linear = Probe { small: (1000, 0.05), large: (4000, 0.22) };
+        let linear = Probe { small: (2000, 0.05), large: (4000, 0.115) };
         assert_eq!(linear.exponent(), 1.0);
-        assert_eq!(linear.size_for(2.2), 40_000);
-        let cubic = Probe { small: (100, 0.05), large: (400, 3.0) };
+        assert_eq!(linear.size_for(1.15), 40_000);
+        let cubic = Probe { small: (200, 0.05), large: (400, 0.36) };
         assert_eq!(cubic.exponent(), 3.0);
-        assert_eq!(cubic.size_for(24.0), 800);
-        approx::assert_relative_eq!(cubic.seconds_at(800), 24.0);
+        assert_eq!(cubic.size_for(2.88), 800);
+        approx::assert_relative_eq!(cubic.seconds_at(800), 2.88);
     }
 
     #[test]
@@ -205,6 +218,9 @@ mod tests {
         // After the reference run (weight 1 of 1 + 4 x 8/3 = 35/3) took 1 s.
         approx::assert_relative_eq!(eta.remaining(1, 1.0).unwrap(), 35.0 / 3.0 - 1.0);
         approx::assert_relative_eq!(eta.remaining(13, 20.0).unwrap(), 0.0);
+        // The last run (threads x2, weight 1/1.5) took 0.5 s: each weight takes 0.75 s;
+        // after 9 runs (1 + 4 + 4) one point of weight 4/1.5 is left.
+        approx::assert_relative_eq!(eta.remaining_after(9, 0.5, 2).unwrap(), 2.0, epsilon = 1e-9);
     }
 
     #[test]
