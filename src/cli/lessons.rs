@@ -1,4 +1,4 @@
-//! `parlab lessons list|check` and opening the terminal lab on a course.
+//! `parlab lessons list|check|export|plan` and opening the terminal lab on a course.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -26,7 +26,15 @@ pub fn list(dir: Option<&Path>) -> Result<ExitCode> {
     };
     println!("{} ({})", course.title, course.origin);
     for (i, lesson) in course.lessons.iter().enumerate() {
-        println!("{:>3}. {:<40} {} on {}", i + 1, lesson.title, lesson.kernel, lesson.backends.join(", "));
+        let minutes = lesson.minutes.map_or(String::new(), |m| format!("{m:>3} min "));
+        let optional = if lesson.optional { " (optional)" } else { "" };
+        println!(
+            "{:>3}. {:<40} {minutes}{} on {}{optional}",
+            i + 1,
+            lesson.title,
+            lesson.kernel,
+            lesson.backends.join(", ")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -117,8 +125,126 @@ fn check_python(course: &lessons::Course, dir: Option<&Path>) -> Vec<String> {
     problems
 }
 
-/// Opens the terminal lab (parlab with no command), at `lesson`'s Lab when given.
-pub fn open_lab(dir: Option<&Path>, size: Option<u64>, lesson: Option<&str>) -> Result<ExitCode> {
+/// Writes the built-in course into `dir`: a new or empty folder, or any with `force`.
+pub fn export(dir: &Path, force: bool) -> Result<ExitCode> {
+    match std::fs::read_dir(dir).map(|mut entries| entries.next().is_some()) {
+        Ok(true) if !force => {
+            return Ok(usage_error(format!(
+                "{} already holds files; give a new or empty folder, or pass --force to replace files of the same name",
+                dir.display()
+            )));
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                return Ok(usage_error(format!("{}: cannot create the folder: {e}", dir.display())));
+            }
+        }
+        Err(e) => return Ok(usage_error(format!("{}: {e}", dir.display()))),
+    }
+    for (name, text) in lessons::embedded_files() {
+        crate::export::write_new(&dir.join(name), text.as_bytes(), force)?;
+    }
+    println!(
+        "wrote the built-in course ({} files) to {}; edit course.toml, then: parlab lessons check {0} && parlab --lessons {0}",
+        lessons::embedded_files().len(),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a schedule for `minutes` from the course's minutes and this machine's sweeps.
+pub fn plan(dir: Option<&Path>, minutes: u32, budget: Option<f64>) -> Result<ExitCode> {
+    use crate::lessons::plan::{self, DEFAULT_MINUTES, OPTIONAL_EXERCISE_MINUTES, SWEEPS_PER_LESSON};
+    let course = match lessons::load_course(dir) {
+        Ok(course) => course,
+        Err(errors) => {
+            print_errors(&errors);
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    let budget_s = budget.unwrap_or(crate::measure::budget::DEFAULT_BUDGET_S);
+    let facts = crate::sysmon::MachineFacts::detect();
+    eprintln!("parlab: timing a short probe of each lesson's kernel on this machine...");
+    let fitted = plan::fit_course(&course, budget_s, &facts);
+    let sweeps: Vec<Option<f64>> = fitted.iter().map(|f| f.as_ref().map(|f| f.sweep_s)).collect();
+    let schedule = plan::schedule(plan::slots(&course, &sweeps), minutes);
+    let shown = |s: f64| if s >= 10.0 { format!("{s:.0} s") } else { format!("{s:.1} s") };
+    println!(
+        "{}: a plan for {minutes} min on this machine ({} CPUs; each Lab's sweep fitted to about {})",
+        course.title,
+        facts.available_parallelism,
+        shown(budget_s)
+    );
+    println!(
+        "
+  start   min  lesson                                            sweep"
+    );
+    let mut clock = 0.0_f64;
+    for slot in &schedule.kept {
+        let lesson = &course.lessons[slot.index];
+        let mut notes = Vec::new();
+        if !slot.given {
+            notes.push(format!("no minutes in the course: {DEFAULT_MINUTES} assumed"));
+        }
+        if slot.optional_exercises > 0 {
+            notes.push(format!("{} optional exercise(s)", slot.optional_exercises));
+        }
+        let notes = if notes.is_empty() { String::new() } else { format!("  ({})", notes.join("; ")) };
+        let start = clock.round() as u64;
+        println!(
+            "  {:>2}:{:02}  {:>4.0}  {:<48}  {:>7}{notes}",
+            start / 60,
+            start % 60,
+            slot.planned,
+            format!("{}. {}", slot.index + 1, lesson.title),
+            slot.sweep_s.map_or("?".into(), |s| format!("~{}", shown(s))),
+        );
+        clock += slot.planned;
+    }
+    let spare = f64::from(minutes) - schedule.total;
+    println!(
+        "
+  total {:.0} of {minutes} min; {:.0} min to spare",
+        schedule.total,
+        spare.max(0.0)
+    );
+    if schedule.cut.is_empty() {
+        println!("  nothing to cut.");
+    } else {
+        println!(
+            "
+Cut (optional lessons first, then from the end):"
+        );
+        for (slot, why) in &schedule.cut {
+            let lesson = &course.lessons[slot.index];
+            println!("  {}. {} ({:.0} min, {why})", slot.index + 1, lesson.title, slot.planned);
+        }
+    }
+    let optional: usize = schedule.kept.iter().map(|s| s.optional_exercises).sum();
+    if optional > 0 {
+        println!(
+            "
+The {optional} optional exercise(s) above are extensions for fast finishers: skipping them saves about {} min.",
+            optional as u32 * OPTIONAL_EXERCISE_MINUTES
+        );
+    }
+    println!(
+        "
+Minutes are the course's (reading, exercises and {SWEEPS_PER_LESSON} sweeps); a sweep this machine takes longer than {} adds the difference.",
+        shown(budget_s)
+    );
+    if schedule.kept.iter().any(|s| s.sweep_s.is_some_and(|t| t > budget_s * 1.5)) {
+        println!(
+            "Sweeps well above the budget: the lesson's size could not shrink further (at most 10x below its own)."
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the terminal lab (parlab with no command), at `lesson`'s Lab when given, with
+/// each Lab's sweep fitted to `budget` seconds (the built-in course: the default budget).
+pub fn open_lab(dir: Option<&Path>, size: Option<u64>, lesson: Option<&str>, budget: Option<f64>) -> Result<ExitCode> {
     let course = match lessons::load_course(dir) {
         Ok(course) => course,
         Err(errors) => {
@@ -134,6 +260,23 @@ pub fn open_lab(dir: Option<&Path>, size: Option<u64>, lesson: Option<&str>) -> 
         return Ok(usage_error(
             "the terminal lab needs an interactive terminal; see `parlab --help` for the commands that do not",
         ));
+    }
+    let mut course = course;
+    // The built-in course is fitted to the default budget; an own course only when asked.
+    let budget = budget.or_else(|| dir.is_none().then_some(crate::measure::budget::DEFAULT_BUDGET_S));
+    if let (Some(budget_s), None) = (budget, size) {
+        eprintln!(
+            "parlab: fitting each Lab's sweep to about {} on this machine (a short probe per kernel)...",
+            crate::present::seconds(budget_s)
+        );
+        let facts = crate::sysmon::MachineFacts::detect();
+        let fitted = lessons::plan::fit_course(&course, budget_s, &facts);
+        for (lesson, fitted) in course.lessons.iter_mut().zip(fitted) {
+            if let Some(fitted) = fitted {
+                lesson.size = fitted.size;
+                lesson.probe = Some(fitted.probe);
+            }
+        }
     }
     crate::tui::run(course, size, start)?;
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@ mod cheatsheet;
 mod cmd;
 mod completions;
 mod doctor;
+mod guard;
 pub mod info;
 mod launched;
 mod lessons;
@@ -14,6 +15,7 @@ mod room;
 mod python;
 mod run;
 mod share;
+pub mod site;
 pub mod table;
 
 use std::ffi::OsString;
@@ -43,6 +45,11 @@ pub struct Cli {
     /// Size for every lesson's kernel in the terminal lab (for demos and tests; accepts 2e8, 400M).
     #[arg(long, hide = true, value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<u64>,
+    /// Fit each Lab's sweep to about this long on this machine, from a short probe per
+    /// kernel, e.g. parlab --budget 20s [default: 10s for the built-in course; an own
+    /// course (--lessons) keeps its sizes unless given].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "size")]
+    pub budget: Option<f64>,
 }
 
 const AFTER_HELP: &str = "Examples:
@@ -58,7 +65,10 @@ const AFTER_HELP: &str = "Examples:
   parlab cheatsheet --out handout/
   parlab --lesson 3
   parlab batch pi --backends threads,rayon --workers 8 --time 00:10:00 > job.sh
+  parlab batch pi --site site.toml --workers 8 --per-count > array.sh
+  parlab batch --interactive --site site.toml --workers 4
   parlab lessons check my-course/
+  parlab lessons export my-course/ && parlab lessons plan --minutes 180
   parlab doctor
 Run without a command to open the terminal lab (with --lessons DIR: your own course).";
 
@@ -137,6 +147,25 @@ pub enum LessonsCommand {
         /// Folder holding course.toml and the lesson files [default: --lessons DIR, else the built-in course].
         dir: Option<PathBuf>,
     },
+    /// Write the built-in course into DIR to trim or edit, then use it with --lessons DIR,
+    /// e.g. parlab lessons export my-course/.
+    Export {
+        /// A new or empty folder.
+        dir: PathBuf,
+        /// Write into a folder that already holds files, replacing files of the same name.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Propose a workshop schedule from each lesson's minutes and this machine's sweep
+    /// times, and say what to cut (optional lessons first), e.g. parlab lessons plan --minutes 180.
+    Plan {
+        /// Minutes the workshop has for the lessons.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        minutes: u32,
+        /// The sweep budget the Labs are fitted to, e.g. --budget 20s.
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        budget: Option<f64>,
+    },
 }
 
 /// Arguments of the hidden `parlab worker`.
@@ -199,6 +228,10 @@ pub struct RunArgs {
     /// Timed repetitions per point.
     #[arg(long, default_value_t = 5, allow_negative_numbers = true)]
     pub reps: u32,
+    /// Pick the size so that the whole sweep takes about this long on this machine, from
+    /// a short probe, e.g. --budget 10s or --budget 1m.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with_all = ["size", "commands"])]
+    pub budget: Option<f64>,
     /// Untimed warm-up runs per point.
     #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     pub warmup: u32,
@@ -229,7 +262,8 @@ pub struct RunArgs {
     /// used instead, unless --force.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace output files that already exist.
+    /// Replace output files that already exist; on a shared login node, also measure more
+    /// than 2 workers and the full size (outside a batch job parlab caps both there).
     #[arg(long)]
     pub force: bool,
     /// Keep this computer's host name in results.json (left out by default, so results
@@ -269,12 +303,41 @@ pub struct BatchArgs {
     /// Timed repetitions per point.
     #[arg(long, default_value_t = 5, allow_negative_numbers = true)]
     pub reps: u32,
-    /// Wall-clock limit of the job, HH:MM:SS or D-HH:MM:SS.
-    #[arg(long, default_value = "00:30:00")]
-    pub time: String,
+    /// Wall-clock limit of the job, HH:MM:SS or D-HH:MM:SS [default: the site file's, else 00:30:00].
+    #[arg(long)]
+    pub time: Option<String>,
     /// Memory for the job on its node, e.g. 4G (SLURM's --mem) [default: the site's].
     #[arg(long)]
     pub mem: Option<String>,
+    /// The allocation to charge (#SBATCH --account), e.g. --account training.
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+    /// The queue of nodes to wait for (#SBATCH --partition), e.g. --partition short.
+    #[arg(long, value_name = "NAME")]
+    pub partition: Option<String>,
+    /// Nodes the site reserved for the workshop (#SBATCH --reservation), e.g. --reservation ws-day1.
+    #[arg(long, value_name = "NAME")]
+    pub reservation: Option<String>,
+    /// Quality of service (#SBATCH --qos), e.g. --qos normal.
+    #[arg(long, value_name = "NAME")]
+    pub qos: Option<String>,
+    /// An environment module to load first (repeatable; replaces the site file's list),
+    /// e.g. --module Python/3.11.5 --module OpenMPI/4.1.6.
+    #[arg(long = "module", value_name = "NAME")]
+    pub modules: Vec<String>,
+    /// A site profile (TOML) an instructor hands out: name, account, partition,
+    /// reservation, qos, modules, setup, cpus, time, mem. Flags override it. E.g.
+    /// --site aurora.toml; `parlab batch --help` in the README shows a whole file.
+    #[arg(long, value_name = "FILE")]
+    pub site: Option<PathBuf>,
+    /// Write a job array with one task per worker count (1, 2, 4 ... --workers), each
+    /// writing parlab-<job>-w<count>.json; merge them with `parlab plot parlab-<job>-w*.json`.
+    #[arg(long, conflicts_with = "mpi")]
+    pub per_count: bool,
+    /// Print the interactive recipe instead (`srun ... --cpus-per-task N --pty parlab`), e.g.
+    /// parlab batch --interactive --site aurora.toml --workers 4.
+    #[arg(long, conflicts_with_all = ["mpi", "per_count"])]
+    pub interactive: bool,
 }
 
 /// Arguments of `parlab plot`.
@@ -478,7 +541,11 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Doctor) => doctor::doctor(),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man { dir }) => completions::man(dir.as_deref()),
-        None => lessons::open_lab(cli.lessons.as_deref(), cli.size, cli.lesson.as_deref()),
+        Some(Command::Lessons(LessonsCommand::Export { dir, force })) => lessons::export(&dir, force),
+        Some(Command::Lessons(LessonsCommand::Plan { minutes, budget })) => {
+            lessons::plan(cli.lessons.as_deref(), minutes, budget)
+        }
+        None => lessons::open_lab(cli.lessons.as_deref(), cli.size, cli.lesson.as_deref(), cli.budget),
     };
     backends::finish();
     result.unwrap_or_else(|e| {

@@ -36,6 +36,9 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
     }
     let report = if reports.len() == 1 {
         reports.remove(0)
+    } else if let Some(joined) = super::batch::join_array(&reports) {
+        eprintln!("{} results of one sweep (a `parlab batch --per-count` array): merged into one", reports.len());
+        joined
     } else {
         Report::compare(labels(&args.results).into_iter().zip(reports).collect())
     };

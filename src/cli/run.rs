@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::{RunArgs, plot, table, usage_error};
+use super::{RunArgs, guard, plot, table, usage_error};
 use crate::export;
 use crate::kernels::{self, KernelSpec};
-use crate::measure::{Order, Plan, RunEvent, Runner, default_workers};
+use crate::measure::{Order, Plan, RunEvent, Runner, budget, default_workers};
 use crate::sysmon::{MachineFacts, Sampler};
 
 /// Runs the plan the arguments describe.
@@ -25,16 +25,23 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let Some(kernel) = kernels::find(&name) else {
         return Ok(usage_error(format!("unknown kernel '{}'; valid kernels: {}", name, kernels::ids().join(", "))));
     };
-    let spec = KernelSpec {
+    let mut spec = KernelSpec {
         kernel: name.clone(),
         size: args.size.unwrap_or_else(|| kernel.default_size()),
         seed: args.seed,
         params: args.params.iter().cloned().collect(),
     };
-    let plan = Plan {
+    let mut workers = worker_counts(args, &facts);
+    let login_node = if args.force { None } else { guard::detect(&facts) };
+    if let Some(node) = &login_node
+        && let Some(line) = guard::cap(node, &mut spec, kernel.default_size(), &mut workers)
+    {
+        eprintln!("{line}");
+    }
+    let mut plan = Plan {
         spec,
         backends: args.backends.clone(),
-        workers: worker_counts(args, &facts),
+        workers,
         warmup: args.warmup,
         repetitions: args.reps,
         scale: args.scale,
@@ -46,10 +53,29 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if let Some(code) = check_outputs(args) {
         return Ok(code);
     }
+    // A probe for --budget, and for the ETA before the sweep on a terminal.
+    let probe = (args.budget.is_some() || (!args.quiet && std::io::stderr().is_terminal()))
+        .then(|| budget::Probe::run(&plan.spec))
+        .and_then(Result::ok);
+    if let (Some(budget_s), Some(probe)) = (args.budget, &probe) {
+        let fitted = budget::calibrate(&plan, probe, budget_s, &facts);
+        let capped = login_node.as_ref().map_or(fitted, |_| fitted.min(plan.spec.size));
+        eprintln!(
+            "parlab: size {capped} {} fits the {} budget on this machine (probe: {} {} in {})",
+            kernel.size_unit(),
+            crate::present::seconds(budget_s),
+            probe.large.0,
+            kernel.size_unit(),
+            crate::present::seconds(probe.large.1)
+        );
+        plan.spec.size = capped;
+    }
 
+    let cpus = facts.available_parallelism;
+    let estimate = probe.as_ref().map(|p| budget::estimate(&plan, p, cpus));
     let runner = Runner::new(facts, Sampler::start(Duration::from_millis(250)).ok().map(Arc::new));
     let cancel = interrupt_flag();
-    let mut progress = Progress::new(args.quiet);
+    let mut progress = Progress::new(args.quiet).with_clock(cpus, estimate);
     let last = runner.run(&plan, &cancel, &mut |event| progress.show(event));
     progress.end();
     let Some(report) = finished(last) else { return Ok(ExitCode::FAILURE) };
@@ -178,11 +204,23 @@ pub(super) fn check_outputs(args: &RunArgs) -> Option<ExitCode> {
 pub(super) struct Progress {
     quiet: bool,
     live: bool,
+    /// Available CPUs, for the ETA's assumed speedups.
+    cpus: usize,
+    /// The sweep's estimated time before it starts, from a probe.
+    estimate: Option<f64>,
+    /// The running plan's ETA and when it started.
+    eta: Option<(budget::Eta, std::time::Instant)>,
 }
 
 impl Progress {
     pub(super) fn new(quiet: bool) -> Self {
-        Self { quiet, live: std::io::stderr().is_terminal() }
+        Self { quiet, live: std::io::stderr().is_terminal(), cpus: 1, estimate: None, eta: None }
+    }
+
+    /// Estimates the time left on a machine with `cpus` CPUs; `estimate` is the whole
+    /// sweep's, shown before it starts.
+    pub(super) fn with_clock(self, cpus: usize, estimate: Option<f64>) -> Self {
+        Self { cpus, estimate, ..self }
     }
 
     pub(super) fn show(&mut self, event: &RunEvent) {
@@ -190,6 +228,9 @@ impl Progress {
             return;
         }
         let mut stderr = std::io::stderr();
+        if let RunEvent::Started { plan, .. } = event {
+            self.eta = Some((budget::Eta::new(plan, self.cpus), std::time::Instant::now()));
+        }
         match event {
             RunEvent::Started { plan, total_runs } => {
                 let what = match kernels::find(&plan.spec.kernel) {
@@ -205,11 +246,20 @@ impl Progress {
                     "parlab: {what}, {} timed + {} warm-up runs per point ({order}), {total_runs} runs in all",
                     plan.repetitions, plan.warmup
                 );
+                if let Some(estimate) = self.estimate {
+                    let _ = writeln!(stderr, "parlab: expected to take {}", budget::about(estimate));
+                }
             }
             RunEvent::Sample { backend, workers, warmup, seconds, done, total } => {
                 let kind = if *warmup { "warm-up" } else { "timed" };
-                let text =
+                let mut text =
                     format!("[{done}/{total}] {backend} x{workers}: {kind} run {}", crate::present::seconds(*seconds));
+                if let Some(left) =
+                    self.eta.as_ref().and_then(|(eta, at)| eta.remaining(*done, at.elapsed().as_secs_f64()))
+                    && done < total
+                {
+                    text.push_str(&format!(", {} left", budget::about(left)));
+                }
                 if self.live {
                     let _ = write!(stderr, "\r\x1b[2K{text}");
                 } else {

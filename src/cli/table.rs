@@ -66,6 +66,11 @@ pub fn render(report: &Report) -> String {
     if report.points.iter().any(|p| p.stats.ran_size > 0) {
         out.push_str(&format!("\n{}\n", backends::python::TRUTH_NOTE));
     }
+    if report.points.iter().any(|p| p.median_s < crate::measure::budget::TOO_SHORT_S) {
+        out.push_str(
+            "? too short: under 100 ms, timer, thread start-up and one scheduler tick weigh in; raise --size or use --budget 10s\n",
+        );
+    }
     if report.points.iter().any(|p| p.noisy) {
         out.push_str("! noisy: repetitions differ by more than 5 %; the machine was busy or the work is uneven\n");
     }

@@ -140,6 +140,9 @@ pub fn to_markdown(report: &Report, images: &[Image]) -> String {
             m.available_parallelism
         ));
     }
+    if report.points.iter().any(|p| p.median_s < crate::measure::budget::TOO_SHORT_S) {
+        out.push_str("\n? too short: under 100 ms, the timer, thread start-up and a scheduler tick are a large part of the time; measure a larger size.\n");
+    }
     if report.points.iter().any(|p| p.noisy) {
         out.push_str("\n! noisy: the repetitions differ by more than 5 % of the median; the machine was busy or the work is uneven.\n");
     }

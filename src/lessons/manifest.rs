@@ -59,12 +59,30 @@ pub struct ManifestLesson {
     /// Hints, revealed one at a time, in order.
     #[serde(default)]
     pub hints: Vec<String>,
+    /// Minutes the lesson takes in a workshop: reading, the Lab and the exercises
+    /// (`parlab lessons plan` builds a schedule from them) [default: not given].
+    #[serde(default)]
+    pub minutes: Option<Spanned<u32>>,
+    /// An extension for fast finishers: `parlab lessons plan` cuts it first [default: false].
+    #[serde(default)]
+    pub optional: bool,
     /// Things for the learner to do.
     #[serde(default)]
-    pub exercises: Vec<Spanned<Exercise>>,
+    pub exercises: Vec<Spanned<ManifestExercise>>,
     /// Statements about what the measurement shows, checked by the test suite.
     #[serde(default)]
     pub claims: Vec<Spanned<Claim>>,
+}
+
+/// One `[[lesson.exercises]]` table: the exercise, and whether it is an extension.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ManifestExercise {
+    /// An extension for fast finishers, shown as optional [default: false].
+    #[serde(default)]
+    pub optional: bool,
+    /// The exercise itself.
+    #[serde(flatten)]
+    pub exercise: Exercise,
 }
 
 /// One exercise; `kind` says which.

@@ -9,6 +9,7 @@ mod embedded;
 pub mod figure;
 pub mod form;
 pub mod manifest;
+pub mod plan;
 pub mod progress;
 
 /// The Python twin of a kernel in a variant (`python_twin("pi", "threads")`), and all of them.
@@ -72,6 +73,15 @@ pub struct Lesson {
     pub hints: Vec<String>,
     /// Exercises.
     pub exercises: Vec<Exercise>,
+    /// Which exercises are extensions for fast finishers, one flag per exercise.
+    pub optional_exercises: Vec<bool>,
+    /// Minutes the lesson takes in a workshop, when the course says.
+    pub minutes: Option<u32>,
+    /// An extension lesson, cut first from a short schedule.
+    pub optional: bool,
+    /// This machine's probe of the lesson's kernel, when the Lab was fitted to a time
+    /// budget (the Lab estimates its sweeps from it).
+    pub probe: Option<crate::measure::budget::Probe>,
     /// Claims about the measurements.
     pub claims: Vec<Claim>,
     /// The course files this lesson shows or copies, by path inside the course folder:
@@ -220,6 +230,12 @@ fn inside_course(name: &str) -> Result<(), String> {
 /// Parameters whose value is a path, by their key.
 fn names_a_path(key: &str) -> bool {
     key == "file" || key == "dir" || key.ends_with("_file") || key.ends_with("_dir") || key.ends_with("path")
+}
+
+/// The built-in course's files: (name relative to the course folder, contents), the
+/// manifest first (`parlab lessons export` writes them).
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    embedded::FILES
 }
 
 /// The course built into the binary.
@@ -396,6 +412,11 @@ fn check_lesson(
     {
         fail(size.span(), "size must be at least 1".into());
     }
+    if let Some(minutes) = &raw.minutes
+        && (*minutes.get_ref() == 0 || *minutes.get_ref() > 600)
+    {
+        fail(minutes.span(), format!("minutes = {}: give 1 to 600", minutes.get_ref()));
+    }
     if raw.reps == Some(0) {
         fail(raw.id.span(), format!("lesson '{id}': reps must be at least 1"));
     }
@@ -417,7 +438,7 @@ fn check_lesson(
     }
     for exercise in &raw.exercises {
         let span = exercise.span();
-        match exercise.get_ref() {
+        match &exercise.get_ref().exercise {
             Exercise::Choice(choice) => {
                 if choice.options.len() < 2 {
                     fail(span.clone(), "a choice exercise needs at least two options".into());
@@ -518,7 +539,11 @@ fn check_lesson(
         reps: raw.reps.unwrap_or(3),
         warmup: raw.warmup.unwrap_or(1),
         hints: raw.hints.clone(),
-        exercises: raw.exercises.iter().map(|e| e.get_ref().clone()).collect(),
+        exercises: raw.exercises.iter().map(|e| e.get_ref().exercise.clone()).collect(),
+        optional_exercises: raw.exercises.iter().map(|e| e.get_ref().optional).collect(),
+        minutes: raw.minutes.as_ref().map(|m| *m.get_ref()),
+        optional: raw.optional,
+        probe: None,
         claims: raw.claims.iter().map(|c| c.get_ref().clone()).collect(),
         files: course_files,
     })

@@ -4,6 +4,7 @@
 //! processes are killed, and the cut-short execution is thrown away. Every outcome is verified against the sequential
 //! reference before its time counts.
 
+pub mod budget;
 pub mod commands;
 pub mod report;
 pub mod rounds;

@@ -10,6 +10,7 @@
 use serde::{Serialize, Serializer};
 
 use super::units::seconds;
+use crate::measure::budget::TOO_SHORT_S;
 use crate::measure::{Point, Report};
 
 /// Where a table is rendered; decides the few differences in how a value is written.
@@ -104,7 +105,8 @@ pub struct Column {
     pub report: InReport,
     /// The value of a point.
     value: fn(&Point) -> Option<f64>,
-    /// A mark after the value: `*` oversubscribed, `!` noisy, `~` rounds disagree.
+    /// A mark after the value: `*` oversubscribed, `!` noisy, `~` rounds disagree, `?` too
+    /// short to measure well.
     mark: fn(&Point) -> Option<char>,
 }
 
@@ -154,7 +156,7 @@ pub static COLUMNS: &[Column] = &[
         text: true,
         report: InReport::Yes,
         value: |p| Some(p.median_s),
-        mark: no_mark,
+        mark: |p| (p.median_s < TOO_SHORT_S).then_some('?'),
     },
     Column {
         key: "min_s",

@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::{Theme, chart, code, cores, heatmap, results};
 use crate::app::{App, LabPane, LabRow, LabSetup, Target};
 use crate::kernels;
+use crate::measure::budget;
 use crate::plot::Heatmap;
 use crate::present::thousands;
 
@@ -244,11 +245,20 @@ pub(super) fn draw_progress(frame: &mut Frame, area: Rect, app: &App, theme: &Th
                 format!("  last {} {}", if s.warmup { "warm-up" } else { "timed" }, crate::present::seconds(s.seconds))
             });
             let fraction = if run.total > 0 { run.done as f64 / run.total as f64 } else { 0.0 };
+            let cpus = app.facts.available_parallelism;
+            let left = run
+                .last
+                .as_ref()
+                .and_then(|s| budget::Eta::new(&run.plan, cpus).remaining_after(run.done, s.seconds, s.workers))
+                .filter(|_| run.done < run.total)
+                .map_or(String::new(), |left| format!(", {} left", budget::about(left)));
+            // A narrow window keeps the time left and the cancel key, not the last sample.
+            let last = if !left.is_empty() && area.width < 110 { String::new() } else { last };
             Line::from(vec![
                 Span::styled(format!(" ▶ {what} "), theme.warn().add_modifier(Modifier::BOLD)),
                 Span::raw(format!("{current}  ")),
                 Span::styled(bar(fraction, 16), theme.good()),
-                Span::raw(format!(" {}/{} runs{last}  ", run.done, run.total)),
+                Span::raw(format!(" {}/{} runs{left}{last}  ", run.done, run.total)),
                 Span::styled("c", theme.key()),
                 Span::raw(" cancel"),
             ])
@@ -275,16 +285,27 @@ pub(super) fn draw_progress(frame: &mut Frame, area: Rect, app: &App, theme: &Th
                 }
                 let sweep = app.lab.as_ref().and_then(|l| l.sweep_plan().ok());
                 match sweep {
-                    Some(plan) => Line::from(vec![
-                        Span::raw(" Ready. "),
-                        Span::styled("s", theme.key()),
-                        Span::raw(format!(
-                            " sweeps {} × {} workers ({} runs)",
-                            plan.backends.join(", "),
-                            plan.workers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
-                            plan.total_runs()
-                        )),
-                    ]),
+                    Some(plan) => {
+                        // Before the sweep: its time from the probe the Lab was fitted with.
+                        let about = app
+                            .lab_lesson()
+                            .filter(|l| l.kernel == plan.spec.kernel && l.params == plan.spec.params)
+                            .and_then(|l| l.probe)
+                            .map_or(String::new(), |probe| {
+                                let cpus = app.facts.available_parallelism;
+                                format!(", {}", budget::about(budget::estimate(&plan, &probe, cpus)))
+                            });
+                        Line::from(vec![
+                            Span::raw(" Ready. "),
+                            Span::styled("s", theme.key()),
+                            Span::raw(format!(
+                                " sweeps {} × {} workers ({} runs{about})",
+                                plan.backends.join(", "),
+                                plan.workers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                                plan.total_runs()
+                            )),
+                        ])
+                    }
                     None => Line::raw(" Switch on a backend and a worker count to sweep."),
                 }
             }

@@ -47,7 +47,18 @@ pub(super) fn hint_lines(hints: &[String], width: u16) -> Vec<Line<'static>> {
 
 /// The reader's lines: the lesson text, then its exercises with their marks.
 fn reader_lines(app: &App, lesson: &Lesson, width: u16, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = markdown::render(&lesson.text, width, theme);
+    let mut lines = Vec::new();
+    // The clock: the lesson's share of a workshop, and whether it is an extension.
+    let clock = match (lesson.minutes, lesson.optional) {
+        (Some(m), true) => Some(format!("About {m} min. Optional: an extension for fast finishers.")),
+        (Some(m), false) => Some(format!("About {m} min.")),
+        (None, true) => Some("Optional: an extension for fast finishers.".to_string()),
+        (None, false) => None,
+    };
+    if let Some(clock) = clock {
+        lines.push(Line::styled(clock, theme.dim()));
+    }
+    lines.extend(markdown::render(&lesson.text, width, theme));
     if !lesson.exercises.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Try it", theme.heading(2)));
@@ -62,7 +73,8 @@ fn reader_lines(app: &App, lesson: &Lesson, width: u16, theme: &Theme) -> Vec<Li
         for (i, exercise) in lesson.exercises.iter().enumerate() {
             lines.push(Line::raw(""));
             let record = app.exercise_record(app.opened, i);
-            let number = format!("{} {}. ", mark(record), i + 1);
+            let optional = if lesson.optional_exercises.get(i).copied().unwrap_or(false) { "(optional) " } else { "" };
+            let number = format!("{} {}. {optional}", mark(record), i + 1);
             match exercise {
                 Exercise::Predict(p) => lines.extend(plain(&format!("Predict: {}", p.prompt), &number, "     ")),
                 Exercise::Choice(c) => {

@@ -73,6 +73,9 @@ pub fn lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     if report.points.iter().any(|p| p.noisy) {
         out.push(Line::styled("! noisy: repetitions differ by more than 5 %", theme.dim()));
     }
+    if report.points.iter().any(|p| p.median_s < crate::measure::budget::TOO_SHORT_S) {
+        out.push(Line::styled("? under 100 ms: too short to measure well; raise Size", theme.dim()));
+    }
     out
 }
 
