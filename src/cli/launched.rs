@@ -41,6 +41,8 @@ pub fn run(args: &RunArgs, launcher: &str) -> Result<ExitCode> {
         workers: worker_counts(args, &facts),
         warmup: args.warmup,
         repetitions: args.reps,
+        scale: args.scale,
+        order: args.order,
     };
     if let Err(e) = plan.validate(&facts) {
         return Ok(usage_error(e));

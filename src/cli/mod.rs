@@ -222,7 +222,7 @@ pub struct RunArgs {
     pub size: Option<u64>,
     /// strong (the same --size at every worker count) or weak (--size times the worker
     /// count: the scaled speedup p x T(1, n) / T(p, p n) and a Gustafson fit), e.g.
-    /// --scale weak --param serial_units=60M for amdahl.
+    /// parlab run amdahl --scale weak --param serial_units=20000000.
     #[arg(long, value_name = "SCALE", value_parser = clap::value_parser!(crate::measure::Scale), default_value = "strong", conflicts_with = "commands")]
     pub scale: crate::measure::Scale,
     /// Timed repetitions per point.

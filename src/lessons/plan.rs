@@ -36,6 +36,9 @@ pub fn lab_plan(lesson: &Lesson, cpus: usize, size: u64) -> Plan {
         workers: lesson.workers.clone().unwrap_or_else(|| default_workers(cpus)),
         warmup: lesson.warmup,
         repetitions: lesson.reps,
+        scale: Default::default(),
+        // The Lab's order: each point shows as soon as it is measured.
+        order: crate::measure::Order::Sequential,
     }
 }
 

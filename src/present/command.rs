@@ -29,6 +29,9 @@ pub fn run_command(plan: &Plan) -> String {
     for (key, value) in &plan.spec.params {
         words.extend(["-p".into(), format!("{key}={value}")]);
     }
+    if plan.scale.is_weak() {
+        words.extend(["--scale".into(), "weak".into()]);
+    }
     words.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ")
 }
 
@@ -51,6 +54,8 @@ pub fn plan_of(report: &Report) -> Plan {
         workers,
         warmup: report.plan.warmup,
         repetitions: report.plan.repetitions,
+        scale: report.plan.scale,
+        order: report.plan.order,
     }
 }
 
