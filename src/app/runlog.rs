@@ -457,6 +457,8 @@ mod tests {
             workers: workers.to_vec(),
             warmup: 0,
             repetitions: 1,
+            scale: Default::default(),
+            order: crate::measure::Order::Sequential,
         };
         let mut report = Report::new(MachineFacts::synthetic(2), plan);
         report.reference_s = Some(1.0);

@@ -193,6 +193,8 @@ mod tests {
             workers,
             warmup: 1,
             repetitions: 3,
+            scale: Default::default(),
+            order: crate::measure::Order::Interleaved,
         }
     }
 

@@ -686,6 +686,7 @@ mod tests {
             workers: vec![1, 2],
             warmup: 1,
             repetitions: 3,
+            scale: Scale::Strong,
             order,
         }
     }

@@ -612,6 +612,7 @@ mod tests {
             warmup: 0,
             repetitions: 1,
             scale: Scale::Weak,
+            order: Order::Sequential,
         };
         let mut machine = MachineFacts::detect();
         machine.available_parallelism = 4;

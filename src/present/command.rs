@@ -80,6 +80,8 @@ mod tests {
             workers: vec![1, 2, 4],
             warmup: 1,
             repetitions: 3,
+            scale: Default::default(),
+            order: crate::measure::Order::Interleaved,
         };
         assert_eq!(
             run_command(&plan),
