@@ -54,6 +54,8 @@ impl Unit {
         match self {
             Unit::Workers => format!("{v:.0}"),
             Unit::Seconds => seconds(v),
+            // A py-* backend's "vs seq" is often a few thousandths: keep one significant digit.
+            Unit::Times if v > 0.0 && v < 0.095 => format!("{v:.3}x"),
             Unit::Times => format!("{v:.2}x"),
             Unit::Percent(decimals) => {
                 let space = if style == Style::Markdown { " " } else { "" };
