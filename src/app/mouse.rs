@@ -75,6 +75,9 @@ impl App {
                             self.selected.saturating_sub(1)
                         };
                     }
+                    Target::Reader if self.code_pane && self.lessons_pane == LessonsPane::Reader => {
+                        self.scroll_code_pane(if down { 3 } else { -3 })
+                    }
                     Target::Reader => self.reader_scroll = step(self.reader_scroll).min(self.reader_max_scroll),
                     Target::Results => self.results_scroll = step(self.results_scroll),
                     Target::Machine => self.scroll_machine(if down { 3 } else { -3 }),
