@@ -157,6 +157,10 @@ pub struct App {
     pub lab_map: bool,
     /// A one-line message for the learner (outcome of the last action).
     pub message: Option<String>,
+    /// Projector mode (`parlab --present`): stacked panes, block charts, the key echo.
+    pub present: bool,
+    /// In projector mode: the last key and what it did, from the key tables.
+    pub echo: Option<String>,
     /// Set when the app should exit.
     quit: bool,
     /// Set when `progress` changed and should be saved.
@@ -204,6 +208,8 @@ impl App {
             results: None,
             lab_map: false,
             message: None,
+            present: false,
+            echo: None,
             quit: false,
             progress_changed: false,
             now: SystemTime::UNIX_EPOCH,
@@ -311,6 +317,9 @@ impl App {
         if self.help {
             self.close_help();
             return None;
+        }
+        if self.present {
+            self.echo = Some(keys::echo(self, key));
         }
         // A reset waits for a second press: any other key in between calls it off.
         let armed = self.confirm_reset;

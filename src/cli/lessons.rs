@@ -60,7 +60,7 @@ pub fn check(dir: Option<&Path>) -> Result<ExitCode> {
 }
 
 /// Opens the terminal lab (parlab with no command), at `lesson`'s Lab when given.
-pub fn open_lab(dir: Option<&Path>, size: Option<u64>, lesson: Option<&str>) -> Result<ExitCode> {
+pub fn open_lab(dir: Option<&Path>, size: Option<u64>, lesson: Option<&str>, present: bool) -> Result<ExitCode> {
     let course = match lessons::load_course(dir) {
         Ok(course) => course,
         Err(errors) => {
@@ -77,7 +77,7 @@ pub fn open_lab(dir: Option<&Path>, size: Option<u64>, lesson: Option<&str>) -> 
             "the terminal lab needs an interactive terminal; see `parlab --help` for the commands that do not",
         ));
     }
-    crate::tui::run(course, size, start)?;
+    crate::tui::run(course, size, start, present)?;
     Ok(ExitCode::SUCCESS)
 }
 
