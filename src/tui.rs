@@ -175,10 +175,11 @@ const EXPORT_DIR: &str = "parlab-results";
 const PROGRESS_EXPORT: &str = "parlab-progress";
 
 /// Opens the terminal lab on `course`; `size` overrides every lesson's size; `start`
-/// opens that lesson's Lab at once (`parlab --lesson N`).
-pub fn run(course: Course, size: Option<u64>, start: Option<usize>) -> Result<()> {
+/// opens that lesson's Lab at once (`parlab --lesson N`); `present` is projector mode.
+pub fn run(course: Course, size: Option<u64>, start: Option<usize>, present: bool) -> Result<()> {
     let facts = MachineFacts::detect();
     let mut app = App::new(course, facts.clone(), !no_color());
+    app.present = present;
     app.size_override = size;
     // Progress is a convenience: a damaged or unreadable file is reported, never fatal.
     let mut saver = None;

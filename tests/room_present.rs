@@ -15,6 +15,12 @@ const LIMIT: Duration = Duration::from_secs(30);
 
 /// Starts parlab in a 120 x 40 pty, waits for `what`, presses Ctrl-C, returns the screen.
 fn screen_at(args: &[&str], what: &str) -> String {
+    screens(args, &[(b"", what)]).pop().unwrap()
+}
+
+/// Starts parlab in a 120 x 40 pty; for each step sends its keys and waits for its
+/// text; then presses Ctrl-C. Returns the screen after each step.
+fn screens(args: &[&str], steps: &[(&[u8], &str)]) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let pair = native_pty_system().openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 }).unwrap();
     let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_parlab"));
@@ -36,18 +42,24 @@ fn screen_at(args: &[&str], what: &str) -> String {
         }
     });
     let mut writer = pair.master.take_writer().unwrap();
-    let started = Instant::now();
-    let text = loop {
-        let text = parser.lock().unwrap().screen().contents();
-        if text.contains(what) {
-            break text;
-        }
-        if started.elapsed() > LIMIT {
-            let _ = child.kill();
-            panic!("waited for {what:?}; the screen shows:\n{text}");
-        }
-        thread::sleep(Duration::from_millis(50));
-    };
+    let mut shown = Vec::new();
+    for (keys, what) in steps {
+        writer.write_all(keys).unwrap();
+        writer.flush().unwrap();
+        let started = Instant::now();
+        let text = loop {
+            let text = parser.lock().unwrap().screen().contents();
+            if text.contains(what) {
+                break text;
+            }
+            if started.elapsed() > LIMIT {
+                let _ = child.kill();
+                panic!("waited for {what:?}; the screen shows:\n{text}");
+            }
+            thread::sleep(Duration::from_millis(50));
+        };
+        shown.push(text);
+    }
     writer.write_all(b"\x03").unwrap();
     writer.flush().unwrap();
     let started = Instant::now();
@@ -58,7 +70,7 @@ fn screen_at(args: &[&str], what: &str) -> String {
         }
         thread::sleep(Duration::from_millis(50));
     }
-    text
+    shown
 }
 
 #[test]
@@ -89,4 +101,25 @@ fn a_lesson_that_does_not_exist_is_named() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("ids: before-you-parallelise"));
+}
+
+#[test]
+fn present_mode_echoes_each_key_from_the_key_tables() {
+    let shown = screens(
+        &["--present", "--lesson", "amdahl", "--size", "3000"],
+        &[
+            (b"", "keys you press are echoed here"),
+            (b"x", "x: clear the results (not while a run is going)"),
+            (b"s", "s: sweep every switched-on point / run the underlined one (threads, rayon × 1, 2, 4 workers)"),
+            (b"", "Amdahl s="),
+            (b"Q", "Q: does nothing here"),
+        ],
+    );
+    // Stacked: the results pane is full width, below the setup, with the chart below it.
+    let last = shown.last().unwrap();
+    let row = |what: &str| last.lines().position(|l| l.contains(what)).unwrap_or_else(|| panic!("{what}:\n{last}"));
+    assert!(row("┌ Setup") < row("┌ Results"), "{last}");
+    let results = last.lines().nth(row("┌ Results")).unwrap();
+    assert_eq!(results.matches('┌').count(), 1, "nothing beside the results:\n{last}");
+    assert!(last.lines().skip(row("┌ Results") + 1).any(|l| l.trim_start().starts_with('┌')), "a pane below:\n{last}");
 }

@@ -166,6 +166,48 @@ pub enum GlobalAction {
     Show(Screen),
 }
 
+/// How a key is written on the echo strip, as the key tables write it.
+pub fn key_name(key: Key) -> String {
+    match key {
+        Key::Up => "↑".into(),
+        Key::Down => "↓".into(),
+        Key::Left => "←".into(),
+        Key::Right => "→".into(),
+        Key::PageUp => "PgUp".into(),
+        Key::PageDown => "PgDn".into(),
+        Key::Home => "Home".into(),
+        Key::End => "End".into(),
+        Key::Tab => "Tab".into(),
+        Key::BackTab => "Shift-Tab".into(),
+        Key::Enter => "Enter".into(),
+        Key::Esc => "Esc".into(),
+        Key::Backspace => "⌫".into(),
+        Key::Delete => "Del".into(),
+        Key::CtrlC => "Ctrl-C".into(),
+        Key::Char(' ') => "Space".into(),
+        Key::Char(c) => c.to_string(),
+    }
+}
+
+/// The projector's echo of `key`, worded before it acts: the key and the help line of
+/// the command that takes it (the same lookup as the handler), plus what a sweep or a
+/// run will measure. Built from the tables, so it cannot drift from what keys do.
+pub fn echo(app: &App, key: Key) -> String {
+    let name = key_name(key);
+    let Some(line) = app.command_taking(key) else { return format!("{name}: does nothing here") };
+    let lab = app.lab.as_ref().filter(|_| app.screen == Screen::Lab && app.run.is_none());
+    let plan = match (key, lab) {
+        (Key::Char('s'), Some(lab)) => lab.sweep_plan().ok(),
+        (Key::Char('r'), Some(lab)) => lab.point_plan().ok(),
+        _ => None,
+    };
+    let detail = plan.map_or(String::new(), |p| {
+        let workers: Vec<String> = p.workers.iter().map(ToString::to_string).collect();
+        format!(" ({} × {} workers)", p.backends.join(", "), workers.join(", "))
+    });
+    format!("{name}: {}{detail}", line.help)
+}
+
 fn numbers_switch(app: &App) -> bool {
     !app.exercise_takes_digits()
 }

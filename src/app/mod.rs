@@ -165,6 +165,10 @@ pub struct App {
     pub message: Option<String>,
     /// The Lab's "Recent runs" list, when open.
     pub recent: Option<runlog::RecentView>,
+    /// Projector mode (`parlab --present`): stacked panes, block charts, the key echo.
+    pub present: bool,
+    /// In projector mode: the last key and what it did, from the key tables.
+    pub echo: Option<String>,
     /// Set when the app should exit.
     quit: bool,
     /// Set when `progress` changed and should be saved.
@@ -224,6 +228,8 @@ impl App {
             lab_map: false,
             message: None,
             recent: None,
+            present: false,
+            echo: None,
             quit: false,
             progress_changed: false,
             now: SystemTime::UNIX_EPOCH,
@@ -352,6 +358,9 @@ impl App {
         if self.help {
             self.close_help();
             return None;
+        }
+        if self.present {
+            self.echo = Some(keys::echo(self, key));
         }
         // A reset waits for a second press: any other key in between calls it off.
         let armed = self.confirm_reset;

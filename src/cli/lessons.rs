@@ -244,7 +244,13 @@ Minutes are the course's (reading, exercises and {SWEEPS_PER_LESSON} sweeps); a 
 
 /// Opens the terminal lab (parlab with no command), at `lesson`'s Lab when given, with
 /// each Lab's sweep fitted to `budget` seconds (the built-in course: the default budget).
-pub fn open_lab(dir: Option<&Path>, size: Option<u64>, lesson: Option<&str>, budget: Option<f64>) -> Result<ExitCode> {
+pub fn open_lab(
+    dir: Option<&Path>,
+    size: Option<u64>,
+    lesson: Option<&str>,
+    budget: Option<f64>,
+    present: bool,
+) -> Result<ExitCode> {
     let course = match lessons::load_course(dir) {
         Ok(course) => course,
         Err(errors) => {
@@ -278,7 +284,7 @@ pub fn open_lab(dir: Option<&Path>, size: Option<u64>, lesson: Option<&str>, bud
             }
         }
     }
-    crate::tui::run(course, size, start)?;
+    crate::tui::run(course, size, start, present)?;
     Ok(ExitCode::SUCCESS)
 }
 

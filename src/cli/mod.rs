@@ -42,6 +42,11 @@ pub struct Cli {
     /// or its id, e.g. `parlab --lesson 3` or `parlab --lesson amdahl`.
     #[arg(long, value_name = "N|ID")]
     pub lesson: Option<String>,
+    /// Projector mode for one shared screen: the Lab's panes stacked for a tall, narrow
+    /// window, charts in block characters, and a strip that echoes each key and what it
+    /// did, e.g. `parlab --present --lesson 3`.
+    #[arg(long)]
+    pub present: bool,
     /// Size for every lesson's kernel in the terminal lab (for demos and tests; accepts 2e8, 400M).
     #[arg(long, hide = true, value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<u64>,
@@ -545,7 +550,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Lessons(LessonsCommand::Plan { minutes, budget })) => {
             lessons::plan(cli.lessons.as_deref(), minutes, budget)
         }
-        None => lessons::open_lab(cli.lessons.as_deref(), cli.size, cli.lesson.as_deref(), cli.budget),
+        None => lessons::open_lab(cli.lessons.as_deref(), cli.size, cli.lesson.as_deref(), cli.budget, cli.present),
     };
     backends::finish();
     result.unwrap_or_else(|e| {

@@ -58,11 +58,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }));
     }
     let mut datasets =
-        vec![Dataset::default().marker(Marker::Braille).graph_type(GraphType::Line).style(theme.dim()).data(&ideal)];
+        vec![Dataset::default().marker(line_marker(app)).graph_type(GraphType::Line).style(theme.dim()).data(&ideal)];
     for (i, backend) in backends.iter().enumerate() {
         let style = theme.series(report.backends().iter().position(|b| b == backend).unwrap_or(i));
-        datasets
-            .push(Dataset::default().marker(Marker::Braille).graph_type(GraphType::Line).style(style).data(&curves[i]));
+        datasets.push(
+            Dataset::default().marker(line_marker(app)).graph_type(GraphType::Line).style(style).data(&curves[i]),
+        );
         datasets.push(
             Dataset::default().marker(Marker::Block).graph_type(GraphType::Scatter).style(style).data(&measured[i]),
         );
@@ -119,4 +120,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     for (x, text) in placed {
         frame.render_widget(Span::styled(text.clone(), theme.dim()), Rect { x, width: text.len() as u16, ..labels });
     }
+}
+
+/// Thin braille lines on a personal screen; solid half blocks on a projector, where
+/// braille dots vanish.
+fn line_marker(app: &App) -> Marker {
+    if app.present { Marker::HalfBlock } else { Marker::Braille }
 }

@@ -27,6 +27,9 @@ struct Areas {
 }
 
 fn areas(app: &App, body: Rect) -> Areas {
+    if app.present {
+        return stacked(app, body);
+    }
     let core_rows = app.cores.per_core.len().max(1) as u16;
     let top = if body.height < 30 { 7 } else { (core_rows + 2).clamp(7, body.height / 3) };
     let [top_area, progress, command, bottom] =
@@ -35,6 +38,21 @@ fn areas(app: &App, body: Rect) -> Areas {
     let setup_width = body.width.saturating_sub(26).min(62);
     let [setup, cores] = Layout::horizontal([Constraint::Length(setup_width), Constraint::Fill(1)]).areas(top_area);
     let [results, chart] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    Areas { setup, cores, progress, command, results, chart }
+}
+
+/// Projector mode: every pane full width, one above the other, for a tall, narrow window.
+fn stacked(app: &App, body: Rect) -> Areas {
+    let core_rows = (app.cores.per_core.len().max(1) as u16 + 2).min(6);
+    let [setup, cores, progress, command, results, chart] = Layout::vertical([
+        Constraint::Length(7),
+        Constraint::Length(core_rows),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(2),
+        Constraint::Fill(3),
+    ])
+    .areas(body);
     Areas { setup, cores, progress, command, results, chart }
 }
 

@@ -125,9 +125,18 @@ fn frame_areas(app: &App, area: Rect) -> [Rect; 4] {
     let rows = notice(app).map_or(0, |(text, warning)| {
         if warning { (text.chars().count() as u16 + 13).div_ceil(area.width.max(1)).clamp(1, 3) } else { 1 }
     });
-    let [tabs, body, notice, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(rows), Constraint::Length(1)])
-            .areas(area);
+    // Projector mode adds the key echo above the footer.
+    let echo = u16::from(app.present);
+    let [tabs, body, notice, echo, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(rows),
+        Constraint::Length(echo),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    // The echo is drawn from `draw`; the four bands keep their places for hit tests.
+    let _ = echo;
     [tabs, body, notice, footer]
 }
 
@@ -165,6 +174,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Paragraph::new(Line::styled(text, style)).wrap(Wrap { trim: false }), notice_area);
     }
     draw_footer(frame, footer, app, &theme);
+    if app.present && footer.y > 0 {
+        let strip = Rect { y: footer.y - 1, height: 1, ..footer };
+        let text = app.echo.as_deref().unwrap_or("keys you press are echoed here");
+        let line = Line::from(vec![
+            Span::styled(" ▸ ", theme.key()),
+            Span::styled(text.to_string(), Style::new().add_modifier(Modifier::BOLD)),
+        ]);
+        frame.render_widget(line, strip);
+    }
     if app.help {
         help::draw(frame, area, app, &theme);
     }
