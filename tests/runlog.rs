@@ -169,6 +169,8 @@ fn the_recent_runs_list_reopens_exports_and_deletes() {
             workers,
             warmup: 1,
             repetitions: 3,
+            scale: Default::default(),
+            order: parlab::measure::Order::Sequential,
         };
         let mut report = Report::new(MachineFacts::synthetic(2), plan);
         report.created = created.into();
