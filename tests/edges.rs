@@ -240,3 +240,26 @@ fn invalid_utf8_in_a_course_is_located() {
     std::fs::write(dir.path().join("a.md"), b"# A\n\nsome \xff text\n").unwrap();
     check_refuses(dir.path(), "a.md:3: is not UTF-8 text");
 }
+
+/// `parlab kernels | head -1` and every other listing: a reader that goes away ends the
+/// listing quietly (SIGPIPE), never with a panic (exit 101).
+#[test]
+fn a_listing_whose_reader_goes_away_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    for args in [&["kernels"][..], &["backends"], &["lessons", "list"], &["info"], &["completions", "bash"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_parlab"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before parlab writes (as `head -1` does after one line).
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "parlab {args:?}: {stderr}");
+        assert_ne!(output.status.code(), Some(101), "parlab {args:?}");
+        assert!(output.status.success() || output.status.signal() == Some(13), "parlab {args:?}: {:?}", output.status);
+    }
+}

@@ -492,6 +492,18 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// A listing whose reader goes away (`parlab kernels | head -1`) ends quietly, as `ls`
+/// does: SIGPIPE's default action ends the process, where Rust's runtime ignores the
+/// signal and `println!` then panics on the broken pipe. Only for commands that print and
+/// exit: `run`, the TUI and workers handle broken pipes to their workers themselves.
+fn quiet_on_broken_pipe() {
+    use nix::sys::signal::{SigHandler, Signal, signal};
+    // SAFETY: called on the main thread before any other thread starts; it restores the
+    // default disposition and installs no handler.
+    #[allow(unsafe_code)]
+    let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
+}
+
 /// Parses `args` and runs the command; the binary's whole `main`.
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
@@ -501,6 +513,20 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
         }
     };
+    if matches!(
+        cli.command,
+        Some(
+            Command::Kernels
+                | Command::Backends
+                | Command::Info(_)
+                | Command::Batch(_)
+                | Command::Doctor
+                | Command::Completions { .. }
+                | Command::Lessons(LessonsCommand::List)
+        )
+    ) {
+        quiet_on_broken_pipe();
+    }
     let result = match cli.command {
         Some(Command::Run(args)) if !args.commands.is_empty() => cmd::run(&args),
         Some(Command::Run(args)) if args.launcher.is_some() => {
