@@ -65,6 +65,8 @@ fn lab_after_a_big_sweep(cores: usize) -> App {
         workers: counts.clone(),
         warmup: 1,
         repetitions: 3,
+        scale: Default::default(),
+        order: parlab::measure::Order::Sequential,
     };
     let mut report = Report::new(app.facts.clone(), plan);
     report.created = "2026-11-30T06:00:00Z".into();
