@@ -286,7 +286,7 @@ pub struct BatchArgs {
     pub modules: Vec<String>,
     /// A site profile (TOML) an instructor hands out: name, account, partition,
     /// reservation, qos, modules, setup, cpus, time, mem. Flags override it. E.g.
-    /// --site aurora.toml; `parlab batch --help` in the README shows a whole file.
+    /// --site aurora.toml (the README, "Running on a cluster", shows a whole file).
     #[arg(long, value_name = "FILE")]
     pub site: Option<PathBuf>,
     /// Write a job array with one task per worker count (1, 2, 4 ... --workers), each
