@@ -39,7 +39,7 @@ pub struct Cli {
     /// Fit each Lab's sweep to about this long on this machine, from a short probe per
     /// kernel, e.g. parlab --budget 20s [default: 10s for the built-in course; an own
     /// course (--lessons) keeps its sizes unless given].
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "size")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub budget: Option<f64>,
 }
 
@@ -200,7 +200,7 @@ pub struct RunArgs {
     pub reps: u32,
     /// Pick the size so that the whole sweep takes about this long on this machine, from
     /// a short probe, e.g. --budget 10s or --budget 1m.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with_all = ["size", "commands"])]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub budget: Option<f64>,
     /// Untimed warm-up runs per point.
     #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
@@ -386,6 +386,9 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     let result = match cli.command {
+        Some(Command::Run(args)) if args.budget.is_some() && (args.size.is_some() || !args.commands.is_empty()) => {
+            Ok(usage_error("--budget picks the size of a kernel: leave out --size and --cmd"))
+        }
         Some(Command::Run(args)) if !args.commands.is_empty() => cmd::run(&args),
         Some(Command::Run(args)) => match backends::launch(&args.backends) {
             // Another rank of an MPI launch: it served rank 0 and prints nothing.
