@@ -5,6 +5,11 @@
 //! law; [`sysmon`] watches every core; [`present`] writes the results as text. The command line ([`cli`]) and the terminal UI
 //! are views over those measurements.
 
+// Native Windows is not supported (parlab uses Unix processes, signals and /proc): there
+// the library is empty and the binary stops with one message pointing at WSL2 (main.rs),
+// instead of a wall of errors.
+#![cfg(not(windows))]
+
 pub mod app;
 pub mod backends;
 pub mod cli;

@@ -53,7 +53,7 @@ pub struct Cli {
     /// Fit each Lab's sweep to about this long on this machine, from a short probe per
     /// kernel, e.g. parlab --budget 20s [default: 10s for the built-in course; an own
     /// course (--lessons) keeps its sizes unless given].
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "size")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub budget: Option<f64>,
 }
 
@@ -235,7 +235,7 @@ pub struct RunArgs {
     pub reps: u32,
     /// Pick the size so that the whole sweep takes about this long on this machine, from
     /// a short probe, e.g. --budget 10s or --budget 1m.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with_all = ["size", "commands"])]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub budget: Option<f64>,
     /// Untimed warm-up runs per point.
     #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
@@ -332,7 +332,7 @@ pub struct BatchArgs {
     pub modules: Vec<String>,
     /// A site profile (TOML) an instructor hands out: name, account, partition,
     /// reservation, qos, modules, setup, cpus, time, mem. Flags override it. E.g.
-    /// --site aurora.toml; `parlab batch --help` in the README shows a whole file.
+    /// --site aurora.toml (the README, "Running on a cluster", shows a whole file).
     #[arg(long, value_name = "FILE")]
     pub site: Option<PathBuf>,
     /// Write a job array with one task per worker count (1, 2, 4 ... --workers), each
@@ -528,6 +528,9 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         quiet_on_broken_pipe();
     }
     let result = match cli.command {
+        Some(Command::Run(args)) if args.budget.is_some() && (args.size.is_some() || !args.commands.is_empty()) => {
+            Ok(usage_error("--budget picks the size of a kernel: leave out --size and --cmd"))
+        }
         Some(Command::Run(args)) if !args.commands.is_empty() => cmd::run(&args),
         Some(Command::Run(args)) if args.launcher.is_some() => {
             launched::run(&args, args.launcher.as_deref().unwrap_or_default())
