@@ -25,6 +25,7 @@ fn facts() -> MachineFacts {
         memory_available_bytes: 12 << 30,
         os: "Linux".into(),
         host: "lab".into(),
+        job: None,
     }
 }
 
