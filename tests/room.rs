@@ -45,6 +45,7 @@ fn machine(l: &Learner) -> MachineFacts {
         memory_available_bytes: 8 << 30,
         os: "Linux 12 (bookworm)".into(),
         host: "learner-host".into(),
+        job: None,
     }
 }
 
@@ -61,6 +62,8 @@ fn report(l: &Learner) -> Report {
         workers: l.workers.to_vec(),
         warmup: 1,
         repetitions: 5,
+        scale: Default::default(),
+        order: parlab::measure::Order::Sequential,
     };
     let mut report = Report::new(machine(l), plan);
     let t1 = l.size as f64 * 1e-8;
