@@ -204,7 +204,7 @@ fn check_holds_every_lesson_and_note_to_the_course_form() {
         assert!(text.contains(from), "{file} has no {from:?}");
         std::fs::write(path, text.replacen(from, to, 1)).unwrap();
     };
-    edit("03-amdahl.md", "**Objectives** (about 25 minutes)", "**Objectives**");
+    edit("03-amdahl.md", "**Objectives** (about 35 minutes)", "**Objectives**");
     edit("07-race-conditions.md", "## Key points", "## Points");
     edit("instructor/09-load-balance.md", "## Timing (about 35 minutes)", "## Timing (about 20 minutes)");
     std::fs::remove_file(dir.path().join("instructor/10-message-passing.md")).unwrap();

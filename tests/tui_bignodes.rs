@@ -24,6 +24,8 @@ const SAMPLES: usize = 40;
 /// An app on a synthetic node of `cores` CPUs, fed by a real sampler thread reading a
 /// synthetic source.
 fn node(cores: usize) -> App {
+    // The screens must not depend on whether this machine has python3.
+    parlab::backends::python::pretend_absent();
     let course = lessons::embedded().expect("the embedded course loads");
     let mut app = App::new(course, MachineFacts::synthetic(cores), true);
     // One more reading than the snapshots: the sampler drops the first.

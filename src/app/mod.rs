@@ -9,8 +9,8 @@
 //! results in `run.rs`, and progress bookkeeping (saved marks, answers, resume) in
 //! `records.rs`.
 
-pub mod command_row;
 mod code_exercise;
+pub mod command_row;
 pub mod cores;
 mod event;
 pub mod exercises;

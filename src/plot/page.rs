@@ -61,34 +61,34 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Draws the page.
-pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, page: &Page) -> Result<(), PlotError> {
-    root.fill(&WHITE).drawn()?;
-    let (width, height) = root.dim_in_pixel();
+/// A text to draw, its top-left corner and its style.
+type Piece = (String, (i32, i32), Ink);
+
+/// How a piece of text is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ink {
+    Heading,
+    Body,
+    Key,
+}
+
+/// Lays the lines out in `columns` columns of a `width` x `height` page with body text at
+/// `factor` times its size: the pieces to draw, or `Err(columns needed)` when they do not fit.
+fn layout(page: &Page, (width, height): (u32, u32), factor: f64) -> Result<Vec<Piece>, i32> {
     let scale = f64::from(width) / 800.0;
     let px = |v: f64| (v * scale).round() as i32;
+    let body_size = BODY * factor;
     let margin = px(22.0);
-    let title = (super::font::FAMILY, 17.0 * scale).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Top));
-    root.draw(&Text::new(page.title.clone(), (margin, px(14.0)), title)).drawn()?;
-    let sub = (super::font::FAMILY, 9.0 * scale).into_font().color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
-    root.draw(&Text::new(page.subtitle.clone(), (margin, px(36.0)), sub)).drawn()?;
-
     let columns = page.columns.max(1) as i32;
     let gap = px(16.0);
     let column_width = (width as i32 - 2 * margin - gap * (columns - 1)) / columns;
     let top = px(58.0);
     let bottom = height as i32 - px(14.0);
-    let row = px(BODY * 1.32);
+    let row = px(body_size * 1.32).max(1);
     // DejaVu Sans averages a little over half its size per character.
-    let chars = |w: i32| ((f64::from(w) / (BODY * scale * 0.56)) as usize).max(8);
+    let chars = |w: i32| ((f64::from(w) / (body_size * scale * 0.56)) as usize).max(8);
     let key_width = column_width * 34 / 100;
-    let body = (super::font::FAMILY, BODY * scale).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Top));
-    let heading_color = series_color(0);
-    let heading = (super::font::FAMILY, BODY * 1.25 * scale)
-        .into_font()
-        .style(FontStyle::Bold)
-        .color(&heading_color)
-        .pos(Pos::new(HPos::Left, VPos::Top));
+    let mut pieces = Vec::new();
     let (mut column, mut y) = (0, top);
     let place = |rows: i32, y: &mut i32, column: &mut i32| {
         if *y + rows * row > bottom && *y > top {
@@ -104,7 +104,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, page: &Page) -> R
                 if y > top {
                     y += row / 2;
                 }
-                root.draw(&Text::new(text.clone(), (x, y), heading.clone())).drawn()?;
+                pieces.push((text.clone(), (x, y), Ink::Heading));
                 y += row * 13 / 10;
             }
             PageLine::Text(text) => {
@@ -114,7 +114,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, page: &Page) -> R
                     y += row / 3;
                 }
                 for piece in wrapped {
-                    root.draw(&Text::new(piece, (x, y), body.clone())).drawn()?;
+                    pieces.push((piece, (x, y), Ink::Body));
                     y += row;
                 }
             }
@@ -124,18 +124,62 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, page: &Page) -> R
                 let rows = keys.len().max(wrapped.len()).max(1) as i32;
                 let x = place(rows, &mut y, &mut column);
                 for (i, piece) in keys.into_iter().enumerate() {
-                    let style = body.clone().color(&heading_color);
-                    root.draw(&Text::new(piece, (x, y + i as i32 * row), style)).drawn()?;
+                    pieces.push((piece, (x, y + i as i32 * row), Ink::Key));
                 }
                 for (i, piece) in wrapped.into_iter().enumerate() {
-                    root.draw(&Text::new(piece, (x + key_width, y + i as i32 * row), body.clone())).drawn()?;
+                    pieces.push((piece, (x + key_width, y + i as i32 * row), Ink::Body));
                 }
                 y += rows * row;
             }
         }
     }
-    if column >= columns {
-        return Err(PlotError::Drawing(format!("the page needs {} columns of text; it has {columns}", column + 1)));
+    if column >= columns { Err(column + 1) } else { Ok(pieces) }
+}
+
+/// The smallest body text, as a share of [`BODY`], a page may shrink to before it gives up.
+const SMALLEST: f64 = 0.6;
+
+/// Draws the page, shrinking the text (down to [`SMALLEST`] of its size) until the lines
+/// fit the columns.
+pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, page: &Page) -> Result<(), PlotError> {
+    root.fill(&WHITE).drawn()?;
+    let (width, height) = root.dim_in_pixel();
+    let scale = f64::from(width) / 800.0;
+    let px = |v: f64| (v * scale).round() as i32;
+    let title = (super::font::FAMILY, 17.0 * scale).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Top));
+    root.draw(&Text::new(page.title.clone(), (px(22.0), px(14.0)), title)).drawn()?;
+    let sub = (super::font::FAMILY, 9.0 * scale).into_font().color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
+    root.draw(&Text::new(page.subtitle.clone(), (px(22.0), px(36.0)), sub)).drawn()?;
+
+    let mut factor = 1.0;
+    let (pieces, factor) = loop {
+        match layout(page, (width, height), factor) {
+            Ok(pieces) => break (pieces, factor),
+            Err(needed) if factor * 0.92 < SMALLEST => {
+                return Err(PlotError::Drawing(format!(
+                    "the page needs {needed} columns of text even at {:.0} % of the text size; it has {}",
+                    SMALLEST * 100.0,
+                    page.columns
+                )));
+            }
+            Err(_) => factor *= 0.92,
+        }
+    };
+    let body_size = BODY * factor * scale;
+    let body = (super::font::FAMILY, body_size).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Top));
+    let heading_color = series_color(0);
+    let heading = (super::font::FAMILY, body_size * 1.25)
+        .into_font()
+        .style(FontStyle::Bold)
+        .color(&heading_color)
+        .pos(Pos::new(HPos::Left, VPos::Top));
+    for (text, at, ink) in pieces {
+        let style = match ink {
+            Ink::Heading => heading.clone(),
+            Ink::Body => body.clone(),
+            Ink::Key => body.clone().color(&heading_color),
+        };
+        root.draw(&Text::new(text, at, style)).drawn()?;
     }
     Ok(())
 }
