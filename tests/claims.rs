@@ -72,15 +72,17 @@ impl Skip {
     }
 }
 
-/// CPUs that other programs kept busy, before and during one measurement.
+/// CPUs that other programs kept busy, before and during one measurement, and how many
+/// cores' worth of work two spinning threads got around it ([`capacity`]).
 #[derive(Debug, Clone, Copy)]
 struct Load {
     before: Option<f64>,
     during: Option<f64>,
+    capacity: Option<f64>,
 }
 
 impl Load {
-    const NONE: Load = Load { before: None, during: None };
+    const NONE: Load = Load { before: None, during: None, capacity: None };
 
     fn worst(self) -> Option<f64> {
         max(self.before, self.during)
@@ -88,7 +90,11 @@ impl Load {
 
     /// The worse of two loads, phase by phase (a ratio claim measures twice).
     fn merge(self, other: Load) -> Load {
-        Load { before: max(self.before, other.before), during: max(self.during, other.during) }
+        Load {
+            before: max(self.before, other.before),
+            during: max(self.during, other.during),
+            capacity: min(self.capacity, other.capacity),
+        }
     }
 
     /// Phase by phase, the median of `loads` (what most rounds saw).
@@ -97,14 +103,49 @@ impl Load {
             let seen: Vec<f64> = loads.iter().filter_map(pick).collect();
             (!seen.is_empty()).then(|| median(&seen))
         };
-        Load { before: phase(|l| l.before), during: phase(|l| l.during) }
+        Load { before: phase(|l| l.before), during: phase(|l| l.during), capacity: phase(|l| l.capacity) }
     }
 
-    /// "1.2 before, 0.4 during the measurement".
+    /// "1.2 before, 0.4 during the measurement; 2 threads ran as 1.96 cores".
     fn words(self) -> String {
         let show = |v: Option<f64>| v.map_or("?".to_string(), |v| format!("{v:.1}"));
-        format!("{} before, {} during the measurement", show(self.before), show(self.during))
+        let capacity = self.capacity.map_or(String::new(), |c| format!("; 2 threads ran as {c:.2} cores"));
+        format!("{} before, {} during the measurement{capacity}", show(self.before), show(self.during))
     }
+}
+
+fn min(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A fixed amount of arithmetic (a few tens of milliseconds on one core).
+fn spin() -> u64 {
+    let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+    for i in 0..20_000_000_u64 {
+        x = std::hint::black_box(x.rotate_left(7) ^ i).wrapping_mul(0x2545_f491_4f6c_dd1d);
+    }
+    x
+}
+
+/// How many cores' worth of work two threads get now: 2 x T(spin alone) / T(two spins at
+/// once), the median of three tries; about 2.0 when two cores are really free, less when a
+/// virtual machine's two vCPUs share one physical core or a neighbour on the host takes
+/// cycles, which /proc/stat inside the machine does not show.
+fn capacity() -> Option<f64> {
+    let timed = |threads: usize| {
+        let started = Instant::now();
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| std::hint::black_box(spin()));
+            }
+        });
+        started.elapsed().as_secs_f64()
+    };
+    let tries: Vec<f64> = (0..3).map(|_| 2.0 * timed(1) / timed(2)).filter(|c| c.is_finite()).collect();
+    (!tries.is_empty()).then(|| median(&tries))
 }
 
 fn max(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -235,6 +276,8 @@ struct Checker {
     runner: Runner,
     parlab: PathBuf,
     cache: HashMap<String, Measured>,
+    /// Available CPUs.
+    cpus: usize,
 }
 
 impl Checker {
@@ -247,9 +290,13 @@ impl Checker {
         let probe = Counters::now();
         std::thread::sleep(LOAD_PROBE);
         let start = Counters::now();
+        // Only a plan of several workers needs to know that the CPUs run as cores.
+        let several = plan.workers.iter().any(|&w| w > 1) && self.cpus >= 2;
+        let ahead = several.then(capacity).flatten();
         let cancel = AtomicBool::new(false);
         let event = self.runner.run(plan, &cancel, &mut |_| {});
         let end = Counters::now();
+        let after = several.then(capacity).flatten();
         let left = leftovers(&self.parlab);
         if !left.is_empty() {
             return Err(Miss::Fail(format!("parlab processes left running after the run: {}", left.join("; "))));
@@ -257,6 +304,7 @@ impl Checker {
         let load = Load {
             before: probe.as_ref().zip(start.as_ref()).and_then(|(a, b)| b.elsewhere_since(a)),
             during: start.as_ref().zip(end.as_ref()).and_then(|(a, b)| b.elsewhere_since(a)),
+            capacity: min(ahead, after),
         };
         match event {
             RunEvent::Finished(report) => {
@@ -380,6 +428,15 @@ fn load_skip(claim: &Claim, timing: bool, cpus: usize, load: Load) -> Option<Str
     // A timing claim needs its CPUs free of other work (at least one, for a claim about a
     // single worker), or it measures the other programs.
     let needed = claim.min_cpus.or(timing.then_some(1))?;
+    if timing
+        && needed >= 2
+        && let Some(cores) = load.capacity.filter(|&c| c < SHARED_CORES)
+    {
+        return Some(format!(
+            "needs {needed} free cores, but 2 spinning threads ran as {cores:.2} cores around the measurement: the host shares these CPUs now (SMT siblings or a neighbour outside this machine) ({})",
+            load.words()
+        ));
+    }
     let busy = load.worst()?;
     ((cpus as f64 - busy) < needed as f64 - 0.5).then(|| {
         format!(
@@ -388,6 +445,9 @@ fn load_skip(claim: &Claim, timing: bool, cpus: usize, load: Load) -> Option<Str
         )
     })
 }
+
+/// Below this, two spinning threads did not get two cores' worth of work ([`capacity`]).
+const SHARED_CORES: f64 = 1.75;
 
 #[test]
 fn every_claim_of_the_course_holds_on_this_machine() {
@@ -403,7 +463,8 @@ fn every_claim_of_the_course_holds_on_this_machine() {
     let sampler =
         wants_sampler.then(|| Sampler::start(Duration::from_millis(200)).ok().map(std::sync::Arc::new)).flatten();
     println!("claims measured on: {} ({cpus} CPUs available)", facts.cpu_model);
-    let mut checker = Checker { runner: Runner::new(facts, sampler), parlab: parlab.clone(), cache: HashMap::new() };
+    let mut checker =
+        Checker { runner: Runner::new(facts, sampler), parlab: parlab.clone(), cache: HashMap::new(), cpus };
     let started = Instant::now();
     let (mut checked, mut skipped, mut failures) = (0, 0, Vec::new());
     let (mut timing_total, mut timing_skipped, mut left_out) = (0, 0, 0);
@@ -521,10 +582,39 @@ fn load_elsewhere_is_the_machine_s_busy_time_minus_this_process_tree_s() {
         Counters { at: at + Duration::from_secs(1), busy_ticks: 1_100, total_ticks: 4_200, cpus: 2, own_cpu_s: 11.0 };
     approx::assert_relative_eq!(quiet.elsewhere_since(&start).unwrap(), 0.0, epsilon = 1e-9);
     assert!(start.elsewhere_since(&start).is_none(), "no ticks passed: no reading");
-    let load = Load { before: Some(0.2), during: Some(1.7) };
+    let load = Load { before: Some(0.2), during: Some(1.7), capacity: Some(1.96) };
     assert_eq!(load.worst(), Some(1.7), "load during the run counts, not only before it");
-    let ratio = load.merge(Load { before: Some(0.9), during: None });
-    assert_eq!((ratio.before, ratio.during), (Some(0.9), Some(1.7)));
+    let ratio = load.merge(Load { before: Some(0.9), during: None, capacity: Some(1.4) });
+    assert_eq!((ratio.before, ratio.during, ratio.capacity), (Some(0.9), Some(1.7), Some(1.4)));
+}
+
+#[test]
+fn a_timing_claim_on_cpus_the_host_shares_is_not_judged() {
+    let claim = |min_cpus| Claim {
+        text: "t".into(),
+        kernel: None,
+        size: None,
+        params: Default::default(),
+        backend: Some("threads".into()),
+        workers: Some(2),
+        metric: Metric::Speedup,
+        versus: None,
+        op: parlab::lessons::Op::Greater,
+        value: 1.6,
+        tolerance: None,
+        min_cpus,
+        max_cpus: None,
+        taskset: None,
+    };
+    let quiet = Load { before: Some(0.0), during: Some(0.1), capacity: Some(1.95) };
+    assert!(load_skip(&claim(Some(2)), true, 2, quiet).is_none(), "two real cores: judged");
+    let shared = Load { capacity: Some(1.3), ..quiet };
+    let why = load_skip(&claim(Some(2)), true, 2, shared).expect("shared cores: skipped");
+    assert!(why.contains("ran as 1.30 cores"), "{why}");
+    assert!(load_skip(&claim(None), true, 2, shared).is_none(), "a one-worker claim needs one core");
+    // The probe itself: on any machine two threads get between one and two cores' worth.
+    let cores = capacity().expect("the probe runs");
+    assert!((0.5..=2.5).contains(&cores), "{cores}");
 }
 
 #[test]
