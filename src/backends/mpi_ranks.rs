@@ -251,7 +251,16 @@ impl Backend for Mpi {
         &INFO
     }
     fn fixed_workers(&self) -> Option<usize> {
-        // The world size is set by the launcher; with no MPI there is one rank.
+        // The world size is set by the launcher. A process no launcher started is a world
+        // of one, known without initialising MPI: a parlab that launches MPI jobs itself
+        // (`--launcher`) must not become an MPI singleton, whose environment would leak
+        // into the jobs it starts.
+        if let Some(size) = world_size() {
+            return Some(size);
+        }
+        if !launched_by_mpi() {
+            return Some(1);
+        }
         Some(world().map_or(1, |(_, size)| size))
     }
     fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
