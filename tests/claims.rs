@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use parlab::backends;
 use parlab::lessons::{self, Claim, Metric};
 use parlab::measure::{Plan, Report, RunEvent, Runner};
-use parlab::sysmon::{MachineFacts, Sampler, pool_cpu_count, process_cpu_time};
+use parlab::sysmon::{MachineFacts, Sampler, core_capacity, core_capacity_once, pool_cpu_count, process_cpu_time};
 
 const REPETITIONS: u32 = 5;
 const WARMUP: u32 = 1;
@@ -73,7 +73,8 @@ impl Skip {
 }
 
 /// CPUs that other programs kept busy, before and during one measurement, and how many
-/// cores' worth of work two spinning threads got around it ([`capacity`]).
+/// cores' worth of work two spinning threads got around it and between its rounds
+/// ([`core_capacity`]).
 #[derive(Debug, Clone, Copy)]
 struct Load {
     before: Option<f64>,
@@ -119,33 +120,6 @@ fn min(a: Option<f64>, b: Option<f64>) -> Option<f64> {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
-}
-
-/// A fixed amount of arithmetic (a few tens of milliseconds on one core).
-fn spin() -> u64 {
-    let mut x = 0x9e37_79b9_7f4a_7c15_u64;
-    for i in 0..20_000_000_u64 {
-        x = std::hint::black_box(x.rotate_left(7) ^ i).wrapping_mul(0x2545_f491_4f6c_dd1d);
-    }
-    x
-}
-
-/// How many cores' worth of work two threads get now: 2 x T(spin alone) / T(two spins at
-/// once), the median of three tries; about 2.0 when two cores are really free, less when a
-/// virtual machine's two vCPUs share one physical core or a neighbour on the host takes
-/// cycles, which /proc/stat inside the machine does not show.
-fn capacity() -> Option<f64> {
-    let timed = |threads: usize| {
-        let started = Instant::now();
-        std::thread::scope(|scope| {
-            for _ in 0..threads {
-                scope.spawn(|| std::hint::black_box(spin()));
-            }
-        });
-        started.elapsed().as_secs_f64()
-    };
-    let tries: Vec<f64> = (0..3).map(|_| 2.0 * timed(1) / timed(2)).filter(|c| c.is_finite()).collect();
-    (!tries.is_empty()).then(|| median(&tries))
 }
 
 fn max(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -292,11 +266,24 @@ impl Checker {
         let start = Counters::now();
         // Only a plan of several workers needs to know that the CPUs run as cores.
         let several = plan.workers.iter().any(|&w| w > 1) && self.cpus >= 2;
-        let ahead = several.then(capacity).flatten();
+        let ahead = several.then(|| core_capacity(2, 3)).flatten();
         let cancel = AtomicBool::new(false);
-        let event = self.runner.run(plan, &cancel, &mut |_| {});
+        // Between the timed repetitions of several workers (one per round when the rounds
+        // interleave), one probe each: the median says what most rounds ran on, as the
+        // median of the per-round ratios does for the figure.
+        let mut between = Vec::new();
+        let event = self.runner.run(plan, &cancel, &mut |event| {
+            if let RunEvent::Sample { workers, warmup: false, .. } = event
+                && *workers > 1
+                && several
+                && let Some(cores) = core_capacity_once(2)
+            {
+                between.push(cores);
+            }
+        });
         let end = Counters::now();
-        let after = several.then(capacity).flatten();
+        let after = several.then(|| core_capacity(2, 3)).flatten();
+        let during = (!between.is_empty()).then(|| median(&between));
         let left = leftovers(&self.parlab);
         if !left.is_empty() {
             return Err(Miss::Fail(format!("parlab processes left running after the run: {}", left.join("; "))));
@@ -304,7 +291,7 @@ impl Checker {
         let load = Load {
             before: probe.as_ref().zip(start.as_ref()).and_then(|(a, b)| b.elsewhere_since(a)),
             during: start.as_ref().zip(end.as_ref()).and_then(|(a, b)| b.elsewhere_since(a)),
-            capacity: min(ahead, after),
+            capacity: min(min(ahead, after), during),
         };
         match event {
             RunEvent::Finished(report) => {
@@ -433,7 +420,7 @@ fn load_skip(claim: &Claim, timing: bool, cpus: usize, load: Load) -> Option<Str
         && let Some(cores) = load.capacity.filter(|&c| c < SHARED_CORES)
     {
         return Some(format!(
-            "needs {needed} free cores, but 2 spinning threads ran as {cores:.2} cores around the measurement: the host shares these CPUs now (SMT siblings or a neighbour outside this machine) ({})",
+            "needs {needed} free cores, but 2 spinning threads ran as {cores:.2} cores around or between its rounds: the host shares these CPUs now (SMT siblings or a neighbour outside this machine) ({})",
             load.words()
         ));
     }
@@ -446,7 +433,7 @@ fn load_skip(claim: &Claim, timing: bool, cpus: usize, load: Load) -> Option<Str
     })
 }
 
-/// Below this, two spinning threads did not get two cores' worth of work ([`capacity`]).
+/// Below this, two spinning threads did not get two cores' worth of work ([`core_capacity`]).
 const SHARED_CORES: f64 = 1.75;
 
 #[test]
@@ -612,9 +599,6 @@ fn a_timing_claim_on_cpus_the_host_shares_is_not_judged() {
     let why = load_skip(&claim(Some(2)), true, 2, shared).expect("shared cores: skipped");
     assert!(why.contains("ran as 1.30 cores"), "{why}");
     assert!(load_skip(&claim(None), true, 2, shared).is_none(), "a one-worker claim needs one core");
-    // The probe itself: on any machine two threads get between one and two cores' worth.
-    let cores = capacity().expect("the probe runs");
-    assert!((0.5..=2.5).contains(&cores), "{cores}");
 }
 
 #[test]

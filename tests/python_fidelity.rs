@@ -3,15 +3,22 @@
 //! workers must agree within 0.15. Timing-sensitive, so it is `#[ignore]`d in the plain
 //! `cargo test` and run on its own by `.ci/python.sh` (after the other tests, one test
 //! thread), in the style of `.ci/claims.sh`: skipped with the reason printed when
-//! python3 is missing or fewer than 2 CPUs are free, and a miss is measured once more
-//! and fails only if it misses twice.
+//! python3 is missing, when fewer than 2 CPUs are free, or when two spinning threads ran
+//! as fewer than 1.75 cores just before or after the run (the host shares the vCPUs,
+//! which /proc/stat inside the machine does not show). Each pair is measured once, in
+//! interleaved rounds (the CLI's order), and its speedup is the median of the per-round
+//! ratios: no second try.
 
 use std::time::{Duration, Instant};
+
+use parlab::sysmon::core_capacity;
 
 use assert_cmd::Command;
 
 /// Largest difference between the speedups of an emulation and of CPython.
 const AGREE: f64 = 0.15;
+/// Below this, two spinning threads did not get two cores' worth of work.
+const SHARED_CORES: f64 = 1.75;
 
 /// CPUs other programs kept busy over `span` (/proc/stat), as a count of CPUs.
 fn busy_elsewhere(span: Duration) -> Option<f64> {
@@ -36,7 +43,7 @@ fn speedups(backends: &[&str]) -> Vec<f64> {
     Command::cargo_bin("parlab")
         .unwrap()
         .args(["run", "integral", "--backends", &backends.join(","), "--workers", "1,2"])
-        .args(["--size", "3e8", "--reps", "3", "--warmup", "1", "--json"])
+        .args(["--size", "3e8", "--reps", "5", "--warmup", "1", "--json"])
         .arg(&json)
         .assert()
         .success();
@@ -67,36 +74,35 @@ fn the_emulation_answers_to_cpython() {
         eprintln!("fidelity: skipped: needs 2 CPUs, this machine lets parlab use {cpus}");
         return;
     }
+    let mut misses = Vec::new();
     for pair in [["gil", "py-threads"], ["processes", "py-processes"]] {
-        let mut misses = Vec::new();
-        for attempt in 1..=2 {
-            let busy = busy_elsewhere(Duration::from_secs(1)).unwrap_or(0.0);
-            if cpus as f64 - busy < 1.5 {
-                eprintln!(
-                    "fidelity: {} against {}: skipped: needs 2 free CPUs, other programs kept {busy:.1} of {cpus} busy",
-                    pair[0], pair[1]
-                );
-                break;
-            }
-            let started = Instant::now();
-            let s = speedups(&pair);
-            let line = format!(
-                "fidelity: integral x2: {} {:.2}x, {} {:.2}x (differ by {:.2}, allowed {AGREE}; {:.0} s)",
-                pair[0],
-                s[0],
-                pair[1],
-                s[1],
-                (s[0] - s[1]).abs(),
-                started.elapsed().as_secs_f64()
+        let busy = busy_elsewhere(Duration::from_secs(1)).unwrap_or(0.0);
+        if cpus as f64 - busy < 1.5 {
+            eprintln!(
+                "fidelity: {} against {}: skipped: needs 2 free CPUs, other programs kept {busy:.1} of {cpus} busy",
+                pair[0], pair[1]
             );
-            eprintln!("{line}");
-            if (s[0] - s[1]).abs() <= AGREE {
-                misses.clear();
-                break;
-            }
-            eprintln!("fidelity: MISS (attempt {attempt} of 2)");
+            continue;
+        }
+        let before = core_capacity(2, 3).unwrap_or(2.0);
+        let started = Instant::now();
+        let s = speedups(&pair);
+        let after = core_capacity(2, 3).unwrap_or(2.0);
+        let line = format!(
+            "fidelity: integral x2: {} {:.2}x, {} {:.2}x (differ by {:.2}, allowed {AGREE}; {:.0} s; 2 threads ran as {before:.2} cores before, {after:.2} after)",
+            pair[0],
+            s[0],
+            pair[1],
+            s[1],
+            (s[0] - s[1]).abs(),
+            started.elapsed().as_secs_f64()
+        );
+        eprintln!("{line}");
+        if before.min(after) < SHARED_CORES {
+            eprintln!("fidelity: {} against {}: not judged: the host shared the two CPUs", pair[0], pair[1]);
+        } else if (s[0] - s[1]).abs() > AGREE {
             misses.push(line);
         }
-        assert!(misses.len() < 2, "the emulation disagrees with CPython twice:\n{}", misses.join("\n"));
     }
+    assert!(misses.is_empty(), "the emulation disagrees with CPython:\n{}", misses.join("\n"));
 }

@@ -88,7 +88,14 @@ pub struct Summary {
 pub fn status(app: &App, index: usize) -> LessonStatus {
     let records = app.exercise_records.get(index).map_or(&[][..], Vec::as_slice);
     let mark = app.progress.get(index).copied().unwrap_or(Progress::New);
-    let all_done = if records.is_empty() { mark == Progress::Ran } else { records.iter().all(|r| r.done) };
+    // Optional exercises are extensions for fast finishers: a lesson is done without them.
+    let optional = app.course.lessons.get(index).map_or(&[][..], |l| l.optional_exercises.as_slice());
+    let required = |i: usize| !optional.get(i).copied().unwrap_or(false);
+    let all_done = if records.is_empty() {
+        mark == Progress::Ran
+    } else {
+        records.iter().enumerate().filter(|(i, _)| required(*i)).all(|(_, r)| r.done)
+    };
     if all_done {
         return LessonStatus::Done;
     }
@@ -284,4 +291,31 @@ pub fn markdown(app: &App, date: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sysmon::MachineFacts;
+
+    #[test]
+    fn a_lesson_is_done_without_its_optional_exercises() {
+        let course = crate::lessons::embedded().expect("the embedded course loads");
+        let mut app = App::new(course, MachineFacts::synthetic(2), false);
+        let (index, lesson) = app
+            .course
+            .lessons
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.optional_exercises.contains(&true))
+            .map(|(i, l)| (i, l.clone()))
+            .expect("the course has an optional exercise");
+        for (i, record) in app.exercise_records[index].iter_mut().enumerate() {
+            record.done = !lesson.optional_exercises[i];
+        }
+        assert_eq!(status(&app, index), LessonStatus::Done, "{}: the required exercises are done", lesson.id);
+        let first_required = lesson.optional_exercises.iter().position(|o| !o).expect("a required exercise");
+        app.exercise_records[index][first_required].done = false;
+        assert_ne!(status(&app, index), LessonStatus::Done, "a required exercise is not done");
+    }
 }

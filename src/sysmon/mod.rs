@@ -3,11 +3,13 @@
 //! Depends on nothing else in the crate.
 
 mod boost;
+mod capacity;
 mod facts;
 mod sampler;
 mod source;
 
 pub use boost::turbo_boost;
+pub use capacity::{core_capacity, core_capacity_once};
 pub use facts::{CpuCountReason, JobCpus, MachineFacts, cpu_list, job_cpus, pool_cpu_count};
 pub use sampler::{CpuSnapshot, Sampler, busy_cores};
 pub use source::{CpuSource, ProcStat, ProcStatCounter, Synthetic, SysinfoSource, synthetic_proc_stat};
