@@ -3,95 +3,22 @@
 //! Recent runs list (o) offers the run again; Enter puts its point back in the table.
 //! Nothing here depends on speed: every wait polls the screen with a generous limit.
 
-use std::io::{Read, Write};
+mod pty_common;
+
+use std::ffi::OsStr;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use pty_common::{Launch, Pty};
 
-const ROWS: u16 = 40;
-const COLS: u16 = 120;
 const LIMIT: Duration = Duration::from_secs(60);
 
-struct Session {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-}
-
-impl Session {
-    fn start(args: &[&str], progress: &Path) -> Self {
-        let pty = native_pty_system();
-        let pair =
-            pty.openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 }).expect("open a pty");
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_parlab"));
-        command.args(args);
-        command.env("TERM", "xterm-256color");
-        command.env("NO_COLOR", "1");
-        // The run log goes beside the progress file: both in this test's own folder.
-        command.env("PARLAB_PROGRESS", progress.as_os_str());
-        command.env_remove("PARLAB_RUNS");
-        let child = pair.slave.spawn_command(command).expect("start parlab");
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 0)));
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let feed = Arc::clone(&parser);
-        thread::spawn(move || {
-            let mut buffer = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buffer[..n]);
-            }
-        });
-        let writer = pair.master.take_writer().expect("pty writer");
-        Self { parser, writer, child, _master: pair.master }
-    }
-
-    fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, what: &str, limit: Duration) -> String {
-        let started = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(what) {
-                return text;
-            }
-            assert!(started.elapsed() < limit, "waited {limit:?} for {what:?}; the screen shows:\n{text}");
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn send(&mut self, keys: &[u8]) {
-        self.writer.write_all(keys).unwrap();
-        self.writer.flush().unwrap();
-        thread::sleep(Duration::from_millis(150));
-    }
-
-    /// SIGKILL: no chance to save anything on the way out.
-    fn kill_hard(&mut self) {
-        let pid = self.child.process_id().expect("parlab's pid") as i32;
-        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL).unwrap();
-        let started = Instant::now();
-        while self.child.try_wait().unwrap().is_none() {
-            assert!(started.elapsed() < LIMIT, "parlab outlived SIGKILL");
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-    }
+/// parlab in a pty, its progress file (and the run log beside it) at `progress`.
+fn start(args: &[&str], progress: &Path) -> Pty {
+    // The run log goes beside the progress file: both in this test's own folder.
+    let env = [("NO_COLOR", OsStr::new("1")), ("PARLAB_PROGRESS", progress.as_os_str())];
+    Pty::launch(&Launch { remove: &["PARLAB_RUNS"], ..Launch::new(args, &env) })
 }
 
 /// The rows of the results table that show a point of `backend`.
@@ -108,7 +35,7 @@ fn a_sweep_killed_mid_way_is_offered_again_after_a_restart() {
     // A size whose later points take seconds after the first one finished, so the kill
     // lands mid-sweep in a debug build (cargo test) and in a release one alike.
     let (size, shown) = if cfg!(debug_assertions) { ("4000000", "4,000,000") } else { ("200000000", "200,000,000") };
-    let mut s = Session::start(&["--size", size], &progress);
+    let mut s = start(&["--size", size], &progress);
     s.wait_for("Embarrassingly parallel", LIMIT);
     s.send(b"j"); // the pi lesson is the second
     s.send(b"\r"); // read it
@@ -127,11 +54,11 @@ fn a_sweep_killed_mid_way_is_offered_again_after_a_restart() {
         assert!(started.elapsed() < LIMIT, "the finished point never reached the run log");
         thread::sleep(Duration::from_millis(20));
     }
-    s.kill_hard();
+    s.kill_hard(LIMIT);
     let logged = std::fs::read_to_string(&log).unwrap();
     assert!(!logged.is_empty() && logged.lines().count() < 6, "some but not all points are logged:\n{logged}");
 
-    let mut s = Session::start(&["--size", size], &progress);
+    let mut s = start(&["--size", size], &progress);
     s.wait_for("parlab", LIMIT);
     s.send(b"2"); // the Lab
     s.wait_for("Setup", LIMIT);

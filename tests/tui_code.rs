@@ -5,92 +5,27 @@
 //! Skipped with the reason when python3 is missing. Nothing here depends on speed: every
 //! wait polls the screen with a generous limit.
 
-use std::io::{Read, Write};
+mod pty_common;
+
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use pty_common::{COLS, Pty, ROWS};
 
-const ROWS: u16 = 40;
-const COLS: u16 = 120;
 const LIMIT: Duration = Duration::from_secs(30);
 
-struct Session {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+/// parlab in a pty with `env` (paths) set.
+fn start(args: &[&str], env: &[(&str, &Path)]) -> Pty {
+    let env: Vec<(&str, &OsStr)> = env.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
+    Pty::start(args, &env)
 }
 
-impl Session {
-    fn start(args: &[&str], env: &[(&str, &Path)]) -> Self {
-        let pty = native_pty_system();
-        let pair =
-            pty.openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 }).expect("open a pty");
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_parlab"));
-        command.args(args);
-        command.env("TERM", "xterm-256color");
-        for (key, value) in env {
-            command.env(key, value.as_os_str());
-        }
-        let child = pair.slave.spawn_command(command).expect("start parlab");
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 0)));
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let feed = Arc::clone(&parser);
-        thread::spawn(move || {
-            let mut buffer = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buffer[..n]);
-            }
-        });
-        let writer = pair.master.take_writer().expect("pty writer");
-        Self { parser, writer, child, _master: pair.master }
-    }
-
-    fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, what: &str, limit: Duration) -> String {
-        let started = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(what) {
-                return text;
-            }
-            assert!(started.elapsed() < limit, "waited {limit:?} for {what:?}; the screen shows:\n{text}");
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn send(&mut self, keys: &[u8]) {
-        self.writer.write_all(keys).unwrap();
-        self.writer.flush().unwrap();
-        thread::sleep(Duration::from_millis(150));
-    }
-
-    fn quit(&mut self) {
-        self.send(b"\x03");
-        let started = Instant::now();
-        while self.child.try_wait().expect("wait for parlab").is_none() {
-            assert!(started.elapsed() < LIMIT, "parlab did not exit:\n{}", self.text());
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-    }
+/// Ctrl-C, and wait for the exit.
+fn quit(s: &mut Pty) {
+    s.send(b"\x03");
+    s.wait_exit(LIMIT);
 }
 
 fn python3() -> bool {
@@ -116,10 +51,8 @@ fn a_code_exercise_copies_its_starter_passes_with_the_solution_and_shows_a_trace
     let home = tempfile::tempdir().unwrap();
     let workspace = home.path().join("work");
     let progress = home.path().join("progress.toml");
-    let mut s = Session::start(
-        &[],
-        &[("PARLAB_WORKSPACE", &workspace), ("PARLAB_PROGRESS", &progress), ("NO_COLOR", Path::new("1"))],
-    );
+    let mut s =
+        start(&[], &[("PARLAB_WORKSPACE", &workspace), ("PARLAB_PROGRESS", &progress), ("NO_COLOR", Path::new("1"))]);
     s.wait_for("Race conditions", LIMIT);
     for _ in 0..6 {
         s.send(b"j");
@@ -160,7 +93,7 @@ fn a_code_exercise_copies_its_starter_passes_with_the_solution_and_shows_a_trace
     s.send(b"F");
     s.wait_for("Press F again", LIMIT);
     assert!(std::fs::read_to_string(&file).unwrap().contains("def add(times:"), "the learner's file is kept");
-    s.quit();
+    quit(&mut s);
     let saved = std::fs::read_to_string(&progress).unwrap();
     assert!(saved.contains("kind = \"code\"") && saved.contains("done = true"), "progress records it:\n{saved}");
 }
@@ -175,7 +108,7 @@ fn the_reader_shows_the_python_twin_of_the_selected_backend_highlighted() {
     std::fs::create_dir_all(course.path().join("python/pi")).unwrap();
     std::fs::write(course.path().join("python/pi/threads.py"), twin).unwrap();
     let progress = course.path().join("progress.toml");
-    let mut s = Session::start(&["--lessons", &course.path().display().to_string()], &[("PARLAB_PROGRESS", &progress)]);
+    let mut s = start(&["--lessons", &course.path().display().to_string()], &[("PARLAB_PROGRESS", &progress)]);
     s.wait_for("Embarrassingly parallel", LIMIT);
     s.send(b"j");
     s.send(b"\r"); // read the pi lesson
@@ -183,7 +116,7 @@ fn the_reader_shows_the_python_twin_of_the_selected_backend_highlighted() {
     let text = s.wait_for("Python for threads: python/pi/threads.py", LIMIT);
     assert!(text.contains("def count(darts):") && text.contains("import json  # the result line"), "{text}");
     println!("{text}");
-    let screen = s.parser.lock().unwrap().screen().clone();
+    let screen = s.screen();
     let find = |what: &str| {
         (0..ROWS).find_map(|row| {
             let line: String = (0..COLS)
@@ -218,7 +151,7 @@ fn the_reader_shows_the_python_twin_of_the_selected_backend_highlighted() {
     s.wait_for("Python for threads: python/pi/threads.py", LIMIT);
     s.send(b"\x1b[D"); // the backend cursor moves to seq: its twin is the built-in one
     s.wait_for("Python for seq: python/pi/seq.py", LIMIT);
-    s.quit();
+    quit(&mut s);
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -4,71 +4,38 @@
 //! leaves no process behind, and after a restart the command is offered again.
 //! Nothing here depends on speed: every wait polls the screen with a generous limit.
 
-use std::io::{Read, Write};
+mod pty_common;
+
+use std::ffi::OsStr;
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use pty_common::Pty;
 
 const LIMIT: Duration = Duration::from_secs(30);
 
-struct Session {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+/// parlab in a pty, its progress file at `progress`.
+struct Session(Pty);
+
+impl Deref for Session {
+    type Target = Pty;
+    fn deref(&self) -> &Pty {
+        &self.0
+    }
+}
+
+impl DerefMut for Session {
+    fn deref_mut(&mut self) -> &mut Pty {
+        &mut self.0
+    }
 }
 
 impl Session {
     fn start(progress: &Path) -> Self {
-        let pair = native_pty_system()
-            .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
-            .expect("open a pty");
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_parlab"));
-        command.env("TERM", "xterm-256color");
-        command.env("NO_COLOR", "1");
-        command.env("PARLAB_PROGRESS", progress.as_os_str());
-        let child = pair.slave.spawn_command(command).expect("start parlab");
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(40u16.try_into().unwrap(), 120u16.try_into().unwrap(), 0)));
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let feed = Arc::clone(&parser);
-        thread::spawn(move || {
-            let mut buffer = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buffer[..n]);
-            }
-        });
-        let writer = pair.master.take_writer().expect("pty writer");
-        Self { parser, writer, child, _master: pair.master }
-    }
-
-    fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, what: &str, limit: Duration) -> String {
-        let started = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(what) {
-                return text;
-            }
-            assert!(started.elapsed() < limit, "waited {limit:?} for {what:?}; the screen shows:\n{text}");
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn send(&mut self, keys: &[u8]) {
-        self.writer.write_all(keys).unwrap();
-        self.writer.flush().unwrap();
-        thread::sleep(Duration::from_millis(150));
+        Self(Pty::start(&[], &[("NO_COLOR", OsStr::new("1")), ("PARLAB_PROGRESS", progress.as_os_str())]))
     }
 
     /// Into the pi lesson's Lab.
@@ -85,19 +52,7 @@ impl Session {
         self.send(b"q"); // Lab -> lesson text
         self.send(b"q"); // text -> list
         self.send(b"q"); // quit
-        let started = Instant::now();
-        while self.child.try_wait().expect("wait").is_none() {
-            assert!(started.elapsed() < LIMIT, "parlab did not exit:\n{}", self.text());
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
+        self.wait_exit(LIMIT);
     }
 }
 

@@ -4,26 +4,37 @@
 //! other ways out (Ctrl-C, SIGTERM, a panic) must give it back too.
 //! Nothing here depends on speed: every wait polls the screen with a generous limit.
 
-use std::io::{Read, Write};
+mod pty_common;
+
+use std::ffi::OsStr;
+use std::ops::{Deref, DerefMut};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use pty_common::Pty;
 
-const ROWS: u16 = 40;
-const COLS: u16 = 120;
 const LIMIT: Duration = Duration::from_secs(30);
 
+/// parlab in a pty, with a progress file of its own.
 struct Session {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-    progress: std::path::PathBuf,
+    pty: Pty,
+    progress: PathBuf,
     /// Leave the progress file for a later session.
     keep_progress: bool,
+}
+
+impl Deref for Session {
+    type Target = Pty;
+    fn deref(&self) -> &Pty {
+        &self.pty
+    }
+}
+
+impl DerefMut for Session {
+    fn deref_mut(&mut self) -> &mut Pty {
+        &mut self.pty
+    }
 }
 
 impl Session {
@@ -34,72 +45,18 @@ impl Session {
         Self::start_with_progress(args, env, progress)
     }
 
-    fn start_with_progress(args: &[&str], env: &[(&str, &str)], progress: std::path::PathBuf) -> Self {
-        let pty = native_pty_system();
-        let pair =
-            pty.openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 }).expect("open a pty");
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_parlab"));
-        command.args(args);
-        command.env("TERM", "xterm-256color");
-        command.env("PARLAB_PROGRESS", progress.as_os_str());
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        let child = pair.slave.spawn_command(command).expect("start parlab");
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 0)));
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let feed = Arc::clone(&parser);
-        thread::spawn(move || {
-            let mut buffer = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buffer[..n]);
-            }
-        });
-        let writer = pair.master.take_writer().expect("pty writer");
-        Self { parser, writer, child, _master: pair.master, progress, keep_progress: false }
-    }
-
-    fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, what: &str, limit: Duration) -> String {
-        let started = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(what) {
-                return text;
-            }
-            assert!(started.elapsed() < limit, "waited {limit:?} for {what:?}; the screen shows:\n{text}");
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn send(&mut self, keys: &[u8]) {
-        self.writer.write_all(keys).unwrap();
-        self.writer.flush().unwrap();
-        thread::sleep(Duration::from_millis(150));
+    fn start_with_progress(args: &[&str], env: &[(&str, &str)], progress: PathBuf) -> Self {
+        let mut vars: Vec<(&str, &OsStr)> = vec![("PARLAB_PROGRESS", progress.as_os_str())];
+        vars.extend(env.iter().map(|(k, v)| (*k, OsStr::new(v))));
+        Self { pty: Pty::start(args, &vars), progress, keep_progress: false }
     }
 
     /// Waits for the exit, then checks the terminal was restored.
     fn assert_exits_restored(&mut self) -> portable_pty::ExitStatus {
-        let started = Instant::now();
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("wait for parlab") {
-                break status;
-            }
-            assert!(started.elapsed() < LIMIT, "parlab did not exit:\n{}", self.text());
-            thread::sleep(Duration::from_millis(50));
-        };
-        // Let the reader thread take in the last bytes.
-        thread::sleep(Duration::from_millis(300));
-        let parser = self.parser.lock().unwrap();
-        assert!(!parser.screen().alternate_screen(), "the alternate screen was left");
-        assert!(!parser.screen().hide_cursor(), "the cursor is shown again");
+        let status = self.wait_exit(LIMIT);
+        let (left_alternate, cursor_shown) = self.terminal_restored();
+        assert!(left_alternate, "the alternate screen was left");
+        assert!(cursor_shown, "the cursor is shown again");
         status
     }
 }
@@ -107,9 +64,7 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         // A failed test must not leave parlab running, nor its progress file behind.
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
+        self.pty.stop();
         if let Some(dir) = self.progress.parent().filter(|_| !self.keep_progress) {
             let _ = std::fs::remove_dir_all(dir);
         }
@@ -120,7 +75,7 @@ impl Drop for Session {
 fn a_learner_sweeps_the_pi_lesson_and_quits_to_a_clean_terminal() {
     let mut s = Session::start(&["--size", "400k"], &[("NO_COLOR", "1")]);
     s.wait_for("Embarrassingly parallel", LIMIT);
-    assert!(s.parser.lock().unwrap().screen().alternate_screen(), "the lab draws on the alternate screen");
+    assert!(s.on_alternate_screen(), "the lab draws on the alternate screen");
     s.send(b"j"); // the pi lesson is the second
     s.send(b"\r"); // read it
     s.wait_for("Split, apply, combine", LIMIT);
@@ -169,7 +124,7 @@ fn sigterm_restores_the_terminal() {
     let mut s = Session::start(&["--size", "400k"], &[]);
     s.wait_for("Embarrassingly parallel", LIMIT);
     s.send(b"\r\rs"); // start a sweep, then terminate in the middle of it
-    let pid = s.child.process_id().expect("child pid");
+    let pid = s.pid();
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGTERM).unwrap();
     s.assert_exits_restored();
 }
