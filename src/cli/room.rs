@@ -288,7 +288,7 @@ pub fn analyse(entries: &[Entry], kernel: Option<&str>, backend: Option<&str>) -
             reasons.push(format!(
                 "noisy: repetitions spread above 5 % at {} worker{} (up to {:.0} %): the machine was busy",
                 noisy.join(", "),
-                if noisy.len() == 1 { "" } else { "s" },
+                if noisy == ["1"] { "" } else { "s" },
                 worst * 100.0
             ));
         }
@@ -364,10 +364,10 @@ pub fn errors_stem(exercise: &str) -> String {
 /// The charts of a room, by file stem.
 pub fn charts(room: &Room, gathered: &Gathered) -> (RoomChart, Option<Distribution>, Vec<(String, Distribution)>) {
     let footer = format!(
-        "parlab {} room report | {} results | machines of {} CPU counts",
+        "parlab {} room report | {} results | {}",
         env!("CARGO_PKG_VERSION"),
         room.curves.len(),
-        machine_classes(room).len()
+        machines(room)
     );
     let outliers: Vec<&str> = room.outliers.iter().map(|o| o.source.as_str()).collect();
     let chart = RoomChart {
@@ -419,6 +419,16 @@ pub fn charts(room: &Room, gathered: &Gathered) -> (RoomChart, Option<Distributi
 }
 
 /// Distinct machine classes among the curves: CPUs available -> CPU models and counts.
+/// "machines with 2, 8 or 16 CPUs available".
+fn machines(room: &Room) -> String {
+    let counts: Vec<String> = machine_classes(room).keys().map(usize::to_string).collect();
+    match counts.as_slice() {
+        [one] => format!("machines with {one} CPUs available"),
+        [rest @ .., last] => format!("machines with {} or {last} CPUs available", rest.join(", ")),
+        [] => "no machine".to_string(),
+    }
+}
+
 fn machine_classes(room: &Room) -> BTreeMap<usize, Vec<(String, usize)>> {
     let mut classes: BTreeMap<usize, Vec<(String, usize)>> = BTreeMap::new();
     for (e, _) in &room.curves {
@@ -448,9 +458,8 @@ pub fn markdown(room: &Room, gathered: &Gathered, images: &[(String, String)]) -
     let mut read = format!("**{n} result{}**", if n == 1 { "" } else { "s" });
     let _ = write!(
         read,
-        " on machines of {} CPU count{} (read: {} share line{}, {} results file{}",
-        machine_classes(room).len(),
-        if machine_classes(room).len() == 1 { "" } else { "s" },
+        " on {} (read: {} share line{}, {} results file{}",
+        machines(room),
         gathered.from_lines,
         if gathered.from_lines == 1 { "" } else { "s" },
         gathered.from_files,
