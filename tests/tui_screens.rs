@@ -27,6 +27,7 @@ fn facts(cores: usize) -> MachineFacts {
         os: "Linux (Example 1)".into(),
         host: "lab".into(),
         job: None,
+        sockets: Vec::new(),
     }
 }
 
