@@ -2,7 +2,8 @@
 //! run on its own thread by the [`Runner`], which streams [`RunEvent`]s and can be
 //! cancelled mid-repetition: kernels stop taking items once the flag is set, worker
 //! processes are killed, and the cut-short execution is thrown away. Every outcome is verified against the sequential
-//! reference before its time counts.
+//! reference before its time counts. A watchdog ([`watchdog`]) gives every execution a
+//! time limit and turns an overrun into an error naming the worker that stopped answering.
 
 pub mod budget;
 pub mod commands;
