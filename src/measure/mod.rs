@@ -134,7 +134,7 @@ pub enum RunError {
         "{kernel} on {backend} with {workers} workers did not finish within {} ({}): {}; the run was stopped",
         crate::present::seconds(limit.as_secs_f64()),
         if *given { "--timeout".to_string() } else { format!("the default limit, {}x the slowest run before it and at least {} s; set another with --timeout", watchdog::DEFAULT_FACTOR, watchdog::DEFAULT_FLOOR.as_secs()) },
-        stuck.as_ref().map_or("no worker was running an item (it hung outside them)".to_string(), |s| s.to_string())
+        stuck.as_ref().map_or("no worker was known to be running items then (it stopped while starting, or this backend does not say)".to_string(), |s| s.to_string())
     )]
     Timeout {
         /// The kernel id.
