@@ -107,12 +107,15 @@ pub fn history_rows(cores: usize, sockets: &[usize], rows: usize, per_row: usize
             })
             .collect();
     }
-    let rows_each = rows / ids.len();
+    let count = ids.len();
     let mut out = Vec::new();
-    for id in ids {
+    for (index, id) in ids.into_iter().enumerate() {
+        // Every row is used: the first sockets take one more when they do not divide evenly.
+        let rows_each = rows / count + usize::from(index < rows % count);
         let cpus: Vec<usize> = (0..cores).filter(|&cpu| sockets[cpu] == id).collect();
-        let block = cpus.len().div_ceil(rows_each).max(1);
-        for part in cpus.chunks(block) {
+        let parts = rows_each.min(cpus.len()).max(1);
+        for k in 0..parts {
+            let part = &cpus[k * cpus.len() / parts..(k + 1) * cpus.len() / parts];
             let name = if part.len() == cpus.len() {
                 format!("s{id}")
             } else {
@@ -240,7 +243,7 @@ mod tests {
         assert_eq!(rows, [("s0".to_string(), vec![0, 2, 4, 6]), ("s1".to_string(), vec![1, 3, 5, 7])]);
         let rows = history_rows(8, &sockets, 5, 2);
         let names: Vec<&str> = rows.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["s0 0-2", "s0 4-6", "s1 1-3", "s1 5-7"]);
+        assert_eq!(names, ["s0 0", "s0 2", "s0 4-6", "s1 1-3", "s1 5-7"]);
         assert!(rows.iter().flat_map(|(_, cpus)| cpus).count() == 8, "every CPU in one row");
         // Too few rows for a row per socket, or one socket: blocks as before.
         assert_eq!(history_rows(8, &sockets, 1, 8), [("all".to_string(), (0..8).collect::<Vec<_>>())]);
