@@ -108,10 +108,16 @@ fn a_hung_rank_or_thread_is_named_with_parlabs_pid() {
 
 #[test]
 fn timeout_must_be_a_positive_duration() {
-    for bad in ["0", "-1", "soon", "nan"] {
+    for bad in ["0", "-1", "soon", "nan", "99999999999999999999999"] {
         let output = Command::new(PARLAB).args(["run", "pi", "--size", "1000", "--timeout", bad]).output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "--timeout {bad}:\n{stderr}");
         assert!(stderr.contains("--timeout"), "--timeout {bad}: the error must name the flag:\n{stderr}");
     }
+    // The same flag of --cmd runs, which once panicked converting a duration too long.
+    let output = Command::new(PARLAB)
+        .args(["run", "--cmd", "echo {workers}", "--workers", "1", "--timeout", "99999999999999999999999"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
 }

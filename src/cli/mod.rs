@@ -474,7 +474,12 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
         _ => return Err(format!("'{text}' is not a duration (examples: 60s, 2m, 500ms)")),
     };
     match number.trim().parse::<f64>() {
-        Ok(value) if value.is_finite() && value > 0.0 => Ok(value * scale),
+        // A Duration holds it (a longer one would panic where it is converted).
+        Ok(value)
+            if value.is_finite() && value > 0.0 && std::time::Duration::try_from_secs_f64(value * scale).is_ok() =>
+        {
+            Ok(value * scale)
+        }
         _ => Err(format!("'{text}' is not a duration (examples: 60s, 2m, 500ms)")),
     }
 }
