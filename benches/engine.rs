@@ -30,7 +30,7 @@ fn sized(size: u64) -> u64 {
 /// Median seconds of `reps()` executions (after one warm-up) of `workload` on `backend`.
 fn time(backend: &dyn Backend, spec: &KernelSpec, workload: &dyn Workload, workers: usize) -> Summary {
     let cancel = AtomicBool::new(false);
-    let job = Job { spec, workload, workers, cancel: &cancel };
+    let job = Job { spec, workload, workers, cancel: &cancel, watch: None };
     backend.execute(&job).expect("warm-up run");
     let times: Vec<f64> = (0..reps())
         .map(|_| {

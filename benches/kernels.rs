@@ -38,7 +38,7 @@ fn spec(kernel: &str, size: u64, params: &[(&str, &str)]) -> KernelSpec {
 fn time(backend: &str, spec: &KernelSpec, workload: &dyn Workload, workers: usize, reps: usize) -> (f64, Outcome) {
     let cancel = AtomicBool::new(false);
     let backend = backends::find(backend).expect("registered backend");
-    let job = Job { spec, workload, workers, cancel: &cancel };
+    let job = Job { spec, workload, workers, cancel: &cancel, watch: None };
     let mut times = Vec::new();
     let mut outcome = Outcome::default();
     for rep in 0..=reps {

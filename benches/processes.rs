@@ -28,7 +28,7 @@ fn measure(backend: &str, spec: &KernelSpec, workers: usize, reps: usize) -> (f6
     let cancel = AtomicBool::new(false);
     let mut samples = Vec::new();
     for rep in 0..=reps {
-        let job = Job { spec, workload: workload.as_ref(), workers, cancel: &cancel };
+        let job = Job { spec, workload: workload.as_ref(), workers, cancel: &cancel, watch: None };
         let started = Instant::now();
         let run = backend.execute(&job).unwrap_or_else(|e| panic!("{}: {e}", backend.id()));
         let wall = started.elapsed().as_secs_f64();

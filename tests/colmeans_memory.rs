@@ -26,7 +26,7 @@ fn peak_memory_stays_within_the_budget_for_a_matrix_ten_times_larger() {
     let workload = spec.build().unwrap();
     let cancel = AtomicBool::new(false);
     for (backend, workers) in [("seq", 1), ("threads", 2), ("rayon", 4), ("threads", 16)] {
-        let job = Job { spec: &spec, workload: workload.as_ref(), workers, cancel: &cancel };
+        let job = Job { spec: &spec, workload: workload.as_ref(), workers, cancel: &cancel, watch: None };
         let outcome = backends::find(backend).unwrap().execute(&job).unwrap().outcome;
         workload.verify(&outcome).unwrap();
         let int = |name: &str| match outcome.values.get(name) {

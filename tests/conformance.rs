@@ -20,8 +20,9 @@ fn every_backend_agrees_with_seq_on_every_kernel() {
         let mut spec = KernelSpec::new(kernel.id()).unwrap();
         spec.size = kernel.small_size();
         let workload = spec.build().unwrap_or_else(|e| panic!("{}: {e}", kernel.id()));
-        let reference =
-            seq.execute(&Job { spec: &spec, workload: workload.as_ref(), workers: 1, cancel: &cancel }).unwrap();
+        let reference = seq
+            .execute(&Job { spec: &spec, workload: workload.as_ref(), workers: 1, cancel: &cancel, watch: None })
+            .unwrap();
         workload.verify(&reference.outcome).unwrap_or_else(|e| panic!("{} seq: {e}", kernel.id()));
         // The py-* backends run CPython twins at a size of their own and check them
         // against the truth, not against seq (tests/python.rs).
@@ -31,7 +32,7 @@ fn every_backend_agrees_with_seq_on_every_kernel() {
                 None => vec![1, 2, 3, 7],
             };
             for workers in counts {
-                let job = Job { spec: &spec, workload: workload.as_ref(), workers, cancel: &cancel };
+                let job = Job { spec: &spec, workload: workload.as_ref(), workers, cancel: &cancel, watch: None };
                 let run = backend
                     .execute(&job)
                     .unwrap_or_else(|e| panic!("{} on {} x{workers}: {e}", kernel.id(), backend.id()));
@@ -71,12 +72,18 @@ fn results_do_not_depend_on_the_split() {
     let mut spec = KernelSpec::new("pi").unwrap();
     spec.size = 300_000;
     let workload = spec.build().unwrap();
-    let a = threads.execute(&Job { spec: &spec, workload: workload.as_ref(), workers: 2, cancel: &cancel }).unwrap();
-    let b = threads.execute(&Job { spec: &spec, workload: workload.as_ref(), workers: 5, cancel: &cancel }).unwrap();
+    let a = threads
+        .execute(&Job { spec: &spec, workload: workload.as_ref(), workers: 2, cancel: &cancel, watch: None })
+        .unwrap();
+    let b = threads
+        .execute(&Job { spec: &spec, workload: workload.as_ref(), workers: 5, cancel: &cancel, watch: None })
+        .unwrap();
     assert_eq!(a.outcome, b.outcome);
     spec.seed = 7;
     let other = spec.build().unwrap();
-    let c = threads.execute(&Job { spec: &spec, workload: other.as_ref(), workers: 2, cancel: &cancel }).unwrap();
+    let c = threads
+        .execute(&Job { spec: &spec, workload: other.as_ref(), workers: 2, cancel: &cancel, watch: None })
+        .unwrap();
     assert_ne!(a.outcome, c.outcome);
 }
 
@@ -86,12 +93,13 @@ fn agree_everywhere(spec: &KernelSpec) {
     let label = format!("{} {:?}", spec.kernel, spec.params);
     let workload = spec.build().unwrap_or_else(|e| panic!("{label}: {e}"));
     let seq = backends::reference();
-    let reference = seq.execute(&Job { spec, workload: workload.as_ref(), workers: 1, cancel: &cancel }).unwrap();
+    let reference =
+        seq.execute(&Job { spec, workload: workload.as_ref(), workers: 1, cancel: &cancel, watch: None }).unwrap();
     workload.verify(&reference.outcome).unwrap_or_else(|e| panic!("{label} seq: {e}"));
     for backend in backends::registry().iter().filter(|b| !b.id().starts_with("py-")) {
         let counts = backend.fixed_workers().map_or(vec![1, 2, 3, 7], |n| vec![n]);
         for workers in counts {
-            let job = Job { spec, workload: workload.as_ref(), workers, cancel: &cancel };
+            let job = Job { spec, workload: workload.as_ref(), workers, cancel: &cancel, watch: None };
             let run = backend.execute(&job).unwrap_or_else(|e| panic!("{label} on {} x{workers}: {e}", backend.id()));
             workload
                 .agrees(&run.outcome, &reference.outcome)
@@ -161,7 +169,9 @@ fn the_same_seed_gives_the_same_outcome_forever() {
     for (kernel, params) in variants {
         let spec = spec_with(kernel, None, params);
         let workload = spec.build().unwrap();
-        let run = seq.execute(&Job { spec: &spec, workload: workload.as_ref(), workers: 1, cancel: &cancel }).unwrap();
+        let run = seq
+            .execute(&Job { spec: &spec, workload: workload.as_ref(), workers: 1, cancel: &cancel, watch: None })
+            .unwrap();
         outcomes.push(format!("{kernel}: {}", run.outcome));
     }
     assert_eq!(draws, [6121685551868385341, 7634683529819675643, 6617557083573103987]);
@@ -203,7 +213,7 @@ fn cancel_on_every_backend(spec: &KernelSpec) {
         let workers = backend.fixed_workers().unwrap_or(2);
         let cancel = AtomicBool::new(false);
         let (latency, result) = thread::scope(|scope| {
-            let job = Job { spec, workload: workload.as_ref(), workers, cancel: &cancel };
+            let job = Job { spec, workload: workload.as_ref(), workers, cancel: &cancel, watch: None };
             let run = scope.spawn(move || {
                 let result = backend.execute(&job);
                 (Instant::now(), result)

@@ -21,7 +21,7 @@ fn spec(kernel: &str, size: u64, params: &[(&str, &str)]) -> KernelSpec {
 fn run(backend: &str, spec: &KernelSpec, workload: &dyn Workload, workers: usize) -> Outcome {
     let cancel = AtomicBool::new(false);
     let backend = backends::find(backend).unwrap();
-    backend.execute(&Job { spec, workload, workers, cancel: &cancel }).unwrap().outcome
+    backend.execute(&Job { spec, workload, workers, cancel: &cancel, watch: None }).unwrap().outcome
 }
 
 fn int(outcome: &Outcome, name: &str) -> u64 {

@@ -198,6 +198,29 @@ fn a_fault_on_mpi_ranks_fails_the_run_naming_it() {
     }
 }
 
+/// A rank that stops answering is told to stop, not left behind: with `PARLAB_FAULT=hang`
+/// rank 1 sleeps until its stop flag is raised, which only rank 0's CANCEL message does.
+/// `--timeout 1` must end the run with exit 1 and an error naming rank 1 and its items,
+/// and the ranks stay in step, so the job ends cleanly instead of being aborted.
+#[test]
+fn a_hung_rank_is_told_to_stop_and_named() {
+    let output = Command::new("mpirun")
+        .args(["-n", "2", PARLAB, "run", "pi", "--backends", "mpi", "--size", "200000"])
+        .args(["--reps", "1", "--warmup", "0", "-q", "--timeout", "1"])
+        .env("PARLAB_FAULT", "hang")
+        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+        .env("OMPI_MCA_rmaps_base_oversubscribe", "1")
+        .output()
+        .expect("mpirun");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "a hung rank fails the run with exit 1:\n{stderr}");
+    for part in ["pi on mpi with 2 workers did not finish within", "(--timeout)", "rank 1 of 2", "items 0..1"] {
+        assert!(stderr.contains(part), "the error must say '{part}':\n{stderr}");
+    }
+    assert!(!stderr.contains("MPI_ABORT"), "rank 1 was told and answered; the job was not aborted:\n{stderr}");
+}
+
 /// The MPI job script, run whole by bash: a stand-in `srun` starts `parlab info` once
 /// and the measurement on 2 ranks through the real mpirun; then the script's mpirun
 /// alternative, uncommented, through a stand-in `mpirun` that logs and calls the real one.

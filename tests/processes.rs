@@ -199,7 +199,7 @@ fn a_run_moves_bytes_and_counts_them() {
     let workload = spec.build().unwrap();
     let cancel = AtomicBool::new(false);
     let run = processes
-        .execute(&backends::Job { spec: &spec, workload: workload.as_ref(), workers: 2, cancel: &cancel })
+        .execute(&backends::Job { spec: &spec, workload: workload.as_ref(), workers: 2, cancel: &cancel, watch: None })
         .unwrap();
     let stats = run.stats;
     // 6 arrays of 100 x 100 f64 come back; 3 tasks go out.

@@ -28,6 +28,7 @@ fn facts() -> MachineFacts {
         os: "Linux (Example 1)".into(),
         host: "lab".into(),
         job: None,
+        sockets: Vec::new(),
     }
 }
 

@@ -46,6 +46,7 @@ fn machine(l: &Learner) -> MachineFacts {
         os: "Linux 12 (bookworm)".into(),
         host: "learner-host".into(),
         job: None,
+        sockets: Vec::new(),
     }
 }
 

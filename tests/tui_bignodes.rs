@@ -24,10 +24,16 @@ const SAMPLES: usize = 40;
 /// An app on a synthetic node of `cores` CPUs, fed by a real sampler thread reading a
 /// synthetic source.
 fn node(cores: usize) -> App {
+    node_on(MachineFacts::synthetic(cores))
+}
+
+/// An app on the synthetic node `facts` describes, fed as [`node`]'s.
+fn node_on(facts: MachineFacts) -> App {
+    let cores = facts.logical_cores;
     // The screens must not depend on whether this machine has python3.
     parlab::backends::python::pretend_absent();
     let course = lessons::embedded().expect("the embedded course loads");
-    let mut app = App::new(course, MachineFacts::synthetic(cores), true);
+    let mut app = App::new(course, facts, true);
     // One more reading than the snapshots: the sampler drops the first.
     let source = Box::new(Synthetic::new(cores).limited(SAMPLES + 1));
     let sampler = Sampler::start_with(source, Duration::from_millis(2)).expect("the sampler starts");
@@ -124,6 +130,26 @@ fn lab_on_128_cpus() {
 #[test]
 fn lab_on_256_cpus() {
     check(256);
+}
+
+/// On a node of several sockets the history rows are per socket where there is room
+/// (200x60), and one row for all where there is not (80x24).
+#[test]
+fn history_rows_per_socket_on_a_node_of_four_sockets() {
+    let mut app = node_on(MachineFacts::synthetic(256).with_sockets(4));
+    keys(&mut app, &[Key::Down, Key::Enter, Key::Enter]);
+    assert_eq!(app.screen, Screen::Lab);
+    let wide = render(&app, 200, 60);
+    for socket in 0..4 {
+        let first = socket * 64;
+        let row = format!("│s{socket} {first}-");
+        assert!(wide.contains(&row) || wide.contains(&format!("│s{socket} ")), "socket {socket}:\n{wide}");
+    }
+    assert!(wide.contains("history by socket"), "{wide}");
+    insta::assert_snapshot!("lab_256_cpus_4_sockets_200x60", wide);
+    let narrow = render(&app, 80, 24);
+    assert!(narrow.contains("│all "), "{narrow}");
+    insta::assert_snapshot!("lab_256_cpus_4_sockets_80x24", narrow);
 }
 
 #[test]

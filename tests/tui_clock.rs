@@ -26,6 +26,7 @@ fn facts() -> MachineFacts {
         os: "Linux".into(),
         host: "lab".into(),
         job: None,
+        sockets: Vec::new(),
     }
 }
 

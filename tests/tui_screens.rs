@@ -27,6 +27,7 @@ fn facts(cores: usize) -> MachineFacts {
         os: "Linux (Example 1)".into(),
         host: "lab".into(),
         job: None,
+        sockets: Vec::new(),
     }
 }
 
@@ -698,7 +699,8 @@ fn walk_results(app: &mut App) {
     spec.size = 20_000;
     let workload = spec.build().unwrap();
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let job = parlab::backends::Job { spec: &spec, workload: workload.as_ref(), workers: 1, cancel: &cancel };
+    let job =
+        parlab::backends::Job { spec: &spec, workload: workload.as_ref(), workers: 1, cancel: &cancel, watch: None };
     let outcome = parlab::backends::find("seq").unwrap().execute(&job).unwrap().outcome;
     let mut plan = plan(&["threads", "rayon"]);
     plan.spec = spec;

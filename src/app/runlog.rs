@@ -4,7 +4,9 @@
 //! before the next point starts: a crash, a kill or an accidental quit loses at most the
 //! point in flight. A line cut short by a crash damages nothing before it; a log with
 //! lines that cannot be read is set aside (`runs.jsonl.corrupt-N`) with a warning and
-//! its readable lines are kept. The list reopens a run (table and chart come back),
+//! its readable lines are kept. The log cannot grow without bound: when it is read it
+//! keeps only the newest runs within [`KEEP`] (a number of runs and of bytes), rewritten
+//! atomically, so a learner who runs all week never fills the disk. The list reopens a run (table and chart come back),
 //! exports it or deletes it. The file work is done by the main loop (`tui.rs`) through
 //! the functions here; the list's state and keys are the app's.
 
@@ -128,10 +130,30 @@ pub struct Loaded {
     pub warning: Option<String>,
 }
 
-/// Reads the log at `path`. A missing log has no runs; lines that cannot be read are
-/// reported and set aside with the whole file (`<name>.corrupt-N`), and the readable
-/// lines are written back, so nothing readable is lost and the warning comes once.
+/// How much of the log is kept when it is read: the newest runs, as many as both limits
+/// allow (the newest run is always kept whole).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keep {
+    /// Runs kept at most.
+    pub runs: usize,
+    /// Bytes of log kept at most.
+    pub bytes: usize,
+}
+
+/// What the run log keeps: 200 runs, 16 MiB (a point's line is a few KiB).
+pub const KEEP: Keep = Keep { runs: 200, bytes: 16 << 20 };
+
+/// Reads the log at `path`, pruned to [`KEEP`]. A missing log has no runs; lines that
+/// cannot be read are reported and set aside with the whole file (`<name>.corrupt-N`),
+/// and the readable lines are written back, so nothing readable is lost and the warning
+/// comes once.
 pub fn load(path: &Path) -> Loaded {
+    load_keeping(path, KEEP)
+}
+
+/// [`load`], keeping what `keep` allows: older runs are dropped from the file, which is
+/// rewritten atomically (a parlab appending at that instant may lose its point).
+pub fn load_keeping(path: &Path, keep: Keep) -> Loaded {
     let shown = path.display().to_string();
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
@@ -146,7 +168,7 @@ pub fn load(path: &Path) -> Loaded {
     };
     let text = String::from_utf8_lossy(&bytes);
     let mut lines = Vec::new();
-    let mut good = String::new();
+    let mut raws = Vec::new();
     let mut bad = Vec::new();
     for (number, raw) in text.lines().enumerate() {
         if raw.trim().is_empty() {
@@ -154,14 +176,28 @@ pub fn load(path: &Path) -> Loaded {
         }
         match serde_json::from_str::<LogLine>(raw) {
             Ok(line) => {
-                good.push_str(raw);
-                good.push('\n');
+                raws.push(raw);
                 lines.push(line);
             }
             Err(_) => bad.push(number + 1),
         }
     }
+    let kept = kept_runs(&lines, &raws, keep);
+    let pruned = kept.len() < distinct_runs(&lines);
+    let mut good = String::new();
+    let (lines, raws): (Vec<LogLine>, Vec<&str>) =
+        lines.into_iter().zip(raws).filter(|(line, _)| kept.contains(&line.run)).unzip();
+    for raw in raws {
+        good.push_str(raw);
+        good.push('\n');
+    }
     let mut warning = None;
+    if pruned && bad.is_empty() {
+        // Old runs go quietly, as a shell's history does; only a failure is worth a word.
+        if let Err(e) = files::replace(path, good.as_bytes()) {
+            warning = Some(format!("Run log {shown} could not be trimmed to its newest runs ({e})."));
+        }
+    }
     if !bad.is_empty() {
         let which = bad.iter().take(5).map(ToString::to_string).collect::<Vec<_>>().join(", ");
         let more = if bad.len() > 5 { ", ..." } else { "" };
@@ -177,6 +213,36 @@ pub fn load(path: &Path) -> Loaded {
         });
     }
     Loaded { path: shown, runs: runs_of(lines), warning }
+}
+
+/// How many runs `lines` hold.
+fn distinct_runs(lines: &[LogLine]) -> usize {
+    let mut ids: Vec<&str> = lines.iter().map(|l| l.run.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
+}
+
+/// The ids of the newest runs that `keep` allows; a run is as new as its first line is
+/// late in the log, and weighs the bytes of all its lines.
+fn kept_runs(lines: &[LogLine], raws: &[&str], keep: Keep) -> Vec<String> {
+    let mut runs: Vec<(&str, usize)> = Vec::new();
+    for (line, raw) in lines.iter().zip(raws) {
+        match runs.iter_mut().find(|(id, _)| *id == line.run) {
+            Some((_, bytes)) => *bytes += raw.len() + 1,
+            None => runs.push((&line.run, raw.len() + 1)),
+        }
+    }
+    let mut kept = Vec::new();
+    let mut bytes = 0;
+    for (id, size) in runs.into_iter().rev() {
+        if kept.len() >= keep.runs || (!kept.is_empty() && bytes + size > keep.bytes) {
+            break;
+        }
+        bytes += size;
+        kept.push(id.to_string());
+    }
+    kept
 }
 
 /// Groups lines into runs, newest first; a point measured again replaces the earlier one.
@@ -535,6 +601,51 @@ mod tests {
         delete(&path, "a").unwrap();
         let ids: Vec<String> = load(&path).runs.into_iter().map(|r| r.id).collect();
         assert_eq!(ids, ["b"]);
+    }
+
+    /// The ids of the runs in the log at `path`, newest first, as read without pruning.
+    fn ids_in(path: &Path) -> Vec<String> {
+        load_keeping(path, Keep { runs: usize::MAX, bytes: usize::MAX }).runs.into_iter().map(|r| r.id).collect()
+    }
+
+    #[test]
+    fn the_log_keeps_only_its_newest_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("runs.jsonl");
+        for id in ["a", "b", "c", "d", "e"] {
+            append(&path, id, &report(&[1, 2]), &point(1)).unwrap();
+        }
+        // Run "a" gains a point after the others began: it is still the oldest run.
+        append(&path, "a", &report(&[1, 2]), &point(2)).unwrap();
+        let loaded = load_keeping(&path, Keep { runs: 3, bytes: usize::MAX });
+        assert_eq!(loaded.warning, None);
+        let ids: Vec<&str> = loaded.runs.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["e", "d", "c"]);
+        assert_eq!(ids_in(&path), ["e", "d", "c"], "the file itself was trimmed");
+
+        // By size: each run here is one line; room for two lines keeps two runs.
+        let line = fs::read_to_string(&path).unwrap().lines().next().unwrap().len() + 1;
+        let loaded = load_keeping(&path, Keep { runs: 100, bytes: 2 * line + line / 2 });
+        assert_eq!(loaded.runs.len(), 2);
+        assert_eq!(ids_in(&path), ["e", "d"]);
+        // The newest run is kept whole, however small the limit.
+        assert_eq!(load_keeping(&path, Keep { runs: 100, bytes: 1 }).runs.len(), 1);
+        assert_eq!(ids_in(&path), ["e"]);
+    }
+
+    #[test]
+    fn a_log_of_more_runs_than_kept_is_trimmed_when_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("runs.jsonl");
+        append(&path, "template", &report(&[1]), &point(1)).unwrap();
+        let line = fs::read_to_string(&path).unwrap();
+        let lines: String = (0..KEEP.runs + 5).map(|n| line.replace("\"template\"", &format!("\"run-{n}\""))).collect();
+        fs::write(&path, lines).unwrap();
+        let loaded = load(&path);
+        assert_eq!(loaded.runs.len(), KEEP.runs);
+        assert_eq!(loaded.runs[0].id, format!("run-{}", KEEP.runs + 4), "the newest run first");
+        assert_eq!(ids_in(&path).len(), KEEP.runs);
+        assert!(fs::metadata(&path).unwrap().len() as usize <= KEEP.bytes);
     }
 
     #[test]

@@ -40,7 +40,7 @@ impl Backend for AsyncLoop {
         let ctx = ItemCtx::free().cancellable(job.cancel);
         // The code before `gather`: it runs on the loop's thread before any task.
         let serial = workload.serial_part(&ctx);
-        let tally = WorkerTally::new(job.workers);
+        let tally = WorkerTally::for_job(job);
         let tasks = static_ranges(workload.items(), job.workers).into_iter().map(Task::new).collect();
         let parts = EventLoop::new(tasks).run(workload, &ctx, &tally, job)?;
         let outcome = assemble(workload, serial, parts)?;
@@ -172,8 +172,9 @@ mod tests {
         spec.params = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let workload = spec.build().unwrap();
         let cancel = AtomicBool::new(false);
-        let run =
-            AsyncLoop.execute(&Job { spec: &spec, workload: workload.as_ref(), workers, cancel: &cancel }).unwrap();
+        let run = AsyncLoop
+            .execute(&Job { spec: &spec, workload: workload.as_ref(), workers, cancel: &cancel, watch: None })
+            .unwrap();
         workload.verify(&run.outcome).unwrap();
         run
     }
@@ -219,7 +220,7 @@ mod tests {
         let recorder = Recorder { waits_ms: waits_ms.to_vec(), order: Default::default() };
         let spec = KernelSpec::new("io").unwrap();
         let cancel = AtomicBool::new(false);
-        AsyncLoop.execute(&Job { spec: &spec, workload: &recorder, workers, cancel: &cancel }).unwrap();
+        AsyncLoop.execute(&Job { spec: &spec, workload: &recorder, workers, cancel: &cancel, watch: None }).unwrap();
         recorder.order.into_inner().unwrap()
     }
 
@@ -242,7 +243,7 @@ mod tests {
         let spec = KernelSpec::new("io").unwrap();
         let cancel = AtomicBool::new(false);
         std::thread::scope(|scope| {
-            let job = Job { spec: &spec, workload: &recorder, workers: 4, cancel: &cancel };
+            let job = Job { spec: &spec, workload: &recorder, workers: 4, cancel: &cancel, watch: None };
             let run = scope.spawn(move || AsyncLoop.execute(&job).map(|_| ()));
             std::thread::sleep(Duration::from_millis(50));
             cancel.store(true, Ordering::Relaxed);

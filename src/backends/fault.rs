@@ -8,7 +8,10 @@
 //! - `skip-range`: the range that holds item 0 is not run at all (a backend whose loop
 //!   skips a range);
 //! - `perturb-outcome` or `perturb-outcome=NAME`: the combined outcome has one value
-//!   changed by the smallest step (the first value in name order, or the named one).
+//!   changed by the smallest step (the first value in name order, or the named one);
+//! - `hang`: the worker given the range that holds the last item stops answering: it
+//!   sleeps until the run is cancelled (forever in a worker process, which only its
+//!   parent can end), so the run's watchdog must catch it.
 //!
 //! The measurement runner wraps the workload of every measured point with [`Faulty`]
 //! (never the sequential reference run), and the backends that build their own copy of
@@ -30,6 +33,8 @@ pub enum Fault {
     SkipRange,
     /// One value of the outcome (the named one, or the first) is changed.
     PerturbOutcome(Option<String>),
+    /// The range that holds the last item never ends until the run is cancelled.
+    Hang,
 }
 
 impl Fault {
@@ -41,6 +46,7 @@ impl Fault {
             "" => return None,
             "drop-item" => Self::DropItem,
             "skip-range" => Self::SkipRange,
+            "hang" => Self::Hang,
             other => Self::PerturbOutcome(other.strip_prefix("perturb-outcome=").map(str::to_string)),
         })
     }
@@ -123,6 +129,13 @@ impl Workload for Faulty<'_> {
                 part
             }
             Fault::SkipRange if range.contains(&0) => Partial::for_range(&(0..0)),
+            Fault::Hang if range.contains(&last) => {
+                // Asleep with the interpreter lock released (gil), as a worker blocked on I/O would be.
+                while !ctx.cancelled() {
+                    ctx.native(|| std::thread::sleep(std::time::Duration::from_millis(10)));
+                }
+                Partial::for_range(&(range.start..range.start))
+            }
             _ => self.inner().run_range(range, ctx),
         }
     }

@@ -48,7 +48,7 @@ impl Backend for GilThreads {
     fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
         let gil = Gil::new(switch_interval(job.spec)?);
         let workload = job.workload;
-        let tally = WorkerTally::new(job.workers);
+        let tally = WorkerTally::for_job(job);
 
         // The main thread is a Python thread too: it does the serial part under the lock.
         let main = GilHandle { gil: &gil, me: job.workers };

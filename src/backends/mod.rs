@@ -15,6 +15,7 @@ mod ranks;
 mod rayon_pool;
 mod seq;
 mod threads;
+pub mod watch;
 pub mod wire;
 
 use std::ops::Range;
@@ -164,8 +165,12 @@ pub struct Job<'a> {
     pub workload: &'a dyn Workload,
     /// Exactly this many workers, even when there are fewer cores.
     pub workers: usize,
-    /// Set when the user cancels; backends that can stop early check it.
+    /// Set when the user cancels or the run's watchdog gives up on the execution;
+    /// backends that can stop early check it.
     pub cancel: &'a AtomicBool,
+    /// Where the backend says which items each worker is running, so that an execution
+    /// that overruns its time limit names the worker that stopped answering.
+    pub watch: Option<&'a watch::Watch>,
 }
 
 /// What an execution produced.
@@ -320,8 +325,10 @@ pub fn assemble(
     Ok(workload.combine(all))
 }
 
-/// Per-worker busy time and item counts, safe to update from every worker at once.
-pub struct WorkerTally {
+/// Per-worker busy time and item counts, safe to update from every worker at once; it
+/// also keeps the job's [`watch::Watch`] board, when there is one.
+pub struct WorkerTally<'a> {
+    watch: Option<&'a watch::Watch>,
     started: Instant,
     busy_ns: Vec<AtomicU64>,
     items: Vec<AtomicU64>,
@@ -330,10 +337,11 @@ pub struct WorkerTally {
     last_end_ns: AtomicU64,
 }
 
-impl WorkerTally {
+impl<'a> WorkerTally<'a> {
     /// A tally for `workers` workers.
     pub fn new(workers: usize) -> Self {
         Self {
+            watch: None,
             started: Instant::now(),
             busy_ns: (0..workers).map(|_| AtomicU64::new(0)).collect(),
             items: (0..workers).map(|_| AtomicU64::new(0)).collect(),
@@ -342,11 +350,22 @@ impl WorkerTally {
         }
     }
 
+    /// A tally for the workers of `job`, that keeps its watch board.
+    pub fn for_job(job: &Job<'a>) -> Self {
+        Self { watch: job.watch, ..Self::new(job.workers) }
+    }
+
     /// Runs `range` on `worker`, adding its time and items to the tally.
     pub fn run(&self, worker: usize, range: Range<usize>, work: impl FnOnce(Range<usize>) -> Partial) -> Partial {
         let started = Instant::now();
         let count = range.len() as u64;
+        if let Some(watch) = self.watch {
+            watch.begin(worker, &range);
+        }
         let part = work(range);
+        if let Some(watch) = self.watch {
+            watch.end(worker);
+        }
         self.add(worker, started.elapsed(), count);
         self.result_bytes.fetch_add(part.wire_bytes() as u64, Ordering::Relaxed);
         part

@@ -4,20 +4,30 @@
 //! that takes commands from rank 0 (run this spec, or stop). Each execution on rank 0 is
 //! one command, so warm-ups and repetitions stay in lock-step on every rank.
 //!
+//! A cancelled or timed-out execution (the job's stop flag) is told to every rank: rank 0
+//! sends each a CANCEL message on a tag of its own, naming the execution, and a listener
+//! thread on each rank raises that rank's stop flag, so its kernel stops between blocks
+//! and the gather completes at once; the ranks stay in step. A rank that still does not
+//! answer within [`GRACE`] of being told is given up on: the run fails, and [`finish`]
+//! aborts the whole MPI job instead of waiting for it forever.
+//!
 //! MPI can be initialised once per process and must be finalised before it exits: the
 //! session lives in a static, started by [`launch`] (or lazily) and ended by [`finish`].
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ::mpi::Threading;
 use ::mpi::environment::Universe;
+use ::mpi::point_to_point::MatchedReceiveVec;
 use ::mpi::topology::SimpleCommunicator;
 use ::mpi::traits::{Communicator, CommunicatorCollectives, Destination, Root, Source};
+use ::mpi::{Tag, Threading};
 
 use super::comm::{Comm, CommError, Traffic, run_share};
+use super::watch::Watch;
 use super::wire::{self, Reader, Writer};
 use super::{Backend, BackendError, BackendInfo, BackendKind, ExecStats, Execution, Job, Launch, assemble};
 use crate::kernels::{ItemCtx, Workload};
@@ -26,6 +36,15 @@ use crate::kernels::{ItemCtx, Workload};
 const EXECUTE: u8 = 1;
 /// Command: leave the serving loop.
 const STOP: u8 = 2;
+/// The tag of commands, partials and every other message of the [`Comm`].
+const WORK: Tag = 0;
+/// The tag of "stop the execution numbered N", which a rank's listener takes while the
+/// rank computes.
+const CANCEL: Tag = 1;
+/// How long rank 0 waits for a rank it told to stop before it gives up on it.
+const GRACE: Duration = Duration::from_secs(5);
+/// How often a rank's listener looks for a CANCEL.
+const LISTEN: Duration = Duration::from_millis(2);
 /// After a command, a waiting rank polls without sleeping for this long (the next
 /// repetition follows at once); later it naps between polls, so that a rank waiting
 /// while rank 0 measures other backends leaves the cores to them.
@@ -35,25 +54,45 @@ const NAP: Duration = Duration::from_micros(500);
 enum Session {
     NotStarted,
     // The universe is held only to be dropped: that finalises MPI.
-    Running { _universe: Universe, rank: usize, size: usize },
+    Running {
+        _universe: Universe,
+        rank: usize,
+        size: usize,
+        /// MPI may be called from two threads at once (MPI_THREAD_MULTIPLE), so a
+        /// listener can wait for CANCEL while the rank computes.
+        threads: bool,
+    },
     Finished,
 }
 
 static SESSION: Mutex<Session> = Mutex::new(Session::NotStarted);
 
+/// The number of rank 0's next execution, sent with EXECUTE and CANCEL, so that a rank
+/// never takes a CANCEL meant for an earlier execution.
+static EXECUTION: AtomicU64 = AtomicU64::new(1);
+
+/// Rank 0 gave up on a rank that did not answer: the world is out of step.
+static BROKEN: AtomicBool = AtomicBool::new(false);
+
 /// This process's (rank, size), initialising MPI on first use.
 fn world() -> Result<(usize, usize), BackendError> {
+    world_and_threads().map(|(rank, size, _)| (rank, size))
+}
+
+/// This process's (rank, size, whether MPI may be called from several threads).
+fn world_and_threads() -> Result<(usize, usize, bool), BackendError> {
     let mut session = SESSION.lock().unwrap_or_else(PoisonError::into_inner);
     match &*session {
-        Session::Running { rank, size, .. } => Ok((*rank, *size)),
+        Session::Running { rank, size, threads, .. } => Ok((*rank, *size, *threads)),
         Session::Finished => Err(BackendError::Worker("MPI was already finalised in this process".into())),
         Session::NotStarted => {
-            let (universe, _) = ::mpi::initialize_with_threading(Threading::Multiple)
+            let (universe, provided) = ::mpi::initialize_with_threading(Threading::Multiple)
                 .ok_or_else(|| BackendError::Worker("MPI could not be initialised (already initialised?)".into()))?;
             let world = universe.world();
             let (rank, size) = (world.rank() as usize, world.size() as usize);
-            *session = Session::Running { _universe: universe, rank, size };
-            Ok((rank, size))
+            let threads = provided == Threading::Multiple;
+            *session = Session::Running { _universe: universe, rank, size, threads };
+            Ok((rank, size, threads))
         }
     }
 }
@@ -99,6 +138,11 @@ pub fn world_size() -> Option<usize> {
 pub fn finish() {
     let mut session = SESSION.lock().unwrap_or_else(PoisonError::into_inner);
     if let Session::Running { rank: 0, size, .. } = &*session {
+        if BROKEN.load(Ordering::Relaxed) {
+            // A rank that ignored CANCEL would never take STOP, and MPI_Finalize would
+            // wait for it: end the whole job (the error was printed before).
+            SimpleCommunicator::world().abort(1);
+        }
         let comm = MpiComm::new(0, *size);
         for rank in 1..*size {
             let _ = comm.send(rank, vec![STOP]);
@@ -116,15 +160,34 @@ pub fn world_comm() -> Result<impl Comm, BackendError> {
 }
 
 /// A [`Comm`] over MPI_COMM_WORLD.
-struct MpiComm {
+struct MpiComm<'a> {
     rank: usize,
     size: usize,
     traffic: Cell<Traffic>,
+    /// Rank 0 during an execution: the job's stop flag, the execution's number, and its
+    /// watch board (a rank is done when its partial arrives).
+    execution: Option<(&'a AtomicBool, u64, &'a Watch)>,
+    /// When the other ranks were told to stop.
+    told: Cell<Option<Instant>>,
 }
 
-impl MpiComm {
+impl<'a> MpiComm<'a> {
     fn new(rank: usize, size: usize) -> Self {
-        Self { rank, size, traffic: Cell::new(Traffic::default()) }
+        Self { rank, size, traffic: Cell::new(Traffic::default()), execution: None, told: Cell::new(None) }
+    }
+
+    /// Rank 0's comm for execution `number`, stopped by `stop`.
+    fn leading(size: usize, stop: &'a AtomicBool, number: u64, watch: &'a Watch) -> Self {
+        Self { execution: Some((stop, number, watch)), ..Self::new(0, size) }
+    }
+
+    /// Tells every other rank to stop execution `number`.
+    fn tell_stop(&self, number: u64) {
+        let world = SimpleCommunicator::world();
+        for rank in 1..self.size {
+            world.process_at_rank(rank as i32).send_with_tag(&number.to_le_bytes()[..], CANCEL);
+        }
+        self.told.set(Some(Instant::now()));
     }
 
     fn count(&self, update: impl FnOnce(&mut Traffic)) {
@@ -138,7 +201,7 @@ impl MpiComm {
     }
 }
 
-impl Comm for MpiComm {
+impl Comm for MpiComm<'_> {
     fn rank(&self) -> usize {
         self.rank
     }
@@ -149,14 +212,37 @@ impl Comm for MpiComm {
 
     fn send(&self, to: usize, message: Vec<u8>) -> Result<(), CommError> {
         let to = self.check(to)?;
-        SimpleCommunicator::world().process_at_rank(to).send(&message[..]);
+        SimpleCommunicator::world().process_at_rank(to).send_with_tag(&message[..], WORK);
         self.count(|t| t.sent(message.len()));
         Ok(())
     }
 
     fn recv(&self, from: usize) -> Result<Vec<u8>, CommError> {
+        let peer = from;
         let from = self.check(from)?;
-        let (message, _status) = SimpleCommunicator::world().process_at_rank(from).receive_vec::<u8>();
+        let world = SimpleCommunicator::world();
+        let process = world.process_at_rank(from);
+        if let Some((stop, number, watch)) = self.execution {
+            // Rank 0 waits without blocking in MPI, so that it notices the stop flag and
+            // tells the others, and gives up on a rank that does not answer.
+            let since = Instant::now();
+            while process.immediate_probe_with_tag(WORK).is_none() {
+                if stop.load(Ordering::Relaxed) && self.told.get().is_none() {
+                    self.tell_stop(number);
+                }
+                if self.told.get().is_some_and(|told| told.elapsed() > GRACE) {
+                    BROKEN.store(true, Ordering::Relaxed);
+                    return Err(CommError::Gone { peer });
+                }
+                if since.elapsed() < EAGER {
+                    thread::yield_now();
+                } else {
+                    thread::sleep(NAP);
+                }
+            }
+            watch.end(peer);
+        }
+        let (message, _status) = process.receive_vec_with_tag::<u8>(WORK);
         self.count(|t| t.received(message.len()));
         Ok(message)
     }
@@ -195,7 +281,7 @@ fn wait_for_root() {
     let world = SimpleCommunicator::world();
     let root = world.process_at_rank(0);
     let since = Instant::now();
-    while root.immediate_probe().is_none() {
+    while root.immediate_probe_with_tag(WORK).is_none() {
         if since.elapsed() < EAGER {
             thread::yield_now();
         } else {
@@ -207,16 +293,38 @@ fn wait_for_root() {
 /// A workload built from a spec, or why it could not be.
 type Built = Result<Box<dyn Workload>, String>;
 
+/// Raises `stop` when rank 0 sends CANCEL for execution `number`, until `done`; takes
+/// (and drops) CANCELs of earlier executions that came too late to matter.
+fn listen(number: u64, stop: &AtomicBool, done: &AtomicBool) {
+    let world = SimpleCommunicator::world();
+    let root = world.process_at_rank(0);
+    while !done.load(Ordering::Relaxed) {
+        match root.immediate_matched_probe_with_tag(CANCEL) {
+            Some(probed) => {
+                let (bytes, _) = probed.matched_receive_vec::<u8>();
+                if bytes.get(..8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes) == Some(number) {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+            None => thread::sleep(LISTEN),
+        }
+    }
+}
+
 /// The loop of every rank but 0: run what rank 0 says until it says stop.
 fn serve() -> Result<(), BackendError> {
-    let (rank, size) = world()?;
+    let (rank, size, threads) = world_and_threads()?;
     let comm = MpiComm::new(rank, size);
     let mut cached: Option<(Vec<u8>, Built)> = None;
     loop {
         wait_for_root();
         let command = comm.recv(0).map_err(|e| BackendError::Worker(format!("rank {rank}: {e}")))?;
         match command.split_first() {
-            Some((&EXECUTE, spec)) => {
+            Some((&EXECUTE, command)) => {
+                let Some((number, spec)) = command.split_first_chunk::<8>() else {
+                    return Err(BackendError::Worker(format!("rank {rank}: unreadable command from rank 0")));
+                };
+                let number = u64::from_le_bytes(*number);
                 if cached.as_ref().is_none_or(|(bytes, _)| bytes != spec) {
                     let built = wire::get_spec(&mut Reader::new(spec))
                         .map_err(|e| format!("unreadable spec: {e}"))
@@ -228,7 +336,17 @@ fn serve() -> Result<(), BackendError> {
                     Some(Err(why)) => Err(why.clone()),
                     None => Err("no workload".to_string()),
                 };
-                run_share(&comm, workload, &ItemCtx::free())?;
+                let (stop, done) = (AtomicBool::new(false), AtomicBool::new(false));
+                let ctx = ItemCtx::free().cancellable(&stop);
+                let shared = thread::scope(|scope| {
+                    if threads {
+                        scope.spawn(|| listen(number, &stop, &done));
+                    }
+                    let shared = run_share(&comm, workload, &ctx);
+                    done.store(true, Ordering::Relaxed);
+                    shared
+                });
+                shared?;
             }
             Some((&STOP, _)) => return Ok(()),
             _ => return Err(BackendError::Worker(format!("rank {rank}: unreadable command from rank 0"))),
@@ -275,12 +393,15 @@ impl Backend for Mpi {
                 why: format!("the MPI world has {size} ranks; start parlab with mpirun -n {}", job.workers),
             });
         }
-        let comm = MpiComm::new(0, size);
+        let number = EXECUTION.fetch_add(1, Ordering::Relaxed);
+        let board = Watch::new(size);
+        let watch = job.watch.unwrap_or(&board);
+        let comm = MpiComm::leading(size, job.cancel, number, watch);
         // Serial work happens on rank 0 before the others hear what to do.
-        let serial = job.workload.serial_part(&ItemCtx::free());
+        let serial = job.workload.serial_part(&ItemCtx::free().cancellable(job.cancel));
         let started = Instant::now();
         let mut command = Writer::new();
-        command.u8(EXECUTE);
+        command.u8(EXECUTE).u64(number);
         wire::put_spec(&mut command, job.spec);
         let command = command.finish();
         let encode = started.elapsed();
@@ -288,6 +409,11 @@ impl Backend for Mpi {
             comm.send(other, command.clone()).map_err(|e| BackendError::Worker(format!("rank 0: {e}")))?;
         }
         let startup = started.elapsed();
+        let ranges = super::static_ranges(job.workload.items(), size);
+        for (rank, range) in ranges.iter().enumerate().skip(1) {
+            watch.set_remote(rank);
+            watch.begin(rank, range);
+        }
         let gathered = run_share(&comm, Ok(job.workload), &ItemCtx::free().cancellable(job.cancel))?
             .ok_or_else(|| BackendError::Coverage("rank 0 gathered nothing".into()))?;
         let traffic = comm.traffic();

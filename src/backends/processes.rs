@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
 
+use super::watch::Watch;
 use super::wire::{self, Frame, Reader, Writer};
 use super::{Backend, BackendError, BackendInfo, BackendKind, ExecStats, Execution, Job, assemble};
 use crate::kernels::{ItemCtx, KernelSpec, ParamError, ParamInfo, Partial, Workload};
@@ -95,9 +96,14 @@ impl Backend for Processes {
         let started = Instant::now();
         let mut pool = Pool::start(&program, job.workers, job.spec, job.cancel)?;
         let startup = started.elapsed();
+        if let Some(watch) = job.watch {
+            for (index, worker) in pool.workers.iter().enumerate() {
+                watch.set_pid(index, worker.pid);
+            }
+        }
         // Work the pool cannot share runs in the parent, as code before Pool.map would.
         let serial = job.workload.serial_part(&ItemCtx::free().cancellable(job.cancel));
-        let parts = pool.map(items, chunksize, job.cancel)?;
+        let parts = pool.map(items, chunksize, job.cancel, job.watch)?;
         pool.close();
         let mut stats = std::mem::take(&mut pool.stats);
         stats.startup_s = Some(startup.as_secs_f64());
@@ -418,9 +424,26 @@ impl Pool {
         self.send(worker, &frame)
     }
 
+    /// Puts on the watch board the chunk `worker` is running now: the first it has not
+    /// returned (the next one waits in its pipe).
+    fn mark(&self, worker: usize, watch: Option<&Watch>) {
+        if let Some(watch) = watch {
+            match self.workers[worker].outstanding.front() {
+                Some(range) => watch.begin(worker, range),
+                None => watch.end(worker),
+            }
+        }
+    }
+
     /// Runs every item in chunks of `chunksize`, handing the next chunk to whichever
     /// worker returns a result; the partials come back in any order.
-    fn map(&mut self, items: usize, chunksize: usize, cancel: &AtomicBool) -> Result<Vec<Partial>, BackendError> {
+    fn map(
+        &mut self,
+        items: usize,
+        chunksize: usize,
+        cancel: &AtomicBool,
+        watch: Option<&Watch>,
+    ) -> Result<Vec<Partial>, BackendError> {
         let mut chunks: VecDeque<Range<usize>> =
             (0..items).step_by(chunksize).map(|start| start..(start + chunksize).min(items)).collect();
         let total = chunks.len();
@@ -430,6 +453,9 @@ impl Pool {
                     self.send_task(worker, chunk)?;
                 }
             }
+        }
+        for worker in 0..self.workers.len() {
+            self.mark(worker, watch);
         }
         let mut parts = Vec::with_capacity(total);
         while parts.len() < total {
@@ -451,6 +477,7 @@ impl Pool {
                     if let Some(chunk) = chunks.pop_front() {
                         self.send_task(worker, chunk)?;
                     }
+                    self.mark(worker, watch);
                 }
                 Event::Frame { worker, frame } if frame.kind == FAILED => {
                     let why = Reader::new(&frame.payload).str().unwrap_or_else(|_| "no reason given".into());

@@ -3,14 +3,16 @@
 //! serial work, broadcasts the kernel spec, runs its own block, and gathers and combines
 //! the other ranks' partials. Every other rank builds its own workload from the spec.
 
+use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 use std::thread;
 use std::time::Instant;
 
 use super::comm::{ChannelComm, Comm, run_share};
+use super::watch::Watch;
 use super::wire::{self, Reader, Writer};
 use super::{Backend, BackendError, BackendInfo, BackendKind, ExecStats, Execution, Job, assemble};
-use crate::kernels::{ItemCtx, Workload};
+use crate::kernels::{ItemCtx, Outcome, Partial, VerifyError, Workload};
 
 pub struct Ranks;
 
@@ -25,14 +27,54 @@ impl Drop for AbortOnPanic<'_> {
     }
 }
 
+/// One rank's workload, that puts the block the rank runs on the job's watch board.
+struct OnWatch<'a> {
+    inner: &'a dyn Workload,
+    watch: Option<&'a Watch>,
+    rank: usize,
+}
+
+impl Workload for OnWatch<'_> {
+    fn items(&self) -> usize {
+        self.inner.items()
+    }
+    fn serial_part(&self, ctx: &ItemCtx) -> Option<Partial> {
+        self.inner.serial_part(ctx)
+    }
+    fn item_wait(&self, item: usize) -> Option<std::time::Duration> {
+        self.inner.item_wait(item)
+    }
+    fn run_range(&self, range: Range<usize>, ctx: &ItemCtx) -> Partial {
+        if let Some(watch) = self.watch {
+            watch.begin(self.rank, &range);
+        }
+        let part = self.inner.run_range(range, ctx);
+        if let Some(watch) = self.watch {
+            watch.end(self.rank);
+        }
+        part
+    }
+    fn combine(&self, parts: Vec<Partial>) -> Outcome {
+        self.inner.combine(parts)
+    }
+    fn verify(&self, outcome: &Outcome) -> Result<(), VerifyError> {
+        self.inner.verify(outcome)
+    }
+    fn agrees(&self, outcome: &Outcome, reference: &Outcome) -> Result<(), VerifyError> {
+        self.inner.agrees(outcome, reference)
+    }
+}
+
 /// A rank other than the root: receives the spec, builds its own workload, runs its share.
-fn serve(comm: &ChannelComm, cancel: &AtomicBool) -> Result<(), BackendError> {
+fn serve(comm: &ChannelComm, cancel: &AtomicBool, watch: Option<&Watch>) -> Result<(), BackendError> {
     let _guard = AbortOnPanic(comm);
     let message = comm.bcast(0, None).map_err(|e| BackendError::Worker(format!("rank {}: {e}", comm.rank())))?;
     let built = wire::get_spec(&mut Reader::new(&message))
         .map_err(|e| format!("unreadable spec: {e}"))
         .and_then(|spec| spec.build().map(super::fault::wrap_owned).map_err(|e| e.to_string()));
-    run_share(comm, built.as_deref().map_err(Clone::clone), &ItemCtx::free().cancellable(cancel))?;
+    let watched = built.as_deref().map(|inner| OnWatch { inner, watch, rank: comm.rank() });
+    let workload = watched.as_ref().map(|w| w as &dyn Workload).map_err(|why| why.to_string());
+    run_share(comm, workload, &ItemCtx::free().cancellable(cancel))?;
     Ok(())
 }
 
@@ -62,7 +104,7 @@ impl Backend for Ranks {
                 .enumerate()
                 .map(|(i, comm)| {
                     thread::Builder::new().name(format!("parlab-rank-{}", i + 1)).spawn_scoped(scope, move || {
-                        let result = serve(&comm, job.cancel);
+                        let result = serve(&comm, job.cancel, job.watch);
                         (result, comm.traffic())
                     })
                 })
@@ -81,7 +123,7 @@ impl Backend for Ranks {
             let gathered = root
                 .bcast(0, Some(spec))
                 .map_err(|e| BackendError::Worker(format!("rank 0: {e}")))
-                .and_then(|_| run_share(&root, Ok(job.workload as &dyn Workload), &ctx));
+                .and_then(|_| run_share(&root, Ok(&OnWatch { inner: job.workload, watch: job.watch, rank: 0 }), &ctx));
             if gathered.is_err() {
                 root.abort();
             }

@@ -56,7 +56,7 @@ impl Backend for RayonPool {
     fn execute(&self, job: &Job) -> Result<Execution, BackendError> {
         let workload = job.workload;
         let pool = pool(job.workers)?;
-        let tally = WorkerTally::new(job.workers);
+        let tally = WorkerTally::for_job(job);
         let (serial, parts) = pool.install(|| {
             let ctx = ItemCtx::free().cancellable(job.cancel);
             let serial = workload.serial_part(&ctx);

@@ -30,7 +30,7 @@ impl Backend for Seq {
             });
         }
         let ctx = ItemCtx::free().cancellable(job.cancel);
-        let tally = WorkerTally::new(1);
+        let tally = WorkerTally::for_job(job);
         let serial = job.workload.serial_part(&ctx);
         let part = tally.run(0, 0..job.workload.items(), |range| job.workload.run_range(range, &ctx));
         let outcome = assemble(job.workload, serial, vec![part])?;

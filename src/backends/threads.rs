@@ -103,7 +103,7 @@ impl Backend for Threads {
         let ctx = ItemCtx::free().cancellable(job.cancel);
         // The serial part runs before the parallel region, as in an OpenMP program.
         let serial = workload.serial_part(&ctx);
-        let tally = WorkerTally::new(job.workers);
+        let tally = WorkerTally::for_job(job);
         let queue = ChunkQueue { next: AtomicUsize::new(0), items: workload.items(), workers: job.workers, schedule };
         let blocks = static_ranges(workload.items(), job.workers);
         let parts = on_threads("parlab-thread", job.workers, |worker| match schedule {

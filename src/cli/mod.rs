@@ -213,8 +213,11 @@ pub struct RunArgs {
     /// Relative tolerance of --check regex:...
     #[arg(long, default_value_t = 1e-3, requires = "check")]
     pub tolerance: f64,
-    /// With --cmd: longest time one run may take, e.g. 60s, 2m, 500ms; its whole process group is then killed.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "commands")]
+    /// Longest time one run (one repetition) may take, e.g. 60s, 2m, 500ms. A kernel run
+    /// that overruns it is stopped with an error naming the worker that stopped answering,
+    /// its pid and its items, and worker processes are killed; a --cmd's whole process
+    /// group is killed [default for kernels: 20x the slowest run before it, at least 30 s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, allow_negative_numbers = true)]
     pub timeout: Option<f64>,
     /// Comma-separated backends (see `parlab backends`).
     #[arg(long, short = 'b', value_delimiter = ',', default_value = "seq,threads,rayon,gil")]
@@ -471,7 +474,12 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
         _ => return Err(format!("'{text}' is not a duration (examples: 60s, 2m, 500ms)")),
     };
     match number.trim().parse::<f64>() {
-        Ok(value) if value.is_finite() && value > 0.0 => Ok(value * scale),
+        // A Duration holds it (a longer one would panic where it is converted).
+        Ok(value)
+            if value.is_finite() && value > 0.0 && std::time::Duration::try_from_secs_f64(value * scale).is_ok() =>
+        {
+            Ok(value * scale)
+        }
         _ => Err(format!("'{text}' is not a duration (examples: 60s, 2m, 500ms)")),
     }
 }

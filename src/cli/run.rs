@@ -73,7 +73,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
 
     let cpus = facts.available_parallelism;
     let estimate = probe.as_ref().map(|p| budget::estimate(&plan, p, cpus));
-    let runner = Runner::new(facts, Sampler::start(Duration::from_millis(250)).ok().map(Arc::new));
+    let timeout = args.timeout.map(|t| Duration::try_from_secs_f64(t).unwrap_or(Duration::MAX));
+    let runner =
+        Runner::new(facts, Sampler::start(Duration::from_millis(250)).ok().map(Arc::new)).with_timeout(timeout);
     let cancel = interrupt_flag();
     let mut progress = Progress::new(args.quiet).with_clock(cpus, estimate);
     let last = runner.run(&plan, &cancel, &mut |event| progress.show(event));

@@ -88,7 +88,7 @@ fn time_once(spec: &KernelSpec, size: u64) -> Result<f64, String> {
     let spec = KernelSpec { size, ..spec.clone() };
     let workload = spec.build().map_err(|e| e.to_string())?;
     let cancel = AtomicBool::new(false);
-    let job = Job { spec: &spec, workload: workload.as_ref(), workers: 1, cancel: &cancel };
+    let job = Job { spec: &spec, workload: workload.as_ref(), workers: 1, cancel: &cancel, watch: None };
     let started = Instant::now();
     backends::reference().execute(&job).map_err(|e| e.to_string())?;
     Ok(started.elapsed().as_secs_f64())

@@ -2,7 +2,8 @@
 //! run on its own thread by the [`Runner`], which streams [`RunEvent`]s and can be
 //! cancelled mid-repetition: kernels stop taking items once the flag is set, worker
 //! processes are killed, and the cut-short execution is thrown away. Every outcome is verified against the sequential
-//! reference before its time counts.
+//! reference before its time counts. A watchdog ([`watchdog`]) gives every execution a
+//! time limit and turns an overrun into an error naming the worker that stopped answering.
 
 pub mod budget;
 pub mod commands;
@@ -10,6 +11,7 @@ pub mod report;
 pub mod rounds;
 pub mod speedup;
 pub mod stats;
+pub mod watchdog;
 pub mod weak;
 
 use std::sync::Arc;
@@ -24,6 +26,7 @@ pub use report::{Fit, Law, Point, Report};
 pub use rounds::Order;
 pub use weak::Scale;
 
+use crate::backends::watch::{Stuck, Watch};
 use crate::backends::{self, Backend, BackendError, ExecStats, Execution, Job};
 use crate::kernels::{self, KernelError, KernelSpec, Outcome, ParamError, VerifyError, Workload};
 use crate::sysmon::{self, MachineFacts, Sampler};
@@ -124,6 +127,28 @@ pub enum RunError {
         workers: usize,
         /// How the outcome is wrong.
         source: VerifyError,
+    },
+    /// An execution overran its time limit (`--timeout`, or the default the watchdog
+    /// derives from the run's slowest execution so far) and was stopped.
+    #[error(
+        "{kernel} on {backend} with {workers} workers did not finish within {} ({}): {}; the run was stopped",
+        crate::present::seconds(limit.as_secs_f64()),
+        if *given { "--timeout".to_string() } else { format!("the default limit, {}x the slowest run before it and at least {} s; set another with --timeout", watchdog::DEFAULT_FACTOR, watchdog::DEFAULT_FLOOR.as_secs()) },
+        stuck.as_ref().map_or("no worker was known to be running items then (it stopped while starting, or this backend does not say)".to_string(), |s| s.to_string())
+    )]
+    Timeout {
+        /// The kernel id.
+        kernel: String,
+        /// The backend id.
+        backend: String,
+        /// The worker count.
+        workers: usize,
+        /// The limit it overran.
+        limit: Duration,
+        /// Whether the limit was the user's (`--timeout`).
+        given: bool,
+        /// The worker that stopped answering, with its pid and items, when one was busy.
+        stuck: Option<Box<Stuck>>,
     },
     /// The runner thread itself stopped (a panic): a bug in parlab.
     #[error("the run stopped unexpectedly (a panic in the runner)")]
@@ -331,12 +356,20 @@ impl Drop for RunHandle {
 pub struct Runner {
     facts: Arc<MachineFacts>,
     sampler: Option<Arc<Sampler>>,
+    /// The time limit of every execution (`--timeout`); `None`: the watchdog's default.
+    timeout: Option<Duration>,
 }
 
 impl Runner {
     /// A runner that records busy cores from `sampler`, when given.
     pub fn new(facts: MachineFacts, sampler: Option<Arc<Sampler>>) -> Self {
-        Self { facts: Arc::new(facts), sampler }
+        Self { facts: Arc::new(facts), sampler, timeout: None }
+    }
+
+    /// The same runner, stopping any execution that takes longer than `timeout`
+    /// (`--timeout`) instead of the default limit ([`watchdog`]).
+    pub fn with_timeout(self, timeout: Option<Duration>) -> Self {
+        Self { timeout, ..self }
     }
 
     /// The machine facts every report carries.
@@ -371,10 +404,33 @@ impl Runner {
         }
     }
 
+    /// Runs `plan` with a watchdog on its own thread beside it.
     fn run_inner(
         &self,
         plan: &Plan,
         cancel: &AtomicBool,
+        on_event: &mut dyn FnMut(&RunEvent),
+    ) -> Result<RunEvent, RunError> {
+        let dog = watchdog::Watchdog::new(cancel, self.timeout);
+        thread::scope(|scope| {
+            let _retire = watchdog::Retire(&dog);
+            thread::Builder::new().name("parlab-watchdog".into()).spawn_scoped(scope, || dog.patrol()).map_err(
+                |e| RunError::Backend {
+                    kernel: plan.spec.kernel.clone(),
+                    backend: backends::reference_id().into(),
+                    workers: 1,
+                    source: Box::new(BackendError::Worker(format!("could not start the watchdog thread: {e}"))),
+                },
+            )?;
+            self.measure(plan, cancel, &dog, on_event)
+        })
+    }
+
+    fn measure(
+        &self,
+        plan: &Plan,
+        cancel: &AtomicBool,
+        dog: &watchdog::Watchdog,
         on_event: &mut dyn FnMut(&RunEvent),
     ) -> Result<RunEvent, RunError> {
         let workload = plan.validate(&self.facts)?;
@@ -384,7 +440,7 @@ impl Runner {
 
         // The sequential reference: every other outcome must agree with it.
         let started = Instant::now();
-        let reference = match self.execute(backends::reference(), &plan.spec, workload.as_ref(), 1, cancel) {
+        let reference = match self.execute(backends::reference(), &plan.spec, workload.as_ref(), 1, dog) {
             // A cancelled execution is incomplete, whatever it returned.
             _ if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
             other => other?.outcome,
@@ -402,7 +458,7 @@ impl Runner {
                 continue;
             }
             let built = spec.build().map_err(|e| PlanError::Size(e.to_string()))?;
-            let outcome = match self.execute(backends::reference(), &spec, built.as_ref(), 1, cancel) {
+            let outcome = match self.execute(backends::reference(), &spec, built.as_ref(), 1, dog) {
                 _ if cancel.load(Ordering::Relaxed) => return Ok(RunEvent::Cancelled(Box::new(report))),
                 other => other?.outcome,
             };
@@ -427,23 +483,39 @@ impl Runner {
                 reference,
             })
             .collect();
-        let mut session = Session { runner: self, plan, sizes: &sizes, cancel, done, total };
+        let mut session = Session { runner: self, plan, sizes: &sizes, cancel, dog, done, total };
         match plan.order {
             Order::Sequential => session.point_after_point(report, on_event),
             Order::Interleaved => session.in_rounds(report, on_event),
         }
     }
 
+    /// One execution under the watchdog: an overrun is a [`RunError::Timeout`] naming
+    /// the worker that stopped answering, whatever the stopped backend returned.
     fn execute(
         &self,
         backend: &dyn Backend,
         spec: &KernelSpec,
         workload: &dyn Workload,
         workers: usize,
-        cancel: &AtomicBool,
+        dog: &watchdog::Watchdog,
     ) -> Result<Execution, RunError> {
-        let job = Job { spec, workload, workers, cancel };
-        backend.execute(&job).map_err(|source| RunError::Backend {
+        let watch = Arc::new(Watch::new(workers));
+        dog.arm(Arc::clone(&watch));
+        let started = Instant::now();
+        let job = Job { spec, workload, workers, cancel: dog.stop_flag(), watch: Some(&watch) };
+        let result = backend.execute(&job);
+        if let Some(expiry) = dog.disarm(started.elapsed()) {
+            return Err(RunError::Timeout {
+                kernel: spec.kernel.clone(),
+                backend: backend.id().into(),
+                workers,
+                limit: expiry.limit,
+                given: dog.given(),
+                stuck: expiry.stuck.map(Box::new),
+            });
+        }
+        result.map_err(|source| RunError::Backend {
             kernel: spec.kernel.clone(),
             backend: backend.id().into(),
             workers,
@@ -519,6 +591,7 @@ struct Session<'a> {
     /// The plan's size first, then the larger sizes of weak scaling.
     sizes: &'a [Sized<'a>],
     cancel: &'a AtomicBool,
+    dog: &'a watchdog::Watchdog<'a>,
     done: usize,
     total: usize,
 }
@@ -616,7 +689,7 @@ impl Session<'_> {
         let cpu_before = sysmon::process_cpu_time();
         let started = Instant::now();
         let sized = self.sized(workers);
-        let execution = self.runner.execute(backend, sized.spec, sized.measured, workers, self.cancel);
+        let execution = self.runner.execute(backend, sized.spec, sized.measured, workers, self.dog);
         let elapsed = started.elapsed();
         let ended = Instant::now();
         let cpu_used = sysmon::process_cpu_time().saturating_sub(cpu_before);

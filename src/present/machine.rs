@@ -14,6 +14,9 @@ pub fn describe(facts: &MachineFacts) -> String {
     line("CPU", facts.cpu_model.clone());
     line("logical CPUs", facts.logical_cores.to_string());
     line("physical cores", facts.physical_cores.map_or("unknown".into(), |n| n.to_string()));
+    if facts.socket_count() > 1 {
+        line("sockets", facts.socket_count().to_string());
+    }
     line("available parallelism", facts.available_parallelism.to_string());
     if let Some(job) = &facts.job {
         line(

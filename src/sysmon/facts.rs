@@ -53,6 +53,10 @@ pub struct MachineFacts {
     /// The job a launcher started this process in, when one did: its ranks and CPUs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<JobCpus>,
+    /// The socket (physical package) of each logical CPU, by CPU number, on a node of
+    /// several sockets; empty when there is one socket or it is not known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sockets: Vec<usize>,
 }
 
 /// The CPUs of a job that a launcher (mpirun, mpiexec, srun) started as several ranks:
@@ -122,7 +126,25 @@ impl MachineFacts {
             os: sysinfo::System::long_os_version().unwrap_or_else(|_| std::env::consts::OS.to_string()),
             host: sysinfo::System::host_name().unwrap_or_default(),
             job,
+            sockets: sockets_from(Path::new(SYS_CPU), logical_cores),
         }
+    }
+
+    /// How many sockets the CPUs sit in (1 when that is not known).
+    pub fn socket_count(&self) -> usize {
+        let mut ids = self.sockets.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len().max(1)
+    }
+
+    /// The same facts on `sockets` sockets, the CPUs split into equal contiguous blocks
+    /// (tests and demos of big nodes).
+    pub fn with_sockets(mut self, sockets: usize) -> Self {
+        let cpus = self.logical_cores.max(1);
+        let sockets = sockets.clamp(1, cpus);
+        self.sockets = if sockets == 1 { Vec::new() } else { (0..cpus).map(|cpu| cpu * sockets / cpus).collect() };
+        self
     }
 
     /// Counts the job again now that MPI told its world size (the `mpi` backend's
@@ -166,6 +188,7 @@ impl MachineFacts {
             os: "Linux (Example 1)".into(),
             host: format!("node{cores}"),
             job: None,
+            sockets: Vec::new(),
         }
     }
 
@@ -332,6 +355,29 @@ pub fn cpu_list(cpus: &[usize]) -> String {
     out.join(",")
 }
 
+/// Where Linux describes each CPU (`cpuN/topology/physical_package_id`).
+const SYS_CPU: &str = "/sys/devices/system/cpu";
+
+/// The socket of each of `cpus` CPUs from a sysfs CPU folder laid out as `root`; empty
+/// when any is not known or all share one socket. Sockets are numbered from 0 in the
+/// order their CPUs first appear.
+fn sockets_from(root: &Path, cpus: usize) -> Vec<usize> {
+    let mut packages: Vec<i64> = Vec::new();
+    let mut sockets = Vec::with_capacity(cpus);
+    for cpu in 0..cpus {
+        let path = root.join(format!("cpu{cpu}/topology/physical_package_id"));
+        let Some(package) = fs::read_to_string(path).ok().and_then(|t| t.trim().parse::<i64>().ok()) else {
+            return Vec::new();
+        };
+        let socket = packages.iter().position(|&p| p == package).unwrap_or_else(|| {
+            packages.push(package);
+            packages.len() - 1
+        });
+        sockets.push(socket);
+    }
+    if packages.len() > 1 { sockets } else { Vec::new() }
+}
+
 #[cfg(target_os = "linux")]
 fn affinity() -> Option<Vec<usize>> {
     use nix::sched::{CpuSet, sched_getaffinity};
@@ -407,6 +453,24 @@ fn parse_v1(quota: &str, period: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sockets_come_from_each_cpus_package() {
+        let root = tempfile::tempdir().unwrap();
+        // Two packages, numbered 1 and 3, with their CPUs interleaved (as hyperthreads are).
+        for (cpu, package) in [(0, 1), (1, 3), (2, 1), (3, 3)] {
+            let dir = root.path().join(format!("cpu{cpu}/topology"));
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(dir.join("physical_package_id"), format!("{package}\n")).unwrap();
+        }
+        assert_eq!(sockets_from(root.path(), 4), vec![0, 1, 0, 1]);
+        assert_eq!(sockets_from(root.path(), 5), Vec::<usize>::new(), "cpu4 is not known");
+        assert_eq!(sockets_from(root.path(), 1), Vec::<usize>::new(), "one socket says nothing");
+        let facts = MachineFacts { sockets: sockets_from(root.path(), 4), ..MachineFacts::synthetic(4) };
+        assert_eq!(facts.socket_count(), 2);
+        assert_eq!(MachineFacts::synthetic(8).with_sockets(2).sockets, [0, 0, 0, 0, 1, 1, 1, 1]);
+        assert_eq!(MachineFacts::synthetic(8).socket_count(), 1);
+    }
 
     #[test]
     fn cpu_max_parses() {

@@ -1,6 +1,6 @@
 //! The per-core panel: a bar and a short history per core, in columns when there are
 //! many cores; on big nodes, where even columns do not fit, the heat view of `heat.rs`
-//! (a cell per core now, history rows per block of cores).
+//! (a cell per core now, history rows per socket or per block of cores).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let columns = count.div_ceil(rows);
     let cell = width.checked_div(columns).unwrap_or(width);
     if cell < MIN_CELL && count > 0 {
-        let note = heat::note(&app.cores, width, rows);
+        let note = heat::note(&app.cores, &app.facts.sockets, width, rows);
         if title.chars().count() + note.chars().count() + 3 <= width {
             title = format!("{title}· {note} ");
         }
@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             line.push(Span::styled(format!("{}{glyphs} ", " ".repeat(pad)), style));
         }
     } else {
-        frame.render_widget(Paragraph::new(heat::lines(&app.cores, width, rows, theme)), inner);
+        frame.render_widget(Paragraph::new(heat::lines(&app.cores, &app.facts.sockets, width, rows, theme)), inner);
         return;
     }
     frame.render_widget(Paragraph::new(lines.into_iter().map(Line::from).collect::<Vec<_>>()), inner);

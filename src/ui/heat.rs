@@ -1,7 +1,10 @@
 //! The cores panel for big nodes, when a line per core does not fit: a heat strip with
 //! one cell per core now (several cores per cell only when even that does not fit),
 //! shaded `·░▒▓█` and coloured by utilisation, and under it history rows, one per
-//! block of cores, that keep the last samples as a sparkline (newest on the right).
+//! block of cores, that keep the last samples as a sparkline (newest on the right). On a
+//! node of several sockets, where there are rows enough, the history rows are per
+//! socket (`s0`, `s1`, ... or blocks of one socket's CPUs, `s0 0-31`), so that a
+//! learner sees whether the workers filled one socket or spread over all.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -87,8 +90,54 @@ fn mean(values: impl Iterator<Item = f32>) -> f32 {
     if count == 0 { 0.0 } else { sum / count as f32 }
 }
 
-/// The panel's lines for `history` in `width` x `height` cells.
-pub fn lines(history: &CoreHistory, width: usize, height: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// The CPUs of each history row, with its label: per socket when `sockets` (the socket
+/// of each CPU) names several and `rows` allows one row each at least, else contiguous
+/// blocks of `per_row` CPUs.
+pub fn history_rows(cores: usize, sockets: &[usize], rows: usize, per_row: usize) -> Vec<(String, Vec<usize>)> {
+    let mut ids: Vec<usize> = sockets.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if sockets.len() != cores || ids.len() < 2 || rows < ids.len() {
+        return (0..rows)
+            .map(|row| (row * per_row, ((row + 1) * per_row).min(cores)))
+            .filter(|(first, end)| first < end)
+            .map(|(first, end)| {
+                let name = if first == 0 && end == cores { "all".to_string() } else { range(first, end - 1) };
+                (name, (first..end).collect())
+            })
+            .collect();
+    }
+    let count = ids.len();
+    let mut out = Vec::new();
+    for (index, id) in ids.into_iter().enumerate() {
+        // Every row is used: the first sockets take one more when they do not divide evenly.
+        let rows_each = rows / count + usize::from(index < rows % count);
+        let cpus: Vec<usize> = (0..cores).filter(|&cpu| sockets[cpu] == id).collect();
+        let parts = rows_each.min(cpus.len()).max(1);
+        for k in 0..parts {
+            let part = &cpus[k * cpus.len() / parts..(k + 1) * cpus.len() / parts];
+            let name = if part.len() == cpus.len() {
+                format!("s{id}")
+            } else {
+                // A block of one socket's CPUs; they are contiguous unless the CPUs of
+                // the sockets interleave, when the first and last say enough.
+                format!("s{id} {}", range(part[0], part[part.len() - 1]))
+            };
+            out.push((name, part.to_vec()));
+        }
+    }
+    out
+}
+
+/// The panel's lines for `history` in `width` x `height` cells; `sockets` is the socket
+/// of each CPU (empty on one socket).
+pub fn lines(
+    history: &CoreHistory,
+    sockets: &[usize],
+    width: usize,
+    height: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let cores = history.per_core.len();
     if cores == 0 {
         return Vec::new();
@@ -112,15 +161,16 @@ pub fn lines(history: &CoreHistory, width: usize, height: usize, theme: &Theme) 
         out.push(Line::from(spans));
     }
     let samples = history.per_core.iter().map(|h| h.len()).min().unwrap_or(0);
-    let shown = samples.min(layout.per_row);
-    for row in 0..layout.history_rows {
-        let first = row * layout.per_history;
-        let last = (first + layout.per_history).min(cores) - 1;
-        let name = if first == 0 && last == cores - 1 { "all".to_string() } else { range(first, last) };
+    let rows = history_rows(cores, sockets, layout.history_rows, layout.per_history);
+    // Socket labels may be wider than the strip's: the sparklines then start later.
+    let label = rows.iter().map(|(name, _)| name.chars().count() + 1).max().unwrap_or(0).max(label);
+    let room = width.saturating_sub(label).max(1);
+    let shown = samples.min(room);
+    for (name, cpus) in rows {
         let mut spans = vec![Span::styled(format!("{name:<label$}"), theme.accent())];
-        spans.push(Span::raw(" ".repeat(layout.per_row - shown)));
+        spans.push(Span::raw(" ".repeat(room - shown)));
         for back in (0..shown).rev() {
-            let usage = mean(history.per_core[first..=last].iter().map(|h| h[h.len() - 1 - back]));
+            let usage = mean(cpus.iter().map(|&cpu| &history.per_core[cpu]).map(|h| h[h.len() - 1 - back]));
             spans.push(Span::styled(level(usage).to_string(), usage_style(theme, usage)));
         }
         out.push(Line::from(spans));
@@ -129,10 +179,15 @@ pub fn lines(history: &CoreHistory, width: usize, height: usize, theme: &Theme) 
 }
 
 /// The panel title's note on what the heat view shows, when there is room for it.
-pub fn note(history: &CoreHistory, width: usize, height: usize) -> String {
-    let layout = HeatLayout::new(history.per_core.len(), width, height);
+pub fn note(history: &CoreHistory, sockets: &[usize], width: usize, height: usize) -> String {
+    let cores = history.per_core.len();
+    let layout = HeatLayout::new(cores, width, height);
     let cells = if layout.per_cell == 1 { "1 core".to_string() } else { format!("{} cores", layout.per_cell) };
-    format!("·░▒▓█ now, {cells} a cell; ▁▃▆█ history")
+    let per_socket = history_rows(cores, sockets, layout.history_rows, layout.per_history)
+        .first()
+        .is_some_and(|(name, _)| name.starts_with('s'));
+    let by = if per_socket { " by socket" } else { "" };
+    format!("·░▒▓█ now, {cells} a cell; ▁▃▆█ history{by}")
 }
 
 #[cfg(test)]
@@ -174,9 +229,32 @@ mod tests {
         history.push_values(&[0.0; 4]);
         history.push_values(&[100.0; 4]);
         let theme = Theme { color: false };
-        let text: Vec<String> = lines(&history, 12, 2, &theme).iter().map(ToString::to_string).collect();
+        let text: Vec<String> = lines(&history, &[], 12, 2, &theme).iter().map(ToString::to_string).collect();
         assert_eq!(text, ["0-3 ████", "all       ▁█"]);
-        let text: Vec<String> = lines(&history, 12, 3, &theme).iter().map(ToString::to_string).collect();
+        let text: Vec<String> = lines(&history, &[], 12, 3, &theme).iter().map(ToString::to_string).collect();
         assert_eq!(text, ["0-3 ████", "0-1       ▁█", "2-3       ▁█"]);
+    }
+
+    #[test]
+    fn history_rows_follow_the_sockets_when_there_is_room() {
+        // Two sockets whose CPUs interleave (0, 2, ... on s0), as hyperthreads often do.
+        let sockets: Vec<usize> = (0..8).map(|cpu| cpu % 2).collect();
+        let rows = history_rows(8, &sockets, 2, 4);
+        assert_eq!(rows, [("s0".to_string(), vec![0, 2, 4, 6]), ("s1".to_string(), vec![1, 3, 5, 7])]);
+        let rows = history_rows(8, &sockets, 5, 2);
+        let names: Vec<&str> = rows.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["s0 0", "s0 2", "s0 4-6", "s1 1-3", "s1 5-7"]);
+        assert!(rows.iter().flat_map(|(_, cpus)| cpus).count() == 8, "every CPU in one row");
+        // Too few rows for a row per socket, or one socket: blocks as before.
+        assert_eq!(history_rows(8, &sockets, 1, 8), [("all".to_string(), (0..8).collect::<Vec<_>>())]);
+        assert_eq!(history_rows(4, &[], 2, 2)[1], ("2-3".to_string(), vec![2, 3]));
+
+        // Socket 1 busy, socket 0 idle: the rows show it.
+        let mut history = CoreHistory::new(8);
+        history.push_values(&[0.0, 100.0, 0.0, 100.0, 0.0, 100.0, 0.0, 100.0]);
+        let theme = Theme { color: false };
+        let text: Vec<String> = lines(&history, &sockets, 12, 3, &theme).iter().map(ToString::to_string).collect();
+        assert_eq!(text, ["0-7 ·█·█·█·█", "s0         ▁", "s1         █"]);
+        assert!(note(&history, &sockets, 12, 3).ends_with("history by socket"));
     }
 }

@@ -25,6 +25,7 @@ pub fn machine(cpus: usize) -> MachineFacts {
         os: "Linux 12 (bookworm)".into(),
         host: "example".into(),
         job: None,
+        sockets: Vec::new(),
     }
 }
 
