@@ -20,6 +20,7 @@ pub mod lab;
 pub mod lessons;
 mod machine;
 mod mouse;
+pub mod pair;
 mod progress;
 mod records;
 mod run;
@@ -349,6 +350,10 @@ impl App {
         // The command input line takes every key (typing `q` or `?` is text), but Ctrl-C.
         if self.command_input_open() && self.screen == Screen::Lab && key != Key::CtrlC {
             return self.command_input_key(key);
+        }
+        // So does a pair exercise's share line box: a pasted share is letters and digits.
+        if self.share_input_open() && key != Key::CtrlC && !self.help {
+            return self.share_input_key(key);
         }
         let global = keys::GLOBAL.find(self, key);
         if global == Some(GlobalAction::Quit) {

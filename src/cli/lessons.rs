@@ -69,6 +69,13 @@ pub fn check(dir: Option<&Path>) -> Result<ExitCode> {
                 .filter(|e| matches!(e, lessons::Exercise::Code(_)))
                 .count();
             let code = if code > 0 { format!(", {code} code exercises") } else { String::new() };
+            let pairs = course
+                .lessons
+                .iter()
+                .flat_map(|l| &l.exercises)
+                .filter(|e| matches!(e, lessons::Exercise::Pair(_)))
+                .count();
+            let code = if pairs > 0 { format!("{code}, {pairs} pair exercises") } else { code };
             let form = lessons::check_form(dir, &course);
             if !form.problems.is_empty() {
                 print_errors(&form.problems);
