@@ -175,11 +175,13 @@ const EXPORT_DIR: &str = "parlab-results";
 const PROGRESS_EXPORT: &str = "parlab-progress";
 
 /// Opens the terminal lab on `course`; `size` overrides every lesson's size; `start`
-/// opens that lesson's Lab at once (`parlab --lesson N`); `present` is projector mode.
-pub fn run(course: Course, size: Option<u64>, start: Option<usize>, present: bool) -> Result<()> {
+/// opens that lesson's Lab at once (`parlab --lesson N`); `present` is projector mode;
+/// `high_contrast` the high-contrast theme.
+pub fn run(course: Course, size: Option<u64>, start: Option<usize>, present: bool, high_contrast: bool) -> Result<()> {
     let facts = MachineFacts::detect();
     let mut app = App::new(course, facts.clone(), !no_color());
     app.present = present;
+    app.high_contrast = high_contrast;
     app.size_override = size;
     // Progress is a convenience: a damaged or unreadable file is reported, never fatal.
     let mut saver = None;
@@ -274,7 +276,7 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>, present: boo
                 };
                 // When the terminal is too small only the way out works.
                 let event = match event {
-                    Some(Event::Key(Key::Char('q') | Key::Esc)) if ui::too_small(area) => Some(Event::Terminate),
+                    Some(Event::Key(Key::Char('q') | Key::Esc)) if ui::too_small(&app, area) => Some(Event::Terminate),
                     other => other,
                 };
                 if let Some(event) = event {

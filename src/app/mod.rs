@@ -103,6 +103,9 @@ pub struct App {
     pub facts: MachineFacts,
     /// Use colours (false when NO_COLOR is set).
     pub color: bool,
+    /// The high-contrast theme (`--theme high-contrast`, and `--present` by default):
+    /// bold and reverse video on any background, no colour or dim text.
+    pub high_contrast: bool,
     /// The screen shown.
     pub screen: Screen,
     /// The help overlay is open.
@@ -198,6 +201,7 @@ impl App {
             course,
             facts,
             color,
+            high_contrast: false,
             screen: Screen::Lessons,
             help: false,
             selected: 0,

@@ -257,6 +257,7 @@ pub fn open_lab(
     lesson: Option<&str>,
     budget: Option<f64>,
     present: bool,
+    high_contrast: bool,
 ) -> Result<ExitCode> {
     let course = match lessons::load_course(dir) {
         Ok(course) => course,
@@ -291,7 +292,7 @@ pub fn open_lab(
             }
         }
     }
-    crate::tui::run(course, size, start, present)?;
+    crate::tui::run(course, size, start, present, high_contrast)?;
     Ok(ExitCode::SUCCESS)
 }
 

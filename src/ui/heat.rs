@@ -173,7 +173,7 @@ mod tests {
         let mut history = CoreHistory::new(4);
         history.push_values(&[0.0; 4]);
         history.push_values(&[100.0; 4]);
-        let theme = Theme { color: false };
+        let theme = Theme::plain();
         let text: Vec<String> = lines(&history, 12, 2, &theme).iter().map(ToString::to_string).collect();
         assert_eq!(text, ["0-3 ████", "all       ▁█"]);
         let text: Vec<String> = lines(&history, 12, 3, &theme).iter().map(ToString::to_string).collect();
