@@ -176,12 +176,21 @@ const PROGRESS_EXPORT: &str = "parlab-progress";
 
 /// Opens the terminal lab on `course`; `size` overrides every lesson's size; `start`
 /// opens that lesson's Lab at once (`parlab --lesson N`); `present` is projector mode;
-/// `high_contrast` the high-contrast theme.
-pub fn run(course: Course, size: Option<u64>, start: Option<usize>, present: bool, high_contrast: bool) -> Result<()> {
+/// `high_contrast` the high-contrast theme; `login_node` caps every sweep (a shared login
+/// node outside a job, unless `--force`).
+pub fn run(
+    course: Course,
+    size: Option<u64>,
+    start: Option<usize>,
+    present: bool,
+    high_contrast: bool,
+    login_node: Option<crate::sysmon::login::LoginNode>,
+) -> Result<()> {
     let facts = MachineFacts::detect();
     let mut app = App::new(course, facts.clone(), !no_color());
     app.present = present;
     app.high_contrast = high_contrast;
+    app.login_node = login_node;
     app.size_override = size;
     // Progress is a convenience: a damaged or unreadable file is reported, never fatal.
     let mut saver = None;

@@ -388,7 +388,7 @@ impl App {
         }
         let lesson_index = self.opened;
         let lesson = self.opened_lesson()?.clone();
-        let plan = match predict_plan(&lesson, predict, self.facts.available_parallelism, self.size_override) {
+        let mut plan = match predict_plan(&lesson, predict, self.facts.available_parallelism, self.size_override) {
             Ok(plan) => plan,
             Err(why) => {
                 self.exercises_view.note = Some(format!("Cannot measure this: {why}"));
@@ -407,6 +407,7 @@ impl App {
         }
         self.progress_changed = true;
         self.exercises_view.note = None;
+        self.guard_plan(&mut plan);
         let total = plan.total_runs();
         self.message = None;
         self.run = Some(RunProgress {

@@ -570,7 +570,8 @@ impl App {
         let lab = self.lab.as_ref()?;
         let plan = if sweep { lab.sweep_plan() } else { lab.point_plan() };
         match plan {
-            Ok(plan) => {
+            Ok(mut plan) => {
+                self.guard_plan(&mut plan);
                 let total = plan.total_runs();
                 self.message = None;
                 self.run = Some(RunProgress {

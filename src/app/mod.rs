@@ -14,6 +14,7 @@ pub mod command_row;
 pub mod cores;
 mod event;
 pub mod exercises;
+mod guard;
 mod help;
 pub mod keys;
 pub mod lab;
@@ -171,6 +172,9 @@ pub struct App {
     pub recent: Option<runlog::RecentView>,
     /// Projector mode (`parlab --present`): stacked panes, block charts, the key echo.
     pub present: bool,
+    /// A shared login node outside a batch job (and no `--force`): every sweep and
+    /// measurement is capped as `parlab run` caps it there.
+    pub login_node: Option<crate::sysmon::login::LoginNode>,
     /// In projector mode: the last key and what it did, from the key tables.
     pub echo: Option<String>,
     /// Set when the app should exit.
@@ -234,6 +238,7 @@ impl App {
             message: None,
             recent: None,
             present: false,
+            login_node: None,
             echo: None,
             quit: false,
             progress_changed: false,

@@ -258,6 +258,7 @@ pub fn open_lab(
     budget: Option<f64>,
     present: bool,
     high_contrast: bool,
+    force: bool,
 ) -> Result<ExitCode> {
     let course = match lessons::load_course(dir) {
         Ok(course) => course,
@@ -292,7 +293,8 @@ pub fn open_lab(
             }
         }
     }
-    crate::tui::run(course, size, start, present, high_contrast)?;
+    let login_node = if force { None } else { crate::sysmon::login::detect(&crate::sysmon::MachineFacts::detect()) };
+    crate::tui::run(course, size, start, present, high_contrast, login_node)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -52,6 +52,10 @@ pub struct Cli {
     /// [default: high-contrast with --present, else standard].
     #[arg(long, value_enum, value_name = "THEME")]
     pub theme: Option<ThemeName>,
+    /// On a shared login node outside a batch job, let the terminal lab's sweeps use
+    /// more than 2 workers and the full size (parlab caps both there otherwise).
+    #[arg(long)]
+    pub force: bool,
     /// Size for every lesson's kernel in the terminal lab (for demos and tests; accepts 2e8, 400M).
     #[arg(long, hide = true, value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<u64>,
@@ -607,6 +611,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             cli.budget,
             cli.present,
             ThemeName::resolve(cli.theme, cli.present) == ThemeName::HighContrast,
+            cli.force,
         ),
     };
     backends::finish();

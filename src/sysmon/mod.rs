@@ -4,6 +4,7 @@
 
 mod boost;
 mod facts;
+pub mod login;
 mod sampler;
 mod source;
 
