@@ -172,6 +172,14 @@ pub struct App {
     pub recent: Option<runlog::RecentView>,
     /// Projector mode (`parlab --present`): stacked panes, block charts, the key echo.
     pub present: bool,
+    /// Fit each Lab's size to this many seconds of sweep when the Lab is first opened
+    /// (`--budget`; None: the lessons keep their sizes).
+    pub fit_budget: Option<f64>,
+    /// Lessons whose size the main loop should fit now, off the UI thread (it answers
+    /// with `Event::LessonFitted`).
+    pub fit_requests: Vec<usize>,
+    /// Lessons whose fitting was asked for (each is probed once).
+    pub fit_asked: std::collections::BTreeSet<usize>,
     /// A shared login node outside a batch job (and no `--force`): every sweep and
     /// measurement is capped as `parlab run` caps it there.
     pub login_node: Option<crate::sysmon::login::LoginNode>,
@@ -239,6 +247,9 @@ impl App {
             recent: None,
             present: false,
             login_node: None,
+            fit_budget: None,
+            fit_requests: Vec::new(),
+            fit_asked: Default::default(),
             echo: None,
             quit: false,
             progress_changed: false,
@@ -341,6 +352,10 @@ impl App {
             }
             Event::RunsLoaded(loaded) => {
                 self.runs_loaded(loaded);
+                None
+            }
+            Event::LessonFitted(lesson, fitted) => {
+                self.on_lesson_fitted(lesson, fitted);
                 None
             }
             Event::CodePrepared(prepared) => self.on_code_prepared(prepared),

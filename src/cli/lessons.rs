@@ -276,25 +276,11 @@ pub fn open_lab(
             "the terminal lab needs an interactive terminal; see `parlab --help` for the commands that do not",
         ));
     }
-    let mut course = course;
     // The built-in course is fitted to the default budget; an own course only when asked.
+    // Each Lab is fitted when first opened (a short probe of its kernel), not at start-up.
     let budget = budget.or_else(|| dir.is_none().then_some(crate::measure::budget::DEFAULT_BUDGET_S));
-    if let (Some(budget_s), None) = (budget, size) {
-        eprintln!(
-            "parlab: fitting each Lab's sweep to about {} on this machine (a short probe per kernel)...",
-            crate::present::seconds(budget_s)
-        );
-        let facts = crate::sysmon::MachineFacts::detect();
-        let fitted = lessons::plan::fit_course(&course, budget_s, &facts);
-        for (lesson, fitted) in course.lessons.iter_mut().zip(fitted) {
-            if let Some(fitted) = fitted {
-                lesson.size = fitted.size;
-                lesson.probe = Some(fitted.probe);
-            }
-        }
-    }
     let login_node = if force { None } else { crate::sysmon::login::detect(&crate::sysmon::MachineFacts::detect()) };
-    crate::tui::run(course, size, start, present, high_contrast, login_node)?;
+    crate::tui::run(course, size, start, present, high_contrast, login_node, budget)?;
     Ok(ExitCode::SUCCESS)
 }
 
