@@ -175,11 +175,25 @@ const EXPORT_DIR: &str = "parlab-results";
 const PROGRESS_EXPORT: &str = "parlab-progress";
 
 /// Opens the terminal lab on `course`; `size` overrides every lesson's size; `start`
-/// opens that lesson's Lab at once (`parlab --lesson N`); `present` is projector mode.
-pub fn run(course: Course, size: Option<u64>, start: Option<usize>, present: bool) -> Result<()> {
+/// opens that lesson's Lab at once (`parlab --lesson N`); `present` is projector mode;
+/// `high_contrast` the high-contrast theme; `login_node` caps every sweep (a shared login
+/// node outside a job, unless `--force`); `budget_s` fits each Lab's size to about that
+/// many seconds of sweep when it is first opened.
+pub fn run(
+    course: Course,
+    size: Option<u64>,
+    start: Option<usize>,
+    present: bool,
+    high_contrast: bool,
+    login_node: Option<crate::sysmon::login::LoginNode>,
+    budget_s: Option<f64>,
+) -> Result<()> {
     let facts = MachineFacts::detect();
     let mut app = App::new(course, facts.clone(), !no_color());
     app.present = present;
+    app.high_contrast = high_contrast;
+    app.login_node = login_node;
+    app.fit_budget = budget_s;
     app.size_override = size;
     // Progress is a convenience: a damaged or unreadable file is reported, never fatal.
     let mut saver = None;
@@ -239,6 +253,8 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>, present: boo
     let (progress_exported_tx, progress_exported) = unbounded::<Result<String, String>>();
     // Code exercises: checks run on their own thread; the watched file is polled.
     let (code_checked_tx, code_checked) = unbounded::<crate::lessons::code::Verdict>();
+    // Lab sizes: each fitted on its own thread when its Lab is first opened.
+    let (fitted_tx, fitted) = unbounded::<(usize, Option<crate::lessons::plan::Fitted>)>();
     let mut code_cancel: Option<Arc<AtomicBool>> = None;
     let watch_ticks = crossbeam_channel::tick(WATCH_EVERY);
     let mut watched: Option<(std::path::PathBuf, Option<SystemTime>)> = None;
@@ -246,6 +262,13 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>, present: boo
     let mut last_draw = Instant::now();
 
     while !app.quitting() {
+        for lesson in std::mem::take(&mut app.fit_requests) {
+            let (Some(l), Some(budget_s)) = (app.course.lessons.get(lesson).cloned(), app.fit_budget) else { continue };
+            let (tx, facts) = (fitted_tx.clone(), app.facts.clone());
+            std::thread::spawn(move || {
+                let _ = tx.send((lesson, crate::lessons::plan::fit_lesson(&l, budget_s, &facts)));
+            });
+        }
         let size = terminal.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
         let runs = handle.as_ref().map_or_else(never, |h| h.events.clone());
@@ -274,7 +297,7 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>, present: boo
                 };
                 // When the terminal is too small only the way out works.
                 let event = match event {
-                    Some(Event::Key(Key::Char('q') | Key::Esc)) if ui::too_small(area) => Some(Event::Terminate),
+                    Some(Event::Key(Key::Char('q') | Key::Esc)) if ui::too_small(&app, area) => Some(Event::Terminate),
                     other => other,
                 };
                 if let Some(event) = event {
@@ -310,6 +333,12 @@ pub fn run(course: Course, size: Option<u64>, start: Option<usize>, present: boo
                     }
                 }
                 dirty = true;
+            }
+            recv(fitted) -> result => {
+                if let Ok((lesson, fitted)) = result {
+                    update(&mut app, Event::LessonFitted(lesson, fitted));
+                    dirty = true;
+                }
             }
             recv(exported) -> result => {
                 if let Ok(result) = result {

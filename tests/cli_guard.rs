@@ -67,3 +67,39 @@ fn force_a_job_or_a_quiet_machine_lift_the_cap() {
         assert!(!stderr.contains("login node"), "{stderr}");
     }
 }
+
+#[test]
+fn a_command_sweep_is_capped_too_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let measured = |extra: &[&str]| {
+        let json = dir.path().join("c.json");
+        let _ = std::fs::remove_file(&json);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_parlab"));
+        for name in JOB_VARIABLES {
+            command.env_remove(name);
+        }
+        let output = command
+            .env("PARLAB_LOGIN_USERS", "30")
+            .env("PARLAB_USER_CPU_LIMIT", "none")
+            .args(["run", "--cmd", "true {workers}", "--workers", "1,2,4", "--reps", "1", "--warmup", "0", "--quiet"])
+            .arg("--json")
+            .arg(&json)
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+        let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let workers: Vec<u64> =
+            report["plan"]["workers"].as_array().unwrap().iter().map(|w| w.as_u64().unwrap()).collect();
+        (stderr, workers)
+    };
+    let (stderr, workers) = measured(&[]);
+    assert_eq!(workers, [1, 2], "{stderr}");
+    let notes: Vec<&str> = stderr.lines().filter(|l| l.contains("login node")).collect();
+    assert_eq!(notes.len(), 1, "{stderr}");
+    assert!(notes[0].contains("--pty parlab run --cmd") && notes[0].contains("--force"), "{}", notes[0]);
+    let (stderr, workers) = measured(&["--force"]);
+    assert_eq!(workers, [1, 2, 4], "{stderr}");
+    assert!(!stderr.contains("login node"), "{stderr}");
+}

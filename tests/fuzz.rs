@@ -292,13 +292,13 @@ proptest! {
         load_checked(dir.path());
         let shown = String::from_utf8_lossy(&text);
         for color in [false, true] {
-            let _ = parlab::ui::markdown::render(&shown, width, &parlab::ui::Theme { color });
+            let _ = parlab::ui::markdown::render(&shown, width, &parlab::ui::Theme::standard(color));
         }
     }
 
     #[test]
     fn arbitrary_markdown_renders(text in ".{0,400}", width in 0u16..120) {
-        let _ = parlab::ui::markdown::render(&text, width, &parlab::ui::Theme { color: true });
+        let _ = parlab::ui::markdown::render(&text, width, &parlab::ui::Theme::standard(true));
     }
 }
 

@@ -116,9 +116,10 @@ fn present_mode_echoes_each_key_from_the_key_tables() {
         ],
     );
     // Stacked: the results pane is full width, below the setup, with the chart below it.
+    // Present mode is high contrast: the focused Setup pane has a thick border.
     let last = shown.last().unwrap();
     let row = |what: &str| last.lines().position(|l| l.contains(what)).unwrap_or_else(|| panic!("{what}:\n{last}"));
-    assert!(row("┌ Setup") < row("┌ Results"), "{last}");
+    assert!(row("┏ Setup") < row("┌ Results"), "{last}");
     let results = last.lines().nth(row("┌ Results")).unwrap();
     assert_eq!(results.matches('┌').count(), 1, "nothing beside the results:\n{last}");
     assert!(last.lines().skip(row("┌ Results") + 1).any(|l| l.trim_start().starts_with('┌')), "a pane below:\n{last}");

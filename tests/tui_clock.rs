@@ -84,3 +84,33 @@ fn the_progress_line_says_how_long_is_left() {
     // Three runs left at 3 s each.
     assert!(progress.contains("2/5 runs, about 9 s left"), "{progress}");
 }
+
+/// Lab sizes are fitted when a Lab is first opened, not at start-up: the app asks the main
+/// loop (`fit_requests`) once per lesson, and takes the answer into the lesson, and into
+/// the Lab when it still shows that lesson at its preset size.
+#[test]
+fn each_lab_is_fitted_when_first_opened() {
+    let course = lessons::embedded().unwrap();
+    let mut app = App::new(course, facts(), false);
+    app.open_lab(0);
+    assert!(app.fit_requests.is_empty(), "no budget (an own course, or --size): nothing to fit");
+    app.fit_budget = Some(10.0);
+    app.open_lab(1);
+    app.open_lab(0);
+    app.open_lab(1);
+    assert_eq!(std::mem::take(&mut app.fit_requests), [1, 0], "each lesson once, as opened");
+    let probe = Probe { small: (1000, 0.01), large: (2000, 0.02) };
+    let fitted = |size| Some(parlab::lessons::plan::Fitted { size, sweep_s: 10.0, probe });
+    // Lesson 0 is answered while lesson 1's Lab is shown: only the lesson takes it.
+    let preset = app.lab.as_ref().unwrap().size;
+    app.update(Event::LessonFitted(0, fitted(12_345)));
+    assert_eq!((app.course.lessons[0].size, app.course.lessons[0].probe), (12_345, Some(probe)));
+    assert_eq!(app.lab.as_ref().unwrap().size, preset);
+    app.update(Event::LessonFitted(1, fitted(54_321)));
+    assert_eq!(app.lab.as_ref().map(|l| (l.size, l.lesson_size)), Some((54_321, 54_321)));
+    let ready = screen(&app);
+    assert!(ready.lines().any(|l| l.contains("Ready.") && l.contains("about")), "the ETA from the probe:\n{ready}");
+    // A kernel that could not be probed keeps its size.
+    app.update(Event::LessonFitted(2, None));
+    assert_eq!(app.course.lessons[2].size, lessons::embedded().unwrap().lessons[2].size);
+}

@@ -226,7 +226,8 @@ impl App {
             return None;
         }
         match self.command_plan(sweep) {
-            Ok(plan) => {
+            Ok(mut plan) => {
+                self.guard_commands(&mut plan);
                 let as_plan = plan.as_plan();
                 self.message = None;
                 self.run = Some(RunProgress {

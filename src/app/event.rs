@@ -128,6 +128,10 @@ pub enum Event {
     Exported(Result<String, String>),
     /// The progress summary was written: the file, or why it failed.
     ProgressExported(Result<String, String>),
+    /// A lesson's size was fitted to the time budget (None: its kernel could not be
+    /// probed, it keeps its size), after [`App::fit_requests`](super::App::fit_requests)
+    /// asked for it.
+    LessonFitted(usize, Option<crate::lessons::plan::Fitted>),
     /// Saving the progress file failed.
     ProgressSaveFailed(String),
     /// Appending a finished point to the run log failed.

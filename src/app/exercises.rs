@@ -33,11 +33,13 @@ pub struct ExercisesView {
     pub option: usize,
     /// The outcome of the last action here, e.g. why a prediction was not accepted.
     pub note: Option<String>,
+    /// Pair: the share line box, while open (what was pasted or typed into it).
+    pub share: Option<String>,
 }
 
 impl Default for ExercisesView {
     fn default() -> Self {
-        Self { selected: 0, pane: ExercisesPane::List, input: String::new(), option: 0, note: None }
+        Self { selected: 0, pane: ExercisesPane::List, input: String::new(), option: 0, note: None, share: None }
     }
 }
 
@@ -48,6 +50,7 @@ pub fn kind(exercise: &Exercise) -> ExerciseKind {
         Exercise::Choice(_) => ExerciseKind::Choice,
         Exercise::Run(_) => ExerciseKind::Run,
         Exercise::Code(_) => ExerciseKind::Code,
+        Exercise::Pair(_) => ExerciseKind::Pair,
     }
 }
 
@@ -294,6 +297,7 @@ impl App {
             input: record.as_ref().and_then(|r| r.prediction).map(|p| format!("{p}")).unwrap_or_default(),
             option: record.and_then(|r| r.chosen).unwrap_or(0),
             note: None,
+            share: None,
         };
     }
 
@@ -304,7 +308,7 @@ impl App {
             && self.exercises_view.pane == ExercisesPane::Detail
             && matches!(
                 self.current_exercises().get(self.exercises_view.selected),
-                Some(Exercise::Predict(_) | Exercise::Choice(_))
+                Some(Exercise::Predict(_) | Exercise::Choice(_) | Exercise::Pair(_))
             )
     }
 
@@ -352,6 +356,7 @@ impl App {
                 Some(Exercise::Choice(c)) => self.answer_choice(index, &c),
                 Some(Exercise::Run(r)) => self.setup_run_step(&r.backend, r.workers),
                 Some(Exercise::Code(_)) => return self.code_action(CodeAction::Start),
+                Some(Exercise::Pair(p)) => self.predict_partner(index, &p),
                 None => {}
             },
             X::Hint => self.next_hint(self.opened),
@@ -383,7 +388,7 @@ impl App {
         }
         let lesson_index = self.opened;
         let lesson = self.opened_lesson()?.clone();
-        let plan = match predict_plan(&lesson, predict, self.facts.available_parallelism, self.size_override) {
+        let mut plan = match predict_plan(&lesson, predict, self.facts.available_parallelism, self.size_override) {
             Ok(plan) => plan,
             Err(why) => {
                 self.exercises_view.note = Some(format!("Cannot measure this: {why}"));
@@ -402,6 +407,7 @@ impl App {
         }
         self.progress_changed = true;
         self.exercises_view.note = None;
+        self.guard_plan(&mut plan);
         let total = plan.total_runs();
         self.message = None;
         self.run = Some(RunProgress {
@@ -616,6 +622,22 @@ fn predicting(app: &App) -> bool {
     detail(app) && matches!(shown(app), Some(Exercise::Predict(_)))
 }
 
+fn pairing(app: &App) -> bool {
+    detail(app) && matches!(shown(app), Some(Exercise::Pair(_))) && app.exercises_view.share.is_none()
+}
+
+fn sharing(app: &App) -> bool {
+    detail(app) && matches!(shown(app), Some(Exercise::Pair(_))) && app.exercises_view.share.is_some()
+}
+
+fn typing_number(app: &App) -> bool {
+    predicting(app) || pairing(app)
+}
+
+fn detail_not_sharing(app: &App) -> bool {
+    detail(app) && !sharing(app)
+}
+
 fn choosing(app: &App) -> bool {
     detail(app) && matches!(shown(app), Some(Exercise::Choice(_)))
 }
@@ -629,7 +651,7 @@ fn coding(app: &App) -> bool {
 }
 
 fn not_coding(app: &App) -> bool {
-    !coding(app)
+    !coding(app) && !sharing(app)
 }
 
 fn coding_unwatched(app: &App) -> bool {
@@ -649,7 +671,7 @@ fn solution_label(app: &App) -> String {
 }
 
 fn predicting_or_run_step(app: &App) -> bool {
-    predicting(app) || run_step(app) || coding(app)
+    predicting(app) || pairing(app) || run_step(app) || coding(app)
 }
 
 fn choose_label(app: &App) -> String {
@@ -749,17 +771,19 @@ pub const KEYS: Keys<ExercisesAction> = Keys(&[
     Command {
         keys: "0-9 . ⌫ Del",
         bindings: TYPING,
-        help: "predict: type a number (Backspace erases, Delete clears)",
-        when: predicting,
-        hints: &[Hint::new("0-9 .", "type", 20, predicting)],
+        help: "predict, pair: type a number (Backspace erases, Delete clears)",
+        when: typing_number,
+        hints: &[Hint::new("0-9 .", "type", 20, typing_number)],
     },
     Command {
         keys: "Enter",
         bindings: &[(Key::Enter, X::Enter)],
-        help: "predict: measure; question: answer; run: set up; code: start",
+        help: "measure, answer, set up the lab, start the code, grade a pair",
         when: detail,
         hints: &[
             Hint::new("Enter", "measure", 21, predicting),
+            Hint::new("Enter", "predict", 21, pairing),
+            Hint::new("Enter", "grade", 21, sharing),
             Hint::new("Enter", "answer", 21, choosing),
             Hint::new("Enter", "set up the lab", 21, run_step),
             Hint::new("Enter", "start", 21, coding_unwatched),
@@ -838,9 +862,9 @@ pub const KEYS: Keys<ExercisesAction> = Keys(&[
             (Key::Left, X::List),
             (Key::Char('h'), X::List),
         ],
-        help: "back to the list of exercises (also Tab)",
+        help: "back to the list (also Tab); closes a pair's share box",
         when: detail,
-        hints: &[Hint::new("Esc", "list", 30, detail)],
+        hints: &[Hint::new("Esc", "list", 30, detail_not_sharing), Hint::new("Esc", "close the box", 30, sharing)],
     },
     Command {
         keys: "n",

@@ -285,7 +285,8 @@ impl App {
 
     /// The footer for the state the app is in: the hints that show now, by rank.
     pub fn footer_keys(&self) -> Vec<FooterKey> {
-        let mut keys = GLOBAL.hints(self);
+        // The share line box takes every key as text: only its own keys are hinted.
+        let mut keys = if self.share_input_open() { Vec::new() } else { GLOBAL.hints(self) };
         keys.extend(self.table_now().hints(self));
         keys.sort_by_key(|k| k.rank);
         keys

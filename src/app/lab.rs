@@ -570,7 +570,8 @@ impl App {
         let lab = self.lab.as_ref()?;
         let plan = if sweep { lab.sweep_plan() } else { lab.point_plan() };
         match plan {
-            Ok(plan) => {
+            Ok(mut plan) => {
+                self.guard_plan(&mut plan);
                 let total = plan.total_runs();
                 self.message = None;
                 self.run = Some(RunProgress {
@@ -606,7 +607,33 @@ impl App {
             self.lab_lesson = lesson;
             self.lab_pane = LabPane::Setup;
         }
+        // The size is fitted to the budget when the Lab is first opened: probing every
+        // kernel before the first screen cost seconds at start-up.
+        if self.fit_budget.is_some() && self.size_override.is_none() && self.fit_asked.insert(lesson) {
+            self.fit_requests.push(lesson);
+        }
         true
+    }
+
+    /// A lesson's size was fitted: the lesson keeps it, and the Lab takes it when it shows
+    /// that lesson at its preset size and nothing runs.
+    pub(super) fn on_lesson_fitted(&mut self, lesson: usize, fitted: Option<crate::lessons::plan::Fitted>) {
+        let (Some(fitted), Some(l)) = (fitted, self.course.lessons.get_mut(lesson)) else { return };
+        let preset = l.size;
+        l.size = fitted.size;
+        l.probe = Some(fitted.probe);
+        if self.lab_lesson == lesson
+            && self.run.is_none()
+            && let Some(lab) = self.lab.as_mut()
+            && lab.kernel == lab.lesson_kernel
+            && lab.lesson_size == preset
+        {
+            let untouched = lab.size == preset;
+            lab.lesson_size = fitted.size;
+            if untouched {
+                lab.size = fitted.size;
+            }
+        }
     }
 }
 

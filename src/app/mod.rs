@@ -14,12 +14,14 @@ pub mod command_row;
 pub mod cores;
 mod event;
 pub mod exercises;
+mod guard;
 mod help;
 pub mod keys;
 pub mod lab;
 pub mod lessons;
 mod machine;
 mod mouse;
+pub mod pair;
 mod progress;
 mod records;
 mod run;
@@ -102,6 +104,9 @@ pub struct App {
     pub facts: MachineFacts,
     /// Use colours (false when NO_COLOR is set).
     pub color: bool,
+    /// The high-contrast theme (`--theme high-contrast`, and `--present` by default):
+    /// bold and reverse video on any background, no colour or dim text.
+    pub high_contrast: bool,
     /// The screen shown.
     pub screen: Screen,
     /// The help overlay is open.
@@ -167,6 +172,17 @@ pub struct App {
     pub recent: Option<runlog::RecentView>,
     /// Projector mode (`parlab --present`): stacked panes, block charts, the key echo.
     pub present: bool,
+    /// Fit each Lab's size to this many seconds of sweep when the Lab is first opened
+    /// (`--budget`; None: the lessons keep their sizes).
+    pub fit_budget: Option<f64>,
+    /// Lessons whose size the main loop should fit now, off the UI thread (it answers
+    /// with `Event::LessonFitted`).
+    pub fit_requests: Vec<usize>,
+    /// Lessons whose fitting was asked for (each is probed once).
+    pub fit_asked: std::collections::BTreeSet<usize>,
+    /// A shared login node outside a batch job (and no `--force`): every sweep and
+    /// measurement is capped as `parlab run` caps it there.
+    pub login_node: Option<crate::sysmon::login::LoginNode>,
     /// In projector mode: the last key and what it did, from the key tables.
     pub echo: Option<String>,
     /// Set when the app should exit.
@@ -197,6 +213,7 @@ impl App {
             course,
             facts,
             color,
+            high_contrast: false,
             screen: Screen::Lessons,
             help: false,
             selected: 0,
@@ -229,6 +246,10 @@ impl App {
             message: None,
             recent: None,
             present: false,
+            login_node: None,
+            fit_budget: None,
+            fit_requests: Vec::new(),
+            fit_asked: Default::default(),
             echo: None,
             quit: false,
             progress_changed: false,
@@ -333,6 +354,10 @@ impl App {
                 self.runs_loaded(loaded);
                 None
             }
+            Event::LessonFitted(lesson, fitted) => {
+                self.on_lesson_fitted(lesson, fitted);
+                None
+            }
             Event::CodePrepared(prepared) => self.on_code_prepared(prepared),
             Event::CodeSaved => self.on_code_saved(),
             Event::CodeChecked(verdict) => self.on_code_checked(verdict),
@@ -349,6 +374,10 @@ impl App {
         // The command input line takes every key (typing `q` or `?` is text), but Ctrl-C.
         if self.command_input_open() && self.screen == Screen::Lab && key != Key::CtrlC {
             return self.command_input_key(key);
+        }
+        // So does a pair exercise's share line box: a pasted share is letters and digits.
+        if self.share_input_open() && key != Key::CtrlC && !self.help {
+            return self.share_input_key(key);
         }
         let global = keys::GLOBAL.find(self, key);
         if global == Some(GlobalAction::Quit) {

@@ -187,6 +187,20 @@ pub fn exercise_outcome(exercise: &Exercise, record: &ExerciseRecord) -> Option<
             }
             text
         }),
+        Exercise::Pair(p) => {
+            let prediction = record.prediction?;
+            let Some(measured) = record.measured else {
+                return Some(format!("predicted {}, partner's share not read yet", p.metric.format(prediction)));
+            };
+            let verdict = if record.passed == Some(true) { "within" } else { "outside" };
+            let partner = record.partner.as_ref().map_or(String::new(), |m| format!(" ({m})"));
+            Some(format!(
+                "predicted {}, partner's share {}{partner}: {verdict} ±{:.2}",
+                p.metric.format(prediction),
+                p.metric.format(measured),
+                p.as_predict().tolerance()
+            ))
+        }
         Exercise::Code(c) => (record.attempts > 0).then(|| {
             let checks =
                 if record.attempts == 1 { "1 check".to_string() } else { format!("{} checks", record.attempts) };
@@ -213,6 +227,7 @@ pub fn kind_words(exercise: &Exercise) -> &'static str {
         Exercise::Choice(_) => "Question",
         Exercise::Run(_) => "Run",
         Exercise::Code(_) => "Code",
+        Exercise::Pair(_) => "Pair",
     }
 }
 
@@ -222,6 +237,7 @@ fn prompt(exercise: &Exercise) -> &str {
         Exercise::Choice(c) => &c.prompt,
         Exercise::Run(r) => &r.prompt,
         Exercise::Code(c) => &c.prompt,
+        Exercise::Pair(p) => &p.prompt,
     }
 }
 

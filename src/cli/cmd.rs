@@ -45,7 +45,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             launcher: args.launcher.clone(),
         });
     }
-    let plan = CommandPlan {
+    let mut plan = CommandPlan {
         commands,
         workers: worker_counts(args, &facts),
         warmup: args.warmup,
@@ -55,6 +55,11 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     };
     if let Err(e) = plan.validate() {
         return Ok(usage_error(e));
+    }
+    // The login-node guard, as for kernels (after validation: a bad flag is named first).
+    let login_node = if args.force { None } else { super::guard::detect(&facts) };
+    if let Some(line) = login_node.as_ref().and_then(|node| super::guard::cap_commands(node, &mut plan)) {
+        eprintln!("{line}");
     }
     if let Some(Err(e)) = args.launcher.as_deref().map(crate::backends::command::find_launcher) {
         return Ok(usage_error(e));

@@ -69,6 +69,13 @@ pub fn check(dir: Option<&Path>) -> Result<ExitCode> {
                 .filter(|e| matches!(e, lessons::Exercise::Code(_)))
                 .count();
             let code = if code > 0 { format!(", {code} code exercises") } else { String::new() };
+            let pairs = course
+                .lessons
+                .iter()
+                .flat_map(|l| &l.exercises)
+                .filter(|e| matches!(e, lessons::Exercise::Pair(_)))
+                .count();
+            let code = if pairs > 0 { format!("{code}, {pairs} pair exercises") } else { code };
             let form = lessons::check_form(dir, &course);
             if !form.problems.is_empty() {
                 print_errors(&form.problems);
@@ -250,6 +257,8 @@ pub fn open_lab(
     lesson: Option<&str>,
     budget: Option<f64>,
     present: bool,
+    high_contrast: bool,
+    force: bool,
 ) -> Result<ExitCode> {
     let course = match lessons::load_course(dir) {
         Ok(course) => course,
@@ -267,24 +276,11 @@ pub fn open_lab(
             "the terminal lab needs an interactive terminal; see `parlab --help` for the commands that do not",
         ));
     }
-    let mut course = course;
     // The built-in course is fitted to the default budget; an own course only when asked.
+    // Each Lab is fitted when first opened (a short probe of its kernel), not at start-up.
     let budget = budget.or_else(|| dir.is_none().then_some(crate::measure::budget::DEFAULT_BUDGET_S));
-    if let (Some(budget_s), None) = (budget, size) {
-        eprintln!(
-            "parlab: fitting each Lab's sweep to about {} on this machine (a short probe per kernel)...",
-            crate::present::seconds(budget_s)
-        );
-        let facts = crate::sysmon::MachineFacts::detect();
-        let fitted = lessons::plan::fit_course(&course, budget_s, &facts);
-        for (lesson, fitted) in course.lessons.iter_mut().zip(fitted) {
-            if let Some(fitted) = fitted {
-                lesson.size = fitted.size;
-                lesson.probe = Some(fitted.probe);
-            }
-        }
-    }
-    crate::tui::run(course, size, start, present)?;
+    let login_node = if force { None } else { crate::sysmon::login::detect(&crate::sysmon::MachineFacts::detect()) };
+    crate::tui::run(course, size, start, present, high_contrast, login_node, budget)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -47,6 +47,15 @@ pub struct Cli {
     /// did, e.g. `parlab --present --lesson 3`.
     #[arg(long)]
     pub present: bool,
+    /// Colours of the terminal lab: `standard`, or `high-contrast` (bold and reverse video,
+    /// no colour or grey text: reads on light and dark backgrounds and on a projector)
+    /// [default: high-contrast with --present, else standard].
+    #[arg(long, value_enum, value_name = "THEME")]
+    pub theme: Option<ThemeName>,
+    /// On a shared login node outside a batch job, let the terminal lab's sweeps use
+    /// more than 2 workers and the full size (parlab caps both there otherwise).
+    #[arg(long)]
+    pub force: bool,
     /// Size for every lesson's kernel in the terminal lab (for demos and tests; accepts 2e8, 400M).
     #[arg(long, hide = true, value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<u64>,
@@ -55,6 +64,22 @@ pub struct Cli {
     /// course (--lessons) keeps its sizes unless given].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub budget: Option<f64>,
+}
+
+/// The terminal lab's themes (`--theme`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThemeName {
+    /// Colours (none when NO_COLOR is set).
+    Standard,
+    /// Bold, underline and reverse video only.
+    HighContrast,
+}
+
+impl ThemeName {
+    /// The theme asked for, else the one that suits the mode: high contrast on a projector.
+    pub fn resolve(asked: Option<ThemeName>, present: bool) -> ThemeName {
+        asked.unwrap_or(if present { ThemeName::HighContrast } else { ThemeName::Standard })
+    }
 }
 
 const AFTER_HELP: &str = "Examples:
@@ -587,7 +612,15 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Lessons(LessonsCommand::Plan { minutes, budget })) => {
             lessons::plan(cli.lessons.as_deref(), minutes, budget)
         }
-        None => lessons::open_lab(cli.lessons.as_deref(), cli.size, cli.lesson.as_deref(), cli.budget, cli.present),
+        None => lessons::open_lab(
+            cli.lessons.as_deref(),
+            cli.size,
+            cli.lesson.as_deref(),
+            cli.budget,
+            cli.present,
+            ThemeName::resolve(cli.theme, cli.present) == ThemeName::HighContrast,
+            cli.force,
+        ),
     };
     backends::finish();
     result.unwrap_or_else(|e| {

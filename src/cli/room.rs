@@ -89,24 +89,8 @@ pub fn gather(inputs: &[PathBuf]) -> Result<Gathered, String> {
     Ok(gathered)
 }
 
-/// The share on a line of a pad: from `parlab<digits>:` to the next blank, wherever it
-/// starts (pads add names, bullets and quotes).
-pub fn share_token(line: &str) -> Option<&str> {
-    let mut from = 0;
-    while let Some(at) = line[from..].find(crate::export::share::PREFIX) {
-        let start = from + at;
-        let rest = &line[start + crate::export::share::PREFIX.len()..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && rest.as_bytes().get(digits) == Some(&b':') {
-            let end = line[start..]
-                .find(|c: char| c.is_whitespace() || matches!(c, '`' | '"' | '\'' | '<' | '>' | ')'))
-                .map_or(line.len(), |e| start + e);
-            return Some(&line[start..end]);
-        }
-        from = start + 1;
-    }
-    None
-}
+/// The share on a line of a pad (see [`crate::export::share::token`]).
+pub use crate::export::share::token as share_token;
 
 fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
@@ -621,14 +605,6 @@ pub fn files(room: &Room, gathered: &Gathered) -> Result<Vec<(String, Vec<u8>)>>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tokens_are_found_inside_pad_lines() {
-        assert_eq!(share_token("- alice: `parlab1:AAAA` thanks"), Some("parlab1:AAAA"));
-        assert_eq!(share_token("parlab1:abc"), Some("parlab1:abc"));
-        assert_eq!(share_token("parlab is great: parlab2:x"), Some("parlab2:x"));
-        assert_eq!(share_token("run parlab share"), None);
-    }
 
     #[test]
     fn medians() {

@@ -62,7 +62,7 @@ pub fn predictions(file: &ProgressFile) -> Vec<Prediction> {
     let mut out = Vec::new();
     for (lesson, record) in &file.lessons {
         for exercise in &record.exercises {
-            if exercise.kind != ExerciseKind::Predict {
+            if !matches!(exercise.kind, ExerciseKind::Predict | ExerciseKind::Pair) {
                 continue;
             }
             if let (Some(guess), Some(measured)) = (exercise.prediction, exercise.measured)

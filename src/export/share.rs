@@ -14,7 +14,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::measure::Report;
+use crate::kernels::KernelSpec;
+use crate::measure::{Fit, Law, Order, Plan, Point, Report, Scale};
 use crate::sysmon::MachineFacts;
 
 /// What every share line starts with, before its version number.
@@ -396,6 +397,125 @@ impl Share {
     }
 }
 
+impl Share {
+    /// The share as a report of its medians, so that a figure is read from a partner's
+    /// share by the one figure model ([`crate::lessons::Figure`]) that reads the
+    /// learner's own results: speedups are ratios of the medians (as `parlab room` draws
+    /// them), and the fits are the share's own. The machine is its class; what a share
+    /// does not carry (CPU times, busy cores, outcomes, costs) is absent.
+    pub fn to_report(&self) -> Report {
+        let machine = MachineFacts {
+            cpu_model: self.machine.cpu_model.clone(),
+            logical_cores: self.machine.logical_cores,
+            physical_cores: self.machine.physical_cores,
+            available_parallelism: self.machine.available,
+            affinity: None,
+            cgroup_cpu_quota: None,
+            env: BTreeMap::new(),
+            memory_total_bytes: 0,
+            memory_available_bytes: 0,
+            os: self.machine.os.clone(),
+            host: String::new(),
+            job: None,
+            sockets: Vec::new(),
+        };
+        let plan = Plan {
+            spec: KernelSpec { kernel: self.kernel.clone(), size: self.size, seed: 42, params: self.params.clone() },
+            backends: self.backends.clone(),
+            workers: self.workers.clone(),
+            warmup: 0,
+            repetitions: self.repetitions,
+            scale: Scale::Strong,
+            // Point after point: a speedup is then the ratio of the medians, all a share holds.
+            order: Order::Sequential,
+        };
+        let mut report = Report::new(machine, plan);
+        report.parlab_version = self.parlab_version.clone();
+        report.created = self.date.clone();
+        for p in &self.points {
+            let backend = self.backends.get(p.backend()).cloned().unwrap_or_default();
+            let mut point = Point::new(&self.kernel, &backend, p.workers(), vec![p.median_s()]);
+            point.spread = p.spread();
+            point.noisy = p.noisy();
+            point.verified = p.4 & VERIFIED != 0;
+            report.points.push(point);
+        }
+        report.derive();
+        // The share's fits are the partner's own (made from their full report).
+        for fit in &self.fits {
+            let Some(backend) = self.backends.get(fit.0) else { continue };
+            let derived = report.fits.iter_mut().find(|f| &f.backend == backend);
+            match derived {
+                Some(f) => {
+                    f.serial_fraction = fit.1;
+                    f.r_squared = fit.2;
+                }
+                None => report.fits.push(Fit {
+                    backend: backend.clone(),
+                    law: Law::Amdahl,
+                    serial_fraction: fit.1,
+                    speedup_limit: (fit.1 > 0.0).then(|| 1.0 / fit.1),
+                    serial_s: 0.0,
+                    parallel_s: 0.0,
+                    r_squared: fit.2,
+                    workers_used: Vec::new(),
+                }),
+            }
+        }
+        report
+    }
+
+    /// The one share in `text` (a pasted line, or a file a partner sent): every line's
+    /// [`token`] is read; none, one that cannot be read, or two different ones is an
+    /// error saying what to do.
+    pub fn from_text(text: &str) -> Result<Share, String> {
+        let mut found: Vec<(usize, &str)> =
+            text.lines().enumerate().filter_map(|(i, l)| token(l).map(|t| (i, t))).collect();
+        found.dedup_by(|a, b| a.1 == b.1);
+        match found.as_slice() {
+            [] => Err(format!(
+                "no share line found: it starts with '{PREFIX}{VERSION}:' (your partner prints it with `parlab share`)"
+            )),
+            [(_, line)] => Share::decode(line).map_err(|e| e.to_string()),
+            many => Err(format!("{} different share lines: give only your partner's", many.len())),
+        }
+    }
+
+    /// The share in the file at `path` (at most [`MAX_FILE`] bytes), as [`Share::from_text`].
+    pub fn from_file(path: &std::path::Path) -> Result<Share, String> {
+        use std::io::Read as _;
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if bytes.len() as u64 > MAX_FILE {
+            return Err(format!("{} is larger than {MAX_FILE} bytes: not a file of share lines", path.display()));
+        }
+        Share::from_text(&String::from_utf8_lossy(&bytes)).map_err(|why| format!("{}: {why}", path.display()))
+    }
+}
+
+/// The largest file a single share is read from.
+pub const MAX_FILE: u64 = 1 << 20;
+
+/// The share on a line of a pad: from `parlab<digits>:` to the next blank, wherever it
+/// starts (pads add names, bullets and quotes).
+pub fn token(line: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(at) = line[from..].find(PREFIX) {
+        let start = from + at;
+        let rest = &line[start + PREFIX.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && rest.as_bytes().get(digits) == Some(&b':') {
+            let end = line[start..]
+                .find(|c: char| c.is_whitespace() || matches!(c, '`' | '"' | '\'' | '<' | '>' | ')'))
+                .map_or(line.len(), |e| start + e);
+            return Some(&line[start..end]);
+        }
+        from = start + 1;
+    }
+    None
+}
+
 /// Where the last results are kept: `$PARLAB_DATA/last-results.json`, else in parlab's
 /// data folder.
 pub fn last_path() -> Option<PathBuf> {
@@ -542,6 +662,33 @@ mod tests {
         let mut share = sample();
         share.points[0].0 = 3;
         assert!(matches!(Share::decode(&share.encode()), Err(ShareError::Invalid(_))));
+    }
+
+    #[test]
+    fn tokens_are_found_inside_pad_lines() {
+        assert_eq!(token("- alice: `parlab1:AAAA` thanks"), Some("parlab1:AAAA"));
+        assert_eq!(token("parlab1:abc"), Some("parlab1:abc"));
+        assert_eq!(token("parlab is great: parlab2:x"), Some("parlab2:x"));
+        assert_eq!(token("run parlab share"), None);
+    }
+
+    #[test]
+    fn one_share_is_read_from_text_and_becomes_a_report_of_its_medians() {
+        let share = sample();
+        let line = share.encode();
+        let text = format!("from bob:\n  {line}\n{line}\n");
+        assert_eq!(Share::from_text(&text).unwrap(), share, "the same line twice is one share");
+        assert!(Share::from_text("hello").unwrap_err().contains("no share line"));
+        let mut other = sample();
+        other.size = 2000;
+        let two = format!("{line}\n{}", other.encode());
+        assert!(Share::from_text(&two).unwrap_err().contains("2 different share lines"));
+        let report = share.to_report();
+        assert_eq!(report.machine.available_parallelism, 2);
+        let two_workers = report.points.iter().find(|p| p.workers == 2).unwrap();
+        assert!((two_workers.speedup.unwrap() - 1.0 / 0.55).abs() < 1e-12);
+        assert!(two_workers.noisy && two_workers.verified);
+        assert_eq!(report.fit_of("threads").map(|f| (f.serial_fraction, f.r_squared)), Some((0.1, 0.99)));
     }
 
     #[test]

@@ -117,6 +117,9 @@ pub struct About {
     /// How far off a prediction may be when the manifest gives no tolerance; `None`: the
     /// manifest must give one.
     pub default_tolerance: Option<f64>,
+    /// Whether a share line carries it (it follows from the medians and the fits alone),
+    /// so that a pair exercise can ask for it.
+    pub shared: bool,
     /// How the figure's plan sizes its points: weak for the scaled metrics.
     pub scale: Scale,
     /// Where the value is read.
@@ -150,23 +153,28 @@ impl Metric {
             timing,
             scaling: false,
             default_tolerance,
+            shared: false,
             scale: Scale::Strong,
             source,
         };
         use Against::{Nothing, OneWorker, Seq};
         match self {
-            Metric::Time => about(
-                "time",
-                "time",
-                "median time of {b} ×{w}",
-                Unit::Seconds,
-                Nothing,
-                true,
-                None,
-                Source::Point(|p| Some(p.median_s)),
-            ),
+            Metric::Time => About {
+                shared: true,
+                ..about(
+                    "time",
+                    "time",
+                    "median time of {b} ×{w}",
+                    Unit::Seconds,
+                    Nothing,
+                    true,
+                    None,
+                    Source::Point(|p| Some(p.median_s)),
+                )
+            },
             Metric::Speedup => About {
                 scaling: true,
+                shared: true,
                 ..about(
                     "speedup",
                     "speedup",
@@ -180,6 +188,7 @@ impl Metric {
             },
             Metric::SpeedupVsSeq => About {
                 scaling: true,
+                shared: true,
                 ..about(
                     "speedup_vs_seq",
                     "speedup vs seq",
@@ -193,6 +202,7 @@ impl Metric {
             },
             Metric::Efficiency => About {
                 scaling: true,
+                shared: true,
                 ..about(
                     "efficiency",
                     "efficiency",
@@ -232,26 +242,32 @@ impl Metric {
                     Source::Point(|p| p.efficiency),
                 )
             },
-            Metric::KarpFlatt => about(
-                "karp_flatt",
-                "Karp-Flatt",
-                "Karp-Flatt serial fraction of {b} ×{w}",
-                Unit::Fraction,
-                OneWorker,
-                true,
-                Some(0.1),
-                Source::Point(|p| p.karp_flatt),
-            ),
-            Metric::SerialFraction => about(
-                "serial_fraction",
-                "serial fraction",
-                "serial fraction of {b} fitted from ×1 and ×{w} (Amdahl)",
-                Unit::Fraction,
-                OneWorker,
-                true,
-                Some(0.1),
-                Source::Fit,
-            ),
+            Metric::KarpFlatt => About {
+                shared: true,
+                ..about(
+                    "karp_flatt",
+                    "Karp-Flatt",
+                    "Karp-Flatt serial fraction of {b} ×{w}",
+                    Unit::Fraction,
+                    OneWorker,
+                    true,
+                    Some(0.1),
+                    Source::Point(|p| p.karp_flatt),
+                )
+            },
+            Metric::SerialFraction => About {
+                shared: true,
+                ..about(
+                    "serial_fraction",
+                    "serial fraction",
+                    "serial fraction of {b} fitted from ×1 and ×{w} (Amdahl)",
+                    Unit::Fraction,
+                    OneWorker,
+                    true,
+                    Some(0.1),
+                    Source::Fit,
+                )
+            },
             Metric::CpuCores => about(
                 "cpu_cores",
                 "cpu cores",

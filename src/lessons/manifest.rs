@@ -97,6 +97,8 @@ pub enum Exercise {
     Run(RunStep),
     /// Write the code: the learner edits a Python starter file until it passes.
     Code(CodeExercise),
+    /// Predict your partner's figure from their `parlab info`, graded by their share line.
+    Pair(Pair),
 }
 
 /// Predict a measured figure, then measure it.
@@ -163,6 +165,52 @@ impl Predict {
     /// Whether `prediction` is within the tolerance of the `measured` figure.
     pub fn passes(&self, prediction: f64, measured: f64) -> bool {
         Op::Near.holds(measured, prediction, self.tolerance())
+    }
+}
+
+/// A pair exercise: the learner predicts a figure of their partner's machine from the
+/// partner's `parlab info` (CPUs, cores, SMT), then reads the partner's share line
+/// (`parlab share`, pasted or from a file); parlab reads the figure from that share and
+/// grades the prediction with the tolerance model of [`Predict`].
+///
+/// ```toml
+/// [[lesson.exercises]]
+/// kind = "pair"
+/// optional = true
+/// prompt = "From your partner's `parlab info`: what speedup will their threads reach with 2 workers?"
+/// backend = "threads"
+/// workers = 2
+/// metric = "speedup"
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pair {
+    /// The question, naming what to look at in the partner's `parlab info`.
+    pub prompt: String,
+    /// Backend of the partner's point.
+    pub backend: String,
+    /// Worker count of the partner's point.
+    pub workers: usize,
+    /// Figure predicted; one a share carries (see `Metric::about().shared`).
+    pub metric: Metric,
+    /// How far off a prediction may be and still count as right [default: the metric's].
+    #[serde(default)]
+    pub tolerance: Option<f64>,
+}
+
+impl Pair {
+    /// The same question as a prediction of the learner's own figure: the one model of
+    /// figures, tolerances and grading that predict exercises use.
+    pub fn as_predict(&self) -> Predict {
+        Predict {
+            prompt: self.prompt.clone(),
+            backend: self.backend.clone(),
+            workers: self.workers,
+            metric: self.metric.clone(),
+            tolerance: self.tolerance,
+            params: BTreeMap::new(),
+            expect: None,
+        }
     }
 }
 

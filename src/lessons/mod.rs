@@ -21,7 +21,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 pub use figure::{Figure, FigureError, Metric, Op};
-pub use manifest::{Choice, Claim, CodeCriterion, CodeExercise, Exercise, Measurement, Predict, RunStep, Versus};
+pub use manifest::{Choice, Claim, CodeCriterion, CodeExercise, Exercise, Measurement, Pair, Predict, RunStep, Versus};
 
 use crate::backends;
 use crate::kernels;
@@ -496,6 +496,23 @@ fn check_lesson(
                             "expect = \"amdahl\" needs the serial fraction: a `serial` parameter from 0 to 1 (the amdahl kernel's)".into(),
                         );
                     }
+                }
+            }
+            Exercise::Pair(pair) => {
+                for why in check_prediction(&pair.as_predict(), &offered) {
+                    fail(span.clone(), why);
+                }
+                if pair.metric.is_measured() && !pair.metric.about().shared {
+                    let shared: Vec<&str> =
+                        Metric::PLAIN.iter().filter(|m| m.about().shared).map(|m| m.about().name).collect();
+                    fail(
+                        span.clone(),
+                        format!(
+                            "a share line does not carry metric {}: a pair exercise asks for one of {}",
+                            pair.metric,
+                            shared.join(", ")
+                        ),
+                    );
                 }
             }
             Exercise::Code(code) => {
@@ -1010,6 +1027,30 @@ criterion = "max_time"
         assert_eq!(lesson.twin("processes"), Some(("python/pi/processes.py".to_string(), "import multiprocessing\n")));
         assert_eq!(lesson.twin("py-processes").map(|t| t.0), Some("python/pi/processes.py".to_string()));
         assert_eq!(lesson.twin("seq"), None, "a missing twin is no error");
+    }
+
+    #[test]
+    fn a_pair_exercise_asks_for_a_figure_a_share_carries() {
+        let pair = |metric: &str, backend: &str| {
+            format!(
+                "{GOOD_LESSON}\n[[lesson.exercises]]\nkind = \"pair\"\noptional = true\nprompt = \"?\"\nbackend = \"{backend}\"\nworkers = 2\nmetric = \"{metric}\"\n"
+            )
+        };
+        let dir = folder(&pair("busy_cores", "gpu"), &["a.md"]);
+        let errors = messages(&dir);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("course.toml:10: backend 'gpu' is not one of this lesson's backends"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].starts_with("course.toml:10: a share line does not carry metric busy_cores: a pair exercise asks for one of time, speedup"),
+            "{errors:?}"
+        );
+        let dir = folder(&pair("speedup", "processes"), &["a.md"]);
+        let course = load_dir(dir.path()).unwrap();
+        assert!(matches!(course.lessons[0].exercises[0], Exercise::Pair(_)));
+        assert_eq!(course.lessons[0].optional_exercises, [true]);
     }
 
     #[test]

@@ -73,6 +73,13 @@ pub fn fit_course(course: &Course, budget_s: f64, facts: &MachineFacts) -> Vec<O
         .collect()
 }
 
+/// Probes `lesson`'s kernel and fits its size to `budget_s` (the terminal lab does this
+/// when a Lab is first opened); `None` when the kernel could not be probed.
+pub fn fit_lesson(lesson: &Lesson, budget_s: f64, facts: &MachineFacts) -> Option<Fitted> {
+    let probe = Probe::run(&lab_plan(lesson, facts.available_parallelism, lesson.size).spec).ok()?;
+    Some(fit(lesson, &probe, budget_s, facts))
+}
+
 /// `lesson`'s size for `budget_s` from `probe`, and its sweep time.
 pub fn fit(lesson: &Lesson, probe: &Probe, budget_s: f64, facts: &MachineFacts) -> Fitted {
     let cpus = facts.available_parallelism;

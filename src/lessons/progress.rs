@@ -114,6 +114,8 @@ pub enum ExerciseKind {
     Run,
     /// Write the code.
     Code,
+    /// Predict the partner's figure, graded by their share.
+    Pair,
 }
 
 /// What the learner did in one exercise.
@@ -156,6 +158,9 @@ pub struct ExerciseRecord {
     /// Predict: why the measurement came out as it did (the explanation of the gap).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub explanation: Vec<String>,
+    /// Pair: the partner's machine, as their share describes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner: Option<String>,
     /// Code: hints of the exercise revealed.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub hints: usize,

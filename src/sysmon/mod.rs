@@ -5,6 +5,7 @@
 mod boost;
 mod capacity;
 mod facts;
+pub mod login;
 mod sampler;
 mod source;
 

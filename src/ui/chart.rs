@@ -60,12 +60,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut datasets =
         vec![Dataset::default().marker(line_marker(app)).graph_type(GraphType::Line).style(theme.dim()).data(&ideal)];
     for (i, backend) in backends.iter().enumerate() {
-        let style = theme.series(report.backends().iter().position(|b| b == backend).unwrap_or(i));
+        let index = report.backends().iter().position(|b| b == backend).unwrap_or(i);
+        let style = theme.series(index);
         datasets.push(
             Dataset::default().marker(line_marker(app)).graph_type(GraphType::Line).style(style).data(&curves[i]),
         );
         datasets.push(
-            Dataset::default().marker(Marker::Block).graph_type(GraphType::Scatter).style(style).data(&measured[i]),
+            Dataset::default()
+                .marker(theme.series_glyph(index).0)
+                .graph_type(GraphType::Scatter)
+                .style(style)
+                .data(&measured[i]),
         );
     }
     // Worker counts to label: every count up to 8, else powers of two.
@@ -76,9 +81,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let mut legend = vec![Span::raw(" ")];
     for (i, backend) in backends.iter().enumerate() {
-        let style = theme.series(report.backends().iter().position(|b| b == backend).unwrap_or(i));
+        let index = report.backends().iter().position(|b| b == backend).unwrap_or(i);
         let fit = report.fit_of(backend).map_or("s=?".to_string(), |f| format!("s={:.2}", f.serial_fraction));
-        legend.push(Span::styled(format!("█ {backend} {fit}"), style));
+        legend.push(Span::styled(format!("{} {backend} {fit}", theme.series_glyph(index).1), theme.series(index)));
         legend.push(Span::raw("  "));
     }
     let block = block.title_bottom(Line::from(legend));

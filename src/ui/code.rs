@@ -83,7 +83,7 @@ fn style(token: Token, theme: &Theme) -> Style {
         Token::Keyword | Token::Decorator => Modifier::BOLD,
         _ => Modifier::empty(),
     });
-    if theme.color { base.fg(color) } else { base.add_modifier(plain) }
+    if theme.colors() { base.fg(color) } else { base.add_modifier(plain) }
 }
 
 /// Splits Python source into lines of (token, text) pieces. A string that opens with
@@ -409,7 +409,7 @@ mod tests {
     #[test]
     fn styles_differ_with_and_without_colour() {
         for color in [true, false] {
-            let theme = Theme { color };
+            let theme = Theme::standard(color);
             let styles: Vec<Style> =
                 [Token::Keyword, Token::Str, Token::Comment].iter().map(|t| style(*t, &theme)).collect();
             assert!(styles[0] != styles[1] && styles[1] != styles[2] && styles[0] != styles[2], "{color}");

@@ -15,7 +15,7 @@ use crate::app::exercises::{metric_words, option_explanation, tolerance};
 use crate::app::summary::kind_words;
 use crate::app::{App, ExercisesPane, Target};
 use crate::lessons::progress::ExerciseRecord;
-use crate::lessons::{Choice, Exercise, Predict, RunStep};
+use crate::lessons::{Choice, Exercise, Pair, Predict, RunStep};
 
 struct Areas {
     list: Rect,
@@ -59,6 +59,7 @@ fn short(exercise: &Exercise) -> String {
         Exercise::Choice(c) => c.prompt.clone(),
         Exercise::Run(r) => format!("{} ×{}", r.backend, r.workers),
         Exercise::Code(c) => c.file.clone(),
+        Exercise::Pair(p) => format!("partner's {} ×{} {}", p.backend, p.workers, p.metric.label()),
     }
 }
 
@@ -121,6 +122,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
         Some(Exercise::Choice(c)) => choice_lines(app, c, record, width, theme),
         Some(Exercise::Run(r)) => run_lines(app, r, record, width, theme),
         Some(Exercise::Code(c)) => code::exercise_lines(app, c, record, width, theme),
+        Some(Exercise::Pair(p)) => pair_lines(app, p, record, width, detail_focused, theme),
         None => vec![Line::raw("Open a lesson with exercises: 1, choose, Enter.")],
     };
     let scroll = if matches!(lesson.exercises.get(view.selected), Some(Exercise::Code(_))) {
@@ -234,6 +236,95 @@ fn predict_lines(
         ));
     } else {
         lines.extend(wrap("Press Enter to answer.", "", "", width, theme.dim()));
+    }
+    lines
+}
+
+fn pair_lines(
+    app: &App,
+    p: &Pair,
+    record: Option<&ExerciseRecord>,
+    width: usize,
+    focused: bool,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let view = &app.exercises_view;
+    let predict = p.as_predict();
+    let mut lines = wrap(&p.prompt, "", "", width, Style::new().add_modifier(Modifier::BOLD));
+    lines.push(Line::raw(""));
+    lines.extend(wrap(
+        &format!(
+            "parlab reads the {} from your partner's share line; within ±{:.2} counts.",
+            metric_words(&predict),
+            tolerance(&predict)
+        ),
+        "",
+        "",
+        width,
+        theme.dim(),
+    ));
+    lines.push(Line::raw(""));
+    let sharing = view.share.is_some();
+    let cursor = if focused && !sharing { "▏" } else { "" };
+    let input = if view.input.is_empty() && !focused { "(not given yet)".to_string() } else { view.input.clone() };
+    lines.push(Line::from(vec![
+        Span::raw("Your prediction for your partner: "),
+        Span::styled(format!("{input}{cursor}"), theme.key()),
+    ]));
+    if let Some(text) = &view.share {
+        // The box shows the end of a long pasted line, where the learner is typing.
+        let label = "Partner's share: ";
+        let room = width.saturating_sub(label.len() + 2).max(8);
+        let count = text.chars().count();
+        let shown: String = if count > room {
+            format!("…{}", text.chars().skip(count + 1 - room).collect::<String>())
+        } else {
+            text.clone()
+        };
+        lines.push(Line::from(vec![Span::raw(label), Span::styled(format!("{shown}▏"), theme.key())]));
+        lines.extend(wrap(
+            "Paste their share line (or type the name of a file that holds it) and press Enter. Esc closes the box.",
+            "",
+            "",
+            width,
+            theme.dim(),
+        ));
+    }
+    if let Some(note) = &view.note {
+        lines.extend(wrap(note, "", "", width, theme.warn()));
+    }
+    lines.push(Line::raw(""));
+    match record {
+        Some(r) if r.prediction.is_some() && r.measured.is_some() => {
+            let (prediction, measured) = (r.prediction.unwrap_or_default(), r.measured.unwrap_or_default());
+            lines.push(Line::from(vec![
+                Span::raw("Predicted          "),
+                Span::styled(p.metric.format(prediction), Style::new().add_modifier(Modifier::BOLD)),
+            ]));
+            lines.push(Line::from(vec![
+                Span::raw("Partner's share    "),
+                Span::styled(p.metric.format(measured), Style::new().add_modifier(Modifier::BOLD)),
+                Span::raw("   "),
+                if r.passed == Some(true) {
+                    Span::styled(format!("✓ within ±{:.2}", tolerance(&predict)), theme.good())
+                } else {
+                    Span::styled(format!("✗ outside ±{:.2}", tolerance(&predict)), theme.warn())
+                },
+            ]));
+            lines.push(Line::raw(""));
+            for why in &r.explanation {
+                lines.extend(wrap(why, "• ", "  ", width, Style::new()));
+            }
+        }
+        _ if !sharing && focused => lines.extend(wrap(
+            "Type a number (e.g. 1.5) and press Enter; then paste your partner's share line.",
+            "",
+            "",
+            width,
+            theme.dim(),
+        )),
+        _ if !sharing => lines.extend(wrap("Press Enter to answer.", "", "", width, theme.dim())),
+        _ => {}
     }
     lines
 }

@@ -228,7 +228,7 @@ mod tests {
         let mut history = CoreHistory::new(4);
         history.push_values(&[0.0; 4]);
         history.push_values(&[100.0; 4]);
-        let theme = Theme { color: false };
+        let theme = Theme::plain();
         let text: Vec<String> = lines(&history, &[], 12, 2, &theme).iter().map(ToString::to_string).collect();
         assert_eq!(text, ["0-3 ████", "all       ▁█"]);
         let text: Vec<String> = lines(&history, &[], 12, 3, &theme).iter().map(ToString::to_string).collect();
@@ -252,7 +252,7 @@ mod tests {
         // Socket 1 busy, socket 0 idle: the rows show it.
         let mut history = CoreHistory::new(8);
         history.push_values(&[0.0, 100.0, 0.0, 100.0, 0.0, 100.0, 0.0, 100.0]);
-        let theme = Theme { color: false };
+        let theme = Theme::plain();
         let text: Vec<String> = lines(&history, &sockets, 12, 3, &theme).iter().map(ToString::to_string).collect();
         assert_eq!(text, ["0-7 ·█·█·█·█", "s0         ▁", "s1         █"]);
         assert!(note(&history, &sockets, 12, 3).ends_with("history by socket"));

@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, map: &Heatmap, theme: &Theme) {
         for col in 0..side {
             let up = cells[upper * side + col];
             let down = lower.map_or(0, |r| cells[r * side + col]);
-            spans.push(if theme.color {
+            spans.push(if theme.colors() {
                 match (shade(up), shade(down)) {
                     (Some(top), Some(bottom)) => Span::styled("▀", Style::new().fg(top).bg(bottom)),
                     (Some(top), None) => Span::styled("▀", Style::new().fg(top)),
@@ -79,7 +79,7 @@ pub fn draw(frame: &mut Frame, area: Rect, map: &Heatmap, theme: &Theme) {
     }
     let cell = map.cell_width * (map.bins as f64 / side as f64);
     let total: u64 = map.counts.iter().sum();
-    let legend = if theme.color { "dark: few walkers, yellow: many" } else { "░ few walkers ▒ ▓ █ many" };
+    let legend = if theme.colors() { "dark: few walkers, yellow: many" } else { "░ few walkers ▒ ▓ █ many" };
     lines.push(Line::styled(legend, theme.dim()));
     lines
         .push(Line::styled(format!("cells of {cell:.0} x {cell:.0} steps, {} walkers", thousands(total)), theme.dim()));

@@ -86,6 +86,7 @@ fn reader_lines(app: &App, lesson: &Lesson, width: u16, theme: &Theme) -> Vec<Li
                 }
                 Exercise::Run(r) => lines.extend(plain(&format!("Run: {}", r.prompt), &number, "     ")),
                 Exercise::Code(c) => lines.extend(plain(&format!("Code: {}", c.prompt), &number, "     ")),
+                Exercise::Pair(p) => lines.extend(plain(&format!("Pair: {}", p.prompt), &number, "     ")),
             }
         }
     }

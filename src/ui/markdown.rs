@@ -378,7 +378,7 @@ mod tests {
 
     #[test]
     fn renders_blocks_and_wraps() {
-        let theme = Theme { color: false };
+        let theme = Theme::plain();
         let md = "# Title\n\nSome **bold** and *soft* words that wrap here.\n\n- one\n- two\n\n```\ncode line\n```\n\n| a | bb |\n|---|---|\n| 1 | 2 |\n";
         let text = plain(&render(md, 20, &theme));
         assert_eq!(
@@ -404,14 +404,14 @@ mod tests {
 
     #[test]
     fn punctuation_after_code_wraps_with_its_word() {
-        let theme = Theme { color: false };
+        let theme = Theme::plain();
         let text = plain(&render("aaaa bbbb (`cc`, dd", 13, &theme));
         assert_eq!(text, vec!["aaaa bbbb", "(cc, dd"]);
     }
 
     #[test]
     fn ordered_lists_count() {
-        let theme = Theme { color: false };
+        let theme = Theme::plain();
         let text = plain(&render("1. first\n2. second\n", 40, &theme));
         assert_eq!(text, vec!["1. first", "2. second"]);
     }

@@ -22,23 +22,63 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use crate::app::{App, FooterKey, Screen, Target};
 
 /// The smallest terminal parlab draws its screens in.
 pub const MIN_WIDTH: u16 = 70;
+/// The narrowest terminal projector mode draws in: its panes are stacked, so a tall,
+/// narrow shared window is enough.
+pub const PRESENT_MIN_WIDTH: u16 = 60;
 /// The smallest terminal height parlab draws its screens in.
 pub const MIN_HEIGHT: u16 = 20;
 
-/// Styles, with or without colour (NO_COLOR).
-#[derive(Debug, Clone, Copy)]
+/// How the screens are styled: built by [`Theme::standard`] (with or without colour, as
+/// NO_COLOR asks), [`Theme::plain`] or [`Theme::high_contrast`] (the projector's), never
+/// field by field, so every style decision stays in this one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     /// Use colours.
-    pub color: bool,
+    color: bool,
+    /// High contrast: bold, underline and reverse video only; no colour, no dim or grey
+    /// text, so it reads on light and dark backgrounds alike.
+    contrast: bool,
 }
 
 impl Theme {
+    /// The everyday theme: colours unless `color` is false (NO_COLOR).
+    pub fn standard(color: bool) -> Self {
+        Self { color, contrast: false }
+    }
+
+    /// The everyday theme without colour.
+    pub fn plain() -> Self {
+        Self::standard(false)
+    }
+
+    /// The projector's theme: every distinction is bold, underline, reverse video or a
+    /// glyph, never a colour or a dim shade that a washed-out projector (or a light
+    /// background) loses.
+    pub fn high_contrast() -> Self {
+        Self { color: false, contrast: true }
+    }
+
+    /// Whether this theme draws in colour (else shades and glyphs stand in).
+    pub fn colors(&self) -> bool {
+        self.color
+    }
+
+    /// Whether this is the high-contrast theme.
+    pub fn is_high_contrast(&self) -> bool {
+        self.contrast
+    }
+
+    /// `modifiers` as this theme draws them: without DIM in high contrast.
+    pub fn modifiers(&self, modifiers: Modifier) -> Modifier {
+        if self.contrast { modifiers - Modifier::DIM } else { modifiers }
+    }
+
     fn fg(&self, color: Color) -> Style {
         if self.color { Style::new().fg(color) } else { Style::new() }
     }
@@ -54,13 +94,13 @@ impl Theme {
             _ => Style::new().add_modifier(Modifier::BOLD),
         }
     }
-    /// Less important text.
+    /// Less important text (plain text in high contrast: grey fades on a projector).
     pub fn dim(&self) -> Style {
         if self.color { Style::new().fg(Color::DarkGray) } else { Style::new() }
     }
     /// Inline and block code.
     pub fn code(&self) -> Style {
-        self.fg(Color::Yellow)
+        if self.contrast { Style::new().add_modifier(Modifier::BOLD) } else { self.fg(Color::Yellow) }
     }
     /// Links.
     pub fn link(&self) -> Style {
@@ -68,45 +108,78 @@ impl Theme {
     }
     /// The focused selection.
     pub fn selected(&self) -> Style {
-        Style::new().add_modifier(Modifier::REVERSED)
+        let style = Style::new().add_modifier(Modifier::REVERSED);
+        if self.contrast { style.add_modifier(Modifier::BOLD) } else { style }
     }
-    /// Keys in the footer and help.
+    /// Keys in the footer and help (reverse video in high contrast, like keycaps).
     pub fn key(&self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        if self.contrast {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        } else {
+            self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        }
     }
-    /// Good news.
+    /// Good news (always beside a ✓ or words that say so).
     pub fn good(&self) -> Style {
-        self.fg(Color::Green)
+        if self.contrast { Style::new().add_modifier(Modifier::BOLD) } else { self.fg(Color::Green) }
     }
-    /// A warning.
+    /// A warning (always beside a ✗, ⚠ or words that say so).
     pub fn warn(&self) -> Style {
-        self.fg(Color::Yellow)
+        if self.contrast {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        } else {
+            self.fg(Color::Yellow)
+        }
     }
     /// An error.
     pub fn bad(&self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+        if self.contrast {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        } else {
+            self.fg(Color::Red).add_modifier(Modifier::BOLD)
+        }
     }
-    /// The colour of the `index`th backend in the chart and table.
+    /// The colour of the `index`th backend in the chart and table (bold in high
+    /// contrast, where [`Theme::series_glyph`] tells the backends apart).
     pub fn series(&self, index: usize) -> Style {
         const COLORS: [Color; 6] = [Color::Green, Color::Magenta, Color::Blue, Color::Yellow, Color::Red, Color::Cyan];
-        self.fg(COLORS[index % COLORS.len()])
+        if self.contrast { Style::new().add_modifier(Modifier::BOLD) } else { self.fg(COLORS[index % COLORS.len()]) }
     }
-    /// A block with a title, highlighted when it has the keys.
+    /// The marker of the `index`th backend's measured points, and its glyph for the
+    /// legend: one block for all in colour, a different shape per backend in high contrast.
+    pub fn series_glyph(&self, index: usize) -> (ratatui::symbols::Marker, &'static str) {
+        use ratatui::symbols::Marker;
+        const SHAPES: [(Marker, &str); 3] = [(Marker::Block, "█"), (Marker::Dot, "•"), (Marker::Bar, "▄")];
+        if self.contrast { SHAPES[index % SHAPES.len()] } else { SHAPES[0] }
+    }
+    /// A block with a title, highlighted when it has the keys (a thick border in high
+    /// contrast, where a colour would not show).
     pub fn block<'a>(&self, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
-        let border = if focused { self.fg(Color::Cyan) } else { self.dim() };
         let title: Line = title.into();
+        if self.contrast {
+            let border = if focused { BorderType::Thick } else { BorderType::Plain };
+            let style = if focused { Style::new().add_modifier(Modifier::BOLD) } else { Style::new() };
+            return Block::bordered().border_type(border).border_style(style).title(title.style(self.accent()));
+        }
+        let border = if focused { self.fg(Color::Cyan) } else { self.dim() };
         Block::bordered().border_style(border).title(title.style(self.accent()))
     }
 }
 
-/// The theme the app asks for.
+/// The theme the app asks for: high contrast when chosen (`--theme high-contrast`, and
+/// `--present` unless `--theme standard`), else colour unless NO_COLOR.
 pub fn theme(app: &App) -> Theme {
-    Theme { color: app.color }
+    if app.high_contrast { Theme::high_contrast() } else { Theme::standard(app.color) }
 }
 
-/// Whether `area` is too small to draw the screens in.
-pub fn too_small(area: Rect) -> bool {
-    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+/// The narrowest terminal the app's screens are drawn in.
+pub fn min_width(app: &App) -> u16 {
+    if app.present { PRESENT_MIN_WIDTH } else { MIN_WIDTH }
+}
+
+/// Whether `area` is too small to draw the app's screens in.
+pub fn too_small(app: &App, area: Rect) -> bool {
+    area.width < min_width(app) || area.height < MIN_HEIGHT
 }
 
 /// The one-line notice above the footer: a warning on every screen, the last
@@ -144,11 +217,16 @@ fn frame_areas(app: &App, area: Rect) -> [Rect; 4] {
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let theme = theme(app);
-    if too_small(area) {
+    if too_small(app, area) {
         let text = vec![
             Line::styled("The terminal is too small for parlab.", theme.bad()),
             Line::raw(""),
-            Line::raw(format!("It is {}x{}; parlab needs at least {MIN_WIDTH}x{MIN_HEIGHT}.", area.width, area.height)),
+            Line::raw(format!(
+                "It is {}x{}; parlab needs at least {}x{MIN_HEIGHT}.",
+                area.width,
+                area.height,
+                min_width(app)
+            )),
             Line::raw("Make the window larger, or press q to quit."),
         ];
         let top = area.height.saturating_sub(4) / 2;
@@ -260,7 +338,7 @@ fn draw_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 /// The largest useful scroll of the lesson reader in a terminal of `area`.
 pub fn reader_max_scroll(app: &App, area: Rect) -> u16 {
-    if too_small(area) {
+    if too_small(app, area) {
         return 0;
     }
     let [_, body, _, _] = frame_areas(app, area);
@@ -269,7 +347,7 @@ pub fn reader_max_scroll(app: &App, area: Rect) -> u16 {
 
 /// The largest useful scroll of a code exercise's detail in a terminal of `area`.
 pub fn code_max_scroll(app: &App, area: Rect) -> u16 {
-    if too_small(area) || app.screen != Screen::Exercises {
+    if too_small(app, area) || app.screen != Screen::Exercises {
         return 0;
     }
     let [_, body, _, _] = frame_areas(app, area);
@@ -278,7 +356,7 @@ pub fn code_max_scroll(app: &App, area: Rect) -> u16 {
 
 /// What is under the mouse at (`column`, `row`) in a terminal of `area`.
 pub fn hit_test(app: &App, area: Rect, column: u16, row: u16) -> Option<Target> {
-    if too_small(area) || app.help || app.recent_open() {
+    if too_small(app, area) || app.help || app.recent_open() {
         return None;
     }
     let [tabs, body, _, _] = frame_areas(app, area);
