@@ -43,7 +43,7 @@ fn speedups(backends: &[&str]) -> Vec<f64> {
     Command::cargo_bin("parlab")
         .unwrap()
         .args(["run", "integral", "--backends", &backends.join(","), "--workers", "1,2"])
-        .args(["--size", "3e8", "--reps", "5", "--warmup", "1", "--json"])
+        .args(["--size", "1e9", "--reps", "7", "--warmup", "1", "--json"])
         .arg(&json)
         .assert()
         .success();
