@@ -14,6 +14,7 @@ pub mod command_row;
 pub mod cores;
 mod event;
 pub mod exercises;
+mod grading;
 mod guard;
 mod help;
 pub mod keys;
