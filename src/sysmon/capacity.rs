@@ -26,10 +26,14 @@ fn timed(threads: usize) -> f64 {
     started.elapsed().as_secs_f64()
 }
 
-/// One try (a tenth of a second or so): `threads` x T(one spin alone) / T(`threads` spins
+/// One try (a tenth of a second or two): `threads` x T(one spin alone) / T(`threads` spins
 /// at once). About `threads` when that many cores are free, less when they are shared.
 pub fn core_capacity_once(threads: usize) -> Option<f64> {
     let threads = threads.max(1);
+    // Wake every vCPU first: a virtual CPU that sat idle (while a one-thread program ran
+    // on the other) may have to be scheduled again by the host, and the first spin on it
+    // would measure that wake-up instead of the cores.
+    timed(threads);
     let alone = timed(1);
     let together = timed(threads);
     Some(threads as f64 * alone / together).filter(|c| c.is_finite() && *c > 0.0)
