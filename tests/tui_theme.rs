@@ -21,20 +21,12 @@ use ratatui::style::{Color, Modifier};
 fn app(high_contrast: bool) -> App {
     parlab::backends::python::pretend_absent();
     let course = lessons::embedded().expect("the embedded course loads");
+    // The made-up 2-CPU machine, with the memory and host these screens show.
     let facts = MachineFacts {
-        cpu_model: "Example CPU @ 3.0GHz".into(),
-        logical_cores: 2,
-        physical_cores: Some(2),
-        available_parallelism: 2,
-        affinity: Some(vec![0, 1]),
-        cgroup_cpu_quota: None,
-        env: BTreeMap::new(),
         memory_total_bytes: 16 << 30,
         memory_available_bytes: 12 << 30,
-        os: "Linux (Example 1)".into(),
         host: "lab".into(),
-        job: None,
-        sockets: Vec::new(),
+        ..MachineFacts::synthetic(2)
     };
     let mut app = App::new(course, facts, true);
     app.present = true;
