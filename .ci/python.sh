@@ -39,15 +39,10 @@ cargo build --release --locked
 target/release/parlab python
 cargo test --release --locked --test python -- --nocapture
 cargo test --release --locked --lib backends::python
-# The timing test, alone: integral's speedups on gil and py-threads, processes and
-# py-processes, must agree within 0.15 when two CPUs are free.
-# The fidelity measurement is a timing and is reported, not yet a gate: on this VM, quiet,
-# the gil pair agreed in every run (differences 0.00-0.11), but the processes pair missed
-# in one run of three at the test's size (differences 0.18, 0.04, 0.14: CPython's worker
-# processes run about 10 % slower side by side than one alone, which parlab's compiled
-# workers do not), so issue 12's calibration of the processes emulation is still open.
-# Its output stays in the log for every CI run.
-if ! cargo test --release --locked --test python_fidelity -- --ignored --nocapture --test-threads=1; then
-  echo "python.sh: fidelity NOT MET: the emulation and CPython disagree beyond 0.15 (see the lines above; issue 12 open)"
-fi
+# The timing test, alone, and a gate: integral's speedups on gil and py-threads, and on
+# processes and py-processes, must agree within 0.15 when two CPUs are free (not judged,
+# with the reason printed, when the host shares them). Measured on this VM after the
+# processes twins took four blocks per process as Pool.map does: differences 0.00-0.07
+# (gil) and 0.01-0.14 (processes, 15 rounds; the test runs 41).
+cargo test --release --locked --test python_fidelity -- --ignored --nocapture --test-threads=1
 echo "python.sh: ok"

@@ -36,14 +36,15 @@ fn busy_elsewhere(span: Duration) -> Option<f64> {
     Some((busy1 - busy0) as f64 / (total1 - total0).max(1) as f64 * cpus)
 }
 
-/// The speedups at 2 workers of `backends` (in order) from one run of integral.
-fn speedups(backends: &[&str]) -> Vec<f64> {
+/// The speedups at 2 workers of `backends` (in order) from one run of integral, in
+/// `rounds` timed rounds after one warm-up.
+fn speedups(backends: &[&str], rounds: u32) -> Vec<f64> {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("results.json");
     Command::cargo_bin("parlab")
         .unwrap()
         .args(["run", "integral", "--backends", &backends.join(","), "--workers", "1,2"])
-        .args(["--size", "1e9", "--reps", "7", "--warmup", "1", "--json"])
+        .args(["--size", "1e9", "--reps", &rounds.to_string(), "--warmup", "1", "--json"])
         .arg(&json)
         .assert()
         .success();
@@ -75,7 +76,10 @@ fn the_emulation_answers_to_cpython() {
         return;
     }
     let mut misses = Vec::new();
-    for pair in [["gil", "py-threads"], ["processes", "py-processes"]] {
+    // CPython's rounds scatter more on processes (each vCPU's speed drifts by up to a third
+    // on this project's shared VMs, and the interpreted loop feels it more), so that pair
+    // runs more rounds: 41 keep the median's own error near 0.06, well inside 0.15.
+    for (pair, rounds) in [(["gil", "py-threads"], 15), (["processes", "py-processes"], 41)] {
         let busy = busy_elsewhere(Duration::from_secs(1)).unwrap_or(0.0);
         if cpus as f64 - busy < 1.5 {
             eprintln!(
@@ -86,10 +90,10 @@ fn the_emulation_answers_to_cpython() {
         }
         let before = core_capacity(2, 3).unwrap_or(2.0);
         let started = Instant::now();
-        let s = speedups(&pair);
+        let s = speedups(&pair, rounds);
         let after = core_capacity(2, 3).unwrap_or(2.0);
         let line = format!(
-            "fidelity: integral x2: {} {:.2}x, {} {:.2}x (differ by {:.2}, allowed {AGREE}; {:.0} s; 2 threads ran as {before:.2} cores before, {after:.2} after)",
+            "fidelity: integral x2: {} {:.2}x, {} {:.2}x (differ by {:.2}, allowed {AGREE}; {rounds} rounds in {:.0} s; 2 threads ran as {before:.2} cores before, {after:.2} after)",
             pair[0],
             s[0],
             pair[1],

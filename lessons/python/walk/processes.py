@@ -1,5 +1,7 @@
-"""walk with a multiprocessing Pool: each process walks its share of the walkers, with
-a random stream of its own. The time includes starting the pool.
+"""walk with a multiprocessing Pool: the walkers are cut into four shares per process, each
+share with a random stream of its own, and a process takes the next share when it
+finishes one (as Pool.map cuts a list into about four chunks per process). The time
+includes starting the pool.
 
     python3 processes.py --size 2000 --steps 1000 --workers 2
 """
@@ -33,8 +35,9 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="processes")
     parser.add_argument("--chunksize", type=int, default=1, help="jobs sent to a process at a time")
     args = parser.parse_args()
-    jobs = [(args.size // args.workers + (w < args.size % args.workers), args.steps, args.seed * 1_000_003 + w)
-            for w in range(args.workers)]
+    shares = 4 * args.workers
+    jobs = [(args.size // shares + (w < args.size % shares), args.steps, args.seed * 1_000_003 + w)
+            for w in range(shares)]
 
     start = time.perf_counter()
     with multiprocessing.Pool(processes=args.workers) as pool:
