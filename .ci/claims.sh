@@ -3,8 +3,8 @@
 # Prints one line per claim and ends with `claims: N checked, N skipped, N failed`;
 # fails when a claim that is not a timing does not hold, when parlab leaves processes
 # behind, or when more than a quarter of the timing claims had to be skipped (too few
-# CPUs, or too busy). A timing claim that misses is printed and counted, and fails the
-# step only with PARLAB_CLAIMS_STRICT=1 (see tests/claims.rs for why).
+# CPUs, too busy, or rounds that disagree). A timing claim that misses is printed and
+# counted, and fails the step only with PARLAB_CLAIMS_STRICT=1 (see tests/claims.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -6,37 +6,49 @@
 
 use std::time::Instant;
 
-/// A fixed amount of dependent arithmetic: a few tens of milliseconds on one core.
-fn spin() -> u64 {
+/// Iterations of [`spin`] timed alone: a few tens of milliseconds on one core.
+const ALONE: u64 = 20_000_000;
+/// Each thread spins this many times longer side by side (a few hundred milliseconds):
+/// longer than a few periods of a CPU quota. A host that caps the whole machine (a
+/// cgroup quota on its vCPU threads, a burstable instance out of credits) lets a short
+/// burst of every vCPU through at full speed and throttles it only once the period's
+/// budget is spent, so a side-by-side spin as short as the lone one reads two free cores
+/// where a half-second run of two workers got the work of one (seen on this project's
+/// VMs: a claim's two threads at 1.0x between probes that read 1.94 cores).
+const TOGETHER_FACTOR: u64 = 6;
+
+/// `iterations` steps of dependent arithmetic.
+fn spin(iterations: u64) -> u64 {
     let mut x = 0x9e37_79b9_7f4a_7c15_u64;
-    for i in 0..20_000_000_u64 {
+    for i in 0..iterations {
         x = std::hint::black_box(x.rotate_left(7) ^ i).wrapping_mul(0x2545_f491_4f6c_dd1d);
     }
     x
 }
 
-/// Seconds that `threads` threads take to spin once each, side by side.
-fn timed(threads: usize) -> f64 {
+/// Seconds that `threads` threads take to spin `iterations` steps each, side by side.
+fn timed(threads: usize, iterations: u64) -> f64 {
     let started = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| std::hint::black_box(spin()));
+            scope.spawn(move || std::hint::black_box(spin(iterations)));
         }
     });
     started.elapsed().as_secs_f64()
 }
 
-/// One try (a tenth of a second or two): `threads` x T(one spin alone) / T(`threads` spins
-/// at once). About `threads` when that many cores are free, less when they are shared.
+/// One try (about half a second): `threads` x the rate of one spin alone against the rate
+/// of `threads` spins at once, each [`TOGETHER_FACTOR`] times longer. About `threads` when
+/// that many cores are free, less when they are shared or the host caps the machine.
 pub fn core_capacity_once(threads: usize) -> Option<f64> {
     let threads = threads.max(1);
     // Wake every vCPU first: a virtual CPU that sat idle (while a one-thread program ran
     // on the other) may have to be scheduled again by the host, and the first spin on it
     // would measure that wake-up instead of the cores.
-    timed(threads);
-    let alone = timed(1);
-    let together = timed(threads);
-    Some(threads as f64 * alone / together).filter(|c| c.is_finite() && *c > 0.0)
+    timed(threads, ALONE);
+    let alone = timed(1, ALONE);
+    let together = timed(threads, ALONE * TOGETHER_FACTOR);
+    Some(threads as f64 * alone * TOGETHER_FACTOR as f64 / together).filter(|c| c.is_finite() && *c > 0.0)
 }
 
 /// The median of `tries` tries of [`core_capacity_once`].
