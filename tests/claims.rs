@@ -680,9 +680,9 @@ fn load_elsewhere_is_the_machine_s_busy_time_minus_this_process_tree_s() {
     assert_eq!((ratio.before, ratio.during, ratio.capacity), (Some(0.9), Some(1.7), Some(1.4)));
 }
 
-#[test]
-fn a_timing_claim_on_cpus_the_host_shares_is_not_judged() {
-    let claim = |min_cpus| Claim {
+/// "threads with 2 workers exceed 1.6x", a timing claim for the verdict tests.
+fn threads_speedup_claim(min_cpus: Option<usize>) -> Claim {
+    Claim {
         text: "t".into(),
         kernel: None,
         size: None,
@@ -697,33 +697,22 @@ fn a_timing_claim_on_cpus_the_host_shares_is_not_judged() {
         min_cpus,
         max_cpus: None,
         taskset: None,
-    };
+    }
+}
+
+#[test]
+fn a_timing_claim_on_cpus_the_host_shares_is_not_judged() {
     let quiet = Load { before: Some(0.0), during: Some(0.1), capacity: Some(1.95) };
-    assert!(load_skip(&claim(Some(2)), true, 2, quiet).is_none(), "two real cores: judged");
+    assert!(load_skip(&threads_speedup_claim(Some(2)), true, 2, quiet).is_none(), "two real cores: judged");
     let shared = Load { capacity: Some(1.3), ..quiet };
-    let why = load_skip(&claim(Some(2)), true, 2, shared).expect("shared cores: skipped");
+    let why = load_skip(&threads_speedup_claim(Some(2)), true, 2, shared).expect("shared cores: skipped");
     assert!(why.contains("ran as 1.30 cores"), "{why}");
-    assert!(load_skip(&claim(None), true, 2, shared).is_none(), "a one-worker claim needs one core");
+    assert!(load_skip(&threads_speedup_claim(None), true, 2, shared).is_none(), "a one-worker claim needs one core");
 }
 
 #[test]
 fn a_timing_that_misses_on_rounds_that_disagree_is_not_judged_but_a_steady_miss_is() {
-    let claim = Claim {
-        text: "t".into(),
-        kernel: None,
-        size: None,
-        params: Default::default(),
-        backend: Some("threads".into()),
-        workers: Some(2),
-        metric: Metric::Speedup,
-        versus: None,
-        op: parlab::lessons::Op::Greater,
-        value: 1.6,
-        tolerance: None,
-        min_cpus: Some(2),
-        max_cpus: None,
-        taskset: None,
-    };
+    let claim = threads_speedup_claim(Some(2));
     let measured = |value, steady| Value { value, load: Load::NONE, steady, detail: "threads x2: [..]".into() };
     let why = unsteady_skip(&claim, true, &measured(1.02, false)).expect("an unsteady miss is not judged");
     assert!(why.contains("rounds disagree") && why.contains("1.0200") && why.contains("threads x2"), "{why}");
