@@ -16,16 +16,10 @@
 //! A timing claim that misses while its rounds disagree (the middle half of the per-round
 //! figures spans more than 10 % of their median, the rule behind the CLI's "rounds
 //! disagree" flag) was measured on an unsteady machine: on this project's shared 2-vCPU
-//! VMs a vCPU's speed drifts by up to a third from one second to the next, and a burst of
-//! the host's can land on most rounds of one claim while the probes between them read two
-//! free cores. Such a miss is printed with every repetition, not judged, and counted among
-//! the skipped. A miss whose rounds agree is printed as FAIL and counted among the failed,
-//! but gates the test only under `PARLAB_CLAIMS_STRICT=1`: on these VMs a steady miss
-//! still came from the host in about one full run of two (the figures are in the last
-//! closing note: two threads at 1.0x for four rounds while every probe read 1.94 cores;
-//! an Amdahl fit of a configured 0.1 at 0.06, which no overhead can cause). Every claim
-//! that is not a timing (identical outcomes, lost updates, CPU counts) and any parlab
-//! process left behind always gate.
+//! VMs a vCPU's speed drifts by up to a third from one second to the next. Such a miss is
+//! printed with every repetition, not judged, and counted among the skipped. A miss whose
+//! rounds agree fails the test, like any other claim that does not hold, and prints what
+//! it ran on (every repetition of every point, the CPU time its process tree got).
 //!
 //! It prints one line per claim on stdout (`ok`, `FAIL` or `SKIP` with the reason) and
 //! ends with `claims: N checked, N skipped, N failed` (checked + skipped = all claims;
@@ -37,10 +31,11 @@
 //! measurement itself (the machine's busy time from /proc/stat minus the CPU time of this
 //! process and its children). Around a measurement of several workers, and after each of
 //! its timed repetitions of several workers, two threads spinning side by side for a few
-//! hundred milliseconds are timed against one ([`core_capacity`]): when they ran as fewer
-//! than 1.75 cores (the host shares these vCPUs or caps the machine, which /proc/stat
-//! inside it cannot show), a timing claim that needs two cores is skipped with its figure
-//! printed, not judged. More than a quarter of the timing claims skipped fails the test,
+//! hundred milliseconds are timed against one, each thread's rate on its own
+//! ([`core_capacity`]): when the median of those probes says they ran as fewer than
+//! [`TWO_FREE_CORES`] (the host shares these vCPUs, slows one of them or caps the machine,
+//! which /proc/stat inside it cannot show), a timing claim that needs two cores is skipped
+//! with its figure printed, not judged. More than a quarter of the timing claims skipped fails the test,
 //! so a green run cannot hide an unchecked course. parlab processes left running
 //! after a measurement (a stray `parlab worker`) are a failure, never someone else's load.
 //!
@@ -56,7 +51,9 @@ use parlab::backends;
 use parlab::lessons::{self, Claim, Metric};
 use parlab::measure::rounds::{DISAGREE, quartile_spread};
 use parlab::measure::{Plan, Report, RunEvent, Runner};
-use parlab::sysmon::{MachineFacts, Sampler, core_capacity, core_capacity_once, pool_cpu_count, process_cpu_time};
+use parlab::sysmon::{
+    MachineFacts, Sampler, TWO_FREE_CORES, core_capacity, core_capacity_once, pool_cpu_count, process_cpu_time,
+};
 
 const REPETITIONS: u32 = 5;
 const WARMUP: u32 = 1;
@@ -315,7 +312,10 @@ impl Checker {
         });
         let end = Counters::now();
         let after = several.then(|| core_capacity(2, 1)).flatten();
-        let during = (!between.is_empty()).then(|| median(&between));
+        // What most of the measurement ran on: the median of every probe around it and
+        // between its rounds (one probe reads one half-second of a host that drifts).
+        let probes: Vec<f64> = ahead.into_iter().chain(between).chain(after).collect();
+        let capacity = (!probes.is_empty()).then(|| median(&probes));
         let left = leftovers(&self.parlab);
         if !left.is_empty() {
             return Err(Miss::Fail(format!("parlab processes left running after the run: {}", left.join("; "))));
@@ -323,7 +323,7 @@ impl Checker {
         let load = Load {
             before: probe.as_ref().zip(start.as_ref()).and_then(|(a, b)| b.elsewhere_since(a)),
             during: start.as_ref().zip(end.as_ref()).and_then(|(a, b)| b.elsewhere_since(a)),
-            capacity: min(min(ahead, after), during),
+            capacity,
         };
         match event {
             RunEvent::Finished(report) => {
@@ -488,7 +488,7 @@ fn load_skip(claim: &Claim, timing: bool, cpus: usize, load: Load) -> Option<Str
     let needed = claim.min_cpus.or(timing.then_some(1))?;
     if timing
         && needed >= 2
-        && let Some(cores) = load.capacity.filter(|&c| c < SHARED_CORES)
+        && let Some(cores) = load.capacity.filter(|&c| c < TWO_FREE_CORES)
     {
         return Some(format!(
             "needs {needed} free cores, but 2 spinning threads ran as {cores:.2} cores around or between its rounds: the host shares these CPUs now (SMT siblings or a neighbour outside this machine) ({})",
@@ -518,9 +518,6 @@ fn unsteady_skip(claim: &Claim, timing: bool, measured: &Value) -> Option<String
     })
 }
 
-/// Below this, two spinning threads did not get two cores' worth of work ([`core_capacity`]).
-const SHARED_CORES: f64 = 1.75;
-
 #[test]
 fn every_claim_of_the_course_holds_on_this_machine() {
     let _alone = PROCESSES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -541,8 +538,6 @@ fn every_claim_of_the_course_holds_on_this_machine() {
     let (mut checked, mut skipped, mut failures) = (0, 0, Vec::new());
     let (mut timing_total, mut timing_skipped, mut left_out) = (0, 0, 0);
     let mut skip_kinds = [0usize; 3];
-    let strict = std::env::var("PARLAB_CLAIMS_STRICT").is_ok_and(|v| v == "1");
-    let mut timing_misses: Vec<String> = Vec::new();
     let before = leftovers(&parlab);
     if !before.is_empty() {
         println!("FAIL parlab processes were running before the claims started: {}", before.join("; "));
@@ -595,11 +590,7 @@ fn every_claim_of_the_course_holds_on_this_machine() {
                         println!("     what it ran on: {detail}");
                     }
                     if !holds {
-                        let miss = format!("{label}: measured {measured}, claim {}", claim.condition());
-                        // A steady timing miss on a shared VM is still most often the
-                        // host's (see the top of this file): reported, and a gate only
-                        // under PARLAB_CLAIMS_STRICT=1. Every other claim always gates.
-                        if timing && !strict { timing_misses.push(miss) } else { failures.push(miss) }
+                        failures.push(format!("{label}: measured {measured}, claim {}", claim.condition()));
                     }
                 }
                 Err(Miss::Skip(skip)) => {
@@ -633,14 +624,7 @@ fn every_claim_of_the_course_holds_on_this_machine() {
         println!("left out by PARLAB_CLAIMS={filter:?}: {left_out} claims");
     }
     println!("took {:.0} s", started.elapsed().as_secs_f64());
-    if !timing_misses.is_empty() {
-        println!(
-            "timing claims missed, reported and not a gate (PARLAB_CLAIMS_STRICT=1 makes them one): {}\n  {}",
-            timing_misses.len(),
-            timing_misses.join("\n  ")
-        );
-    }
-    println!("claims: {checked} checked, {skipped} skipped, {} failed", failures.len() + timing_misses.len());
+    println!("claims: {checked} checked, {skipped} skipped, {} failed", failures.len());
     assert!(checked > 0, "no claim could be checked on this machine");
     assert!(failures.is_empty(), "claims that do not hold:\n{}", failures.join("\n"));
     assert!(

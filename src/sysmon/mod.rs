@@ -10,7 +10,7 @@ mod sampler;
 mod source;
 
 pub use boost::turbo_boost;
-pub use capacity::{core_capacity, core_capacity_once};
+pub use capacity::{TWO_FREE_CORES, core_capacity, core_capacity_once};
 pub use facts::{CpuCountReason, JobCpus, MachineFacts, cpu_list, job_cpus, pool_cpu_count};
 pub use sampler::{CpuSnapshot, Sampler, busy_cores};
 pub use source::{CpuSource, ProcStat, ProcStatCounter, Synthetic, SysinfoSource, synthetic_proc_stat};
