@@ -39,12 +39,9 @@ cargo build --release --locked
 target/release/parlab python
 cargo test --release --locked --test python -- --nocapture
 cargo test --release --locked --lib backends::python
-# The timing test, alone: integral's speedups on gil and py-threads, and on processes and
-# py-processes, must agree within 0.15 when two CPUs are free. Reported, not yet a gate:
-# after the processes twins took four blocks per process as Pool.map does, this VM
-# measured differences of 0.00-0.07 (gil) and 0.00-0.14 (processes, 41 rounds) in five
-# runs, but 0.20 in a full CI run (py-processes 1.73x against 1.92x), so issue 12 stays open.
-if ! cargo test --release --locked --test python_fidelity -- --ignored --nocapture --test-threads=1; then
-  echo "python.sh: fidelity NOT MET: the emulation and CPython disagree beyond 0.15 (see the lines above; issue 12 open)"
-fi
+# The timing test, alone, and a gate: integral's speedups on gil and py-threads, and on
+# processes and py-processes, must agree within 0.15 when two CPUs are free (two threads
+# spinning floating-point work, each timed on its own, read at least 1.6 cores before and
+# after); a miss on rounds that disagree is printed and not judged.
+cargo test --release --locked --test python_fidelity -- --ignored --nocapture --test-threads=1
 echo "python.sh: ok"

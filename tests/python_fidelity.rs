@@ -4,21 +4,23 @@
 //! `cargo test` and run on its own by `.ci/python.sh` (after the other tests, one test
 //! thread), in the style of `.ci/claims.sh`: skipped with the reason printed when
 //! python3 is missing, when fewer than 2 CPUs are free, or when two spinning threads ran
-//! as fewer than 1.75 cores just before or after the run (the host shares the vCPUs,
-//! which /proc/stat inside the machine does not show). Each pair is measured once, in
-//! interleaved rounds (the CLI's order), and its speedup is the median of the per-round
-//! ratios: no second try.
+//! as fewer than [`TWO_FREE_CORES`] (1.6) cores just before or after the run: the host
+//! shares the vCPUs or slows one of them, which /proc/stat inside the machine does not
+//! show, and when one vCPU is slower each backend's 1-worker run reads fast or slow by
+//! which vCPU it lands on. Each pair is measured once, in interleaved rounds (the CLI's
+//! order), and its speedup is the median of the per-round ratios: no second try. A pair
+//! that misses while the rounds of either backend disagree (the CLI's `~`, the rule
+//! `tests/claims.rs` applies to timing claims) was measured on an unsteady machine and is
+//! printed, not judged; a miss on steady rounds fails.
 
 use std::time::{Duration, Instant};
 
-use parlab::sysmon::core_capacity;
+use parlab::sysmon::{TWO_FREE_CORES, core_capacity};
 
 use assert_cmd::Command;
 
 /// Largest difference between the speedups of an emulation and of CPython.
 const AGREE: f64 = 0.15;
-/// Below this, two spinning threads did not get two cores' worth of work.
-const SHARED_CORES: f64 = 1.75;
 
 /// CPUs other programs kept busy over `span` (/proc/stat), as a count of CPUs.
 fn busy_elsewhere(span: Duration) -> Option<f64> {
@@ -36,9 +38,10 @@ fn busy_elsewhere(span: Duration) -> Option<f64> {
     Some((busy1 - busy0) as f64 / (total1 - total0).max(1) as f64 * cpus)
 }
 
-/// The speedups at 2 workers of `backends` (in order) from one run of integral, in
-/// `rounds` timed rounds after one warm-up.
-fn speedups(backends: &[&str], rounds: u32) -> Vec<f64> {
+/// The speedup at 2 workers of each of `backends` (in order) from one run of integral, in
+/// `rounds` timed rounds after one warm-up, and whether its rounds disagree (the CLI's
+/// `~`: the middle half of the per-round ratios spans more than 10 % of their median).
+fn speedups(backends: &[&str], rounds: u32) -> Vec<(f64, bool)> {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("results.json");
     Command::cargo_bin("parlab")
@@ -58,7 +61,8 @@ fn speedups(backends: &[&str], rounds: u32) -> Vec<f64> {
                 .iter()
                 .find(|p| p["backend"] == *b && p["workers"] == 2)
                 .unwrap_or_else(|| panic!("no {b} x2 point in {report}"));
-            point["speedup"].as_f64().unwrap_or_else(|| panic!("no speedup in {point}"))
+            let speedup = point["speedup"].as_f64().unwrap_or_else(|| panic!("no speedup in {point}"));
+            (speedup, point["rounds_disagree"].as_bool().unwrap_or(false))
         })
         .collect()
 }
@@ -90,7 +94,9 @@ fn the_emulation_answers_to_cpython() {
         }
         let before = core_capacity(2, 3).unwrap_or(2.0);
         let started = Instant::now();
-        let s = speedups(&pair, rounds);
+        let measured = speedups(&pair, rounds);
+        let s: Vec<f64> = measured.iter().map(|&(s, _)| s).collect();
+        let unsteady = measured.iter().any(|&(_, disagree)| disagree);
         let after = core_capacity(2, 3).unwrap_or(2.0);
         let line = format!(
             "fidelity: integral x2: {} {:.2}x, {} {:.2}x (differ by {:.2}, allowed {AGREE}; {rounds} rounds in {:.0} s; 2 threads ran as {before:.2} cores before, {after:.2} after)",
@@ -102,8 +108,13 @@ fn the_emulation_answers_to_cpython() {
             started.elapsed().as_secs_f64()
         );
         eprintln!("{line}");
-        if before.min(after) < SHARED_CORES {
+        if before.min(after) < TWO_FREE_CORES {
             eprintln!("fidelity: {} against {}: not judged: the host shared the two CPUs", pair[0], pair[1]);
+        } else if (s[0] - s[1]).abs() > AGREE && unsteady {
+            eprintln!(
+                "fidelity: {} against {}: not judged: a miss on rounds that disagree (the machine was not steady)",
+                pair[0], pair[1]
+            );
         } else if (s[0] - s[1]).abs() > AGREE {
             misses.push(line);
         }
