@@ -3,12 +3,15 @@
 //! command). No time is asserted: CPU time is compared in work, and processes are
 //! looked for in /proc.
 
+mod proc_common;
+
 use std::fs;
 use std::process::{Command as Std, Stdio};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use proc_common::with_marker;
 
 fn parlab() -> Command {
     Command::cargo_bin("parlab").expect("the parlab binary is built")
@@ -18,30 +21,11 @@ fn have_python() -> bool {
     Std::new("python3").arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
-/// Processes whose command line contains `marker` (other than this test's own).
-fn processes_with(marker: &str) -> Vec<u32> {
-    let me = std::process::id();
-    let mut found = Vec::new();
-    for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        if pid == me {
-            continue;
-        }
-        let Ok(cmdline) = fs::read(format!("/proc/{pid}/cmdline")) else { continue };
-        let text = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        let zombie = fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "));
-        if text.contains(marker) && !text.contains("cargo") && !zombie {
-            found.push(pid);
-        }
-    }
-    found
-}
-
 /// Waits up to `limit` for no process to carry `marker`; the survivors otherwise.
 fn gone_within(marker: &str, limit: Duration) -> Vec<u32> {
     let start = Instant::now();
     loop {
-        let left = processes_with(marker);
+        let left = with_marker(marker);
         if left.is_empty() || start.elapsed() > limit {
             return left;
         }
@@ -190,7 +174,7 @@ fn a_killed_parlab_leaves_no_command_behind() {
         .spawn()
         .unwrap();
     let start = Instant::now();
-    while processes_with(marker).len() < 2 {
+    while with_marker(marker).len() < 2 {
         assert!(start.elapsed() < Duration::from_secs(20), "the command never started");
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -6,6 +6,8 @@
 
 #![cfg(target_os = "linux")]
 
+mod proc_common;
+
 use std::fs;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::AtomicBool;
@@ -16,36 +18,13 @@ use parlab::backends;
 use parlab::kernels::KernelSpec;
 use parlab::measure::{Plan, RunEvent, Runner};
 use parlab::sysmon::MachineFacts;
+use proc_common::workers_of;
 
 const PARLAB: &str = env!("CARGO_BIN_EXE_parlab");
 
 /// Tests whose workers are children of this test process take turns, so that one's
 /// workers are not counted as left behind by another.
 static IN_PROCESS: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Live (not zombie) worker processes started by the process `parent`.
-fn workers_of(parent: u32) -> Vec<u32> {
-    let mut found = Vec::new();
-    for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
-        let Ok(cmdline) = fs::read(format!("/proc/{pid}/cmdline")) else { continue };
-        let args: Vec<&[u8]> = cmdline.split(|&b| b == 0).collect();
-        let is_worker =
-            args.windows(3).any(|w| w[0] == b"worker" && w[1] == b"--parent" && w[2] == parent.to_string().as_bytes());
-        if is_worker && alive(pid) {
-            found.push(pid);
-        }
-    }
-    found
-}
-
-/// Whether `pid` exists and is not a zombie waiting to be reaped.
-fn alive(pid: u32) -> bool {
-    match fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat.rsplit(')').next().and_then(|rest| rest.trim_start().chars().next()).is_some_and(|s| s != 'Z'),
-        Err(_) => false,
-    }
-}
 
 /// Waits until `parent` has `count` live workers; panics after a generous limit.
 fn wait_for_workers(parent: u32, count: usize) -> Vec<u32> {

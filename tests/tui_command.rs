@@ -4,6 +4,7 @@
 //! leaves no process behind, and after a restart the command is offered again.
 //! Nothing here depends on speed: every wait polls the screen with a generous limit.
 
+mod proc_common;
 mod pty_common;
 
 use std::ffi::OsStr;
@@ -13,6 +14,7 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use proc_common::with_marker;
 use pty_common::Pty;
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -54,21 +56,6 @@ impl Session {
         self.send(b"q"); // quit
         self.wait_exit(LIMIT);
     }
-}
-
-/// Processes whose command line contains `marker` (zombies aside).
-fn processes_with(marker: &str) -> Vec<u32> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else { continue };
-        let text = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "));
-        if text.contains(marker) && !zombie && pid != std::process::id() {
-            found.push(pid);
-        }
-    }
-    found
 }
 
 fn have_python() -> bool {
@@ -124,14 +111,14 @@ fn a_learner_sweeps_their_own_command_cancels_one_and_finds_it_after_a_restart()
     s.send(b"s");
     s.wait_for("▶ Sweep", LIMIT);
     let started = Instant::now();
-    while processes_with("hang_cmd_marker").is_empty() {
+    while with_marker("hang_cmd_marker").is_empty() {
         assert!(started.elapsed() < LIMIT, "the command never started:\n{}", s.text());
         thread::sleep(Duration::from_millis(50));
     }
     s.send(b"c");
     s.wait_for("Cancelled", LIMIT);
     let started = Instant::now();
-    while !processes_with("hang_cmd_marker").is_empty() {
+    while !with_marker("hang_cmd_marker").is_empty() {
         assert!(started.elapsed() < Duration::from_secs(10), "cancel left the command running");
         thread::sleep(Duration::from_millis(50));
     }

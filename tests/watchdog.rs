@@ -6,35 +6,14 @@
 
 #![cfg(target_os = "linux")]
 
-use std::fs;
+mod proc_common;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use proc_common::{alive, workers_of};
+
 const PARLAB: &str = env!("CARGO_BIN_EXE_parlab");
-
-/// Live (not zombie) `parlab worker` processes started by the process `parent`.
-fn workers_of(parent: u32) -> Vec<u32> {
-    let mut found = Vec::new();
-    for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
-        let Ok(cmdline) = fs::read(format!("/proc/{pid}/cmdline")) else { continue };
-        let args: Vec<&[u8]> = cmdline.split(|&b| b == 0).collect();
-        let is_worker =
-            args.windows(3).any(|w| w[0] == b"worker" && w[1] == b"--parent" && w[2] == parent.to_string().as_bytes());
-        if is_worker && alive(pid) {
-            found.push(pid);
-        }
-    }
-    found
-}
-
-/// Whether `pid` exists and is not a zombie.
-fn alive(pid: u32) -> bool {
-    match fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat.rsplit(')').next().and_then(|rest| rest.trim_start().chars().next()).is_some_and(|s| s != 'Z'),
-        Err(_) => false,
-    }
-}
 
 /// Waits up to 2 s for `check` to hold (processes on their way out); returns whether it did.
 fn eventually(check: impl Fn() -> bool) -> bool {
