@@ -192,26 +192,10 @@ fn predict_lines(
     if let Some(r) = record
         && let (Some(prediction), Some(measured)) = (r.prediction, r.measured)
     {
-        let passed = r.passed == Some(true);
-        lines.push(Line::from(vec![
-            Span::raw("Predicted  "),
-            Span::styled(p.metric.format(prediction), Style::new().add_modifier(Modifier::BOLD)),
-        ]));
-        lines.push(Line::from(vec![
-            Span::raw("Measured   "),
-            Span::styled(p.metric.format(measured), Style::new().add_modifier(Modifier::BOLD)),
-            Span::raw("   "),
-            {
-                // A prediction graded against a model (Amdahl's law) says so; the first
-                // explanation line gives the model's value.
-                let of = if p.expect.is_some() { " of Amdahl's law" } else { "" };
-                if passed {
-                    Span::styled(format!("✓ within ±{:.2}{of}", tolerance(p)), theme.good())
-                } else {
-                    Span::styled(format!("✗ outside ±{:.2}{of}", tolerance(p)), theme.warn())
-                }
-            },
-        ]));
+        // A prediction graded against a model (Amdahl's law) says so; the first
+        // explanation line gives the model's value.
+        let of = if p.expect.is_some() { " of Amdahl's law" } else { "" };
+        lines.extend(graded_lines(p, r, ("Measured", measured), 11, of, theme));
         lines.push(Line::styled(
             format!(
                 "Gap        {:.2} {} the measurement",
@@ -238,6 +222,36 @@ fn predict_lines(
         lines.extend(wrap("Press Enter to answer.", "", "", width, theme.dim()));
     }
     lines
+}
+
+/// The two graded lines of a prediction, labels padded to `pad` columns: what was
+/// predicted, and what it was held against (`against`: its label and value) with the
+/// verdict, ✓ within or ✗ outside the tolerance (followed by `of`, e.g. the law it was
+/// graded on).
+fn graded_lines(
+    p: &Predict,
+    record: &ExerciseRecord,
+    against: (&str, f64),
+    pad: usize,
+    of: &str,
+    theme: &Theme,
+) -> [Line<'static>; 2] {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let prediction = record.prediction.unwrap_or_default();
+    let verdict = if record.passed == Some(true) {
+        Span::styled(format!("✓ within ±{:.2}{of}", tolerance(p)), theme.good())
+    } else {
+        Span::styled(format!("✗ outside ±{:.2}{of}", tolerance(p)), theme.warn())
+    };
+    [
+        Line::from(vec![Span::raw(format!("{:pad$}", "Predicted")), Span::styled(p.metric.format(prediction), bold)]),
+        Line::from(vec![
+            Span::raw(format!("{:pad$}", against.0)),
+            Span::styled(p.metric.format(against.1), bold),
+            Span::raw("   "),
+            verdict,
+        ]),
+    ]
 }
 
 fn pair_lines(
@@ -296,21 +310,8 @@ fn pair_lines(
     lines.push(Line::raw(""));
     match record {
         Some(r) if r.prediction.is_some() && r.measured.is_some() => {
-            let (prediction, measured) = (r.prediction.unwrap_or_default(), r.measured.unwrap_or_default());
-            lines.push(Line::from(vec![
-                Span::raw("Predicted          "),
-                Span::styled(p.metric.format(prediction), Style::new().add_modifier(Modifier::BOLD)),
-            ]));
-            lines.push(Line::from(vec![
-                Span::raw("Partner's share    "),
-                Span::styled(p.metric.format(measured), Style::new().add_modifier(Modifier::BOLD)),
-                Span::raw("   "),
-                if r.passed == Some(true) {
-                    Span::styled(format!("✓ within ±{:.2}", tolerance(&predict)), theme.good())
-                } else {
-                    Span::styled(format!("✗ outside ±{:.2}", tolerance(&predict)), theme.warn())
-                },
-            ]));
+            let measured = r.measured.unwrap_or_default();
+            lines.extend(graded_lines(&predict, r, ("Partner's share", measured), 19, "", theme));
             lines.push(Line::raw(""));
             for why in &r.explanation {
                 lines.extend(wrap(why, "• ", "  ", width, Style::new()));
