@@ -35,9 +35,10 @@
 //! ([`core_capacity`]): when the median of those probes says they ran as fewer than
 //! [`TWO_FREE_CORES`] (the host shares these vCPUs, slows one of them or caps the machine,
 //! which /proc/stat inside it cannot show), a timing claim that needs two cores is skipped
-//! with its figure printed, not judged. More than a quarter of the timing claims skipped fails the test,
-//! so a green run cannot hide an unchecked course. parlab processes left running
-//! after a measurement (a stray `parlab worker`) are a failure, never someone else's load.
+//! with its figure printed, not judged. More than a quarter of the timing claims skipped
+//! fails the test, so a green run cannot hide an unchecked course. parlab processes left
+//! running after a measurement (a stray `parlab worker`) are a failure, never someone
+//! else's load.
 //!
 //! `PARLAB_CLAIMS=text` checks only the claims whose label contains `text`.
 
@@ -491,7 +492,7 @@ fn load_skip(claim: &Claim, timing: bool, cpus: usize, load: Load) -> Option<Str
         && let Some(cores) = load.capacity.filter(|&c| c < TWO_FREE_CORES)
     {
         return Some(format!(
-            "needs {needed} free cores, but 2 spinning threads ran as {cores:.2} cores around or between its rounds: the host shares these CPUs now (SMT siblings or a neighbour outside this machine) ({})",
+            "needs {needed} free cores, but 2 spinning threads ran as {cores:.2} cores (the median of the probes around and between its rounds): the host shares these CPUs or slows one of them now (SMT siblings or a neighbour outside this machine) ({})",
             load.words()
         ));
     }
