@@ -98,6 +98,7 @@ fn the_emulation_answers_to_cpython() {
         let measured = speedups(&pair, rounds);
         let s: Vec<f64> = measured.iter().map(|&(s, _)| s).collect();
         let unsteady = measured.iter().any(|&(_, disagree)| disagree);
+        let gap = (s[0] - s[1]).abs();
         let after = core_capacity(2, 3).unwrap_or(2.0);
         let line = format!(
             "fidelity: integral x2: {} {:.2}x, {} {:.2}x (differ by {:.2}, allowed {AGREE}; {rounds} rounds in {:.0} s; 2 threads ran as {before:.2} cores before, {after:.2} after)",
@@ -105,7 +106,7 @@ fn the_emulation_answers_to_cpython() {
             s[0],
             pair[1],
             s[1],
-            (s[0] - s[1]).abs(),
+            gap,
             started.elapsed().as_secs_f64()
         );
         eprintln!("{line}");
@@ -114,14 +115,14 @@ fn the_emulation_answers_to_cpython() {
                 "fidelity: {} against {}: not judged: the host shared the two CPUs or slowed one",
                 pair[0], pair[1]
             );
-        } else if (s[0] - s[1]).abs() > AGREE && unsteady {
+        } else if gap > AGREE && unsteady {
             eprintln!(
                 "fidelity: {} against {}: not judged: a miss on rounds that disagree (the machine was not steady)",
                 pair[0], pair[1]
             );
         } else {
             judged += 1;
-            if (s[0] - s[1]).abs() > AGREE {
+            if gap > AGREE {
                 misses.push(line);
             }
         }

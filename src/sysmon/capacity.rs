@@ -18,9 +18,10 @@ const ALONE: u64 = 20_000_000;
 /// longer than a few periods of a CPU quota. A host that caps the whole machine (a
 /// cgroup quota on its vCPU threads, a burstable instance out of credits) lets a short
 /// burst of every vCPU through at full speed and throttles it only once the period's
-/// budget is spent, so a side-by-side spin as short as the lone one reads two free cores
-/// where a half-second run of two workers got the work of one (seen on this project's
-/// VMs: a claim's two threads at 1.0x between probes that read 1.94 cores).
+/// budget is spent, so a side-by-side spin as short as the lone one would read two free
+/// cores where a half-second run of two workers got the work of one. (The 1.0x runs seen
+/// on this project's VMs between probes that read 1.94 cores turned out to be one vCPU's
+/// floating-point work slowed, which the spin above now measures; see the module notes.)
 const TOGETHER_FACTOR: u64 = 6;
 
 /// Two spinning threads read fewer cores than this ([`core_capacity`]) when the host shares
